@@ -1,0 +1,1 @@
+"""mesoclinic: a clinic's mesotherapy care pathway, from consultation to follow-up."""

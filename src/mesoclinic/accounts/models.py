@@ -1,0 +1,74 @@
+"""Clinics and the people who use mesoclinic, each with one role in one clinic."""
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(name: str) -> None:
+    if name not in available_timezones():
+        raise ValidationError(f"{name!r} is not a time zone name such as Europe/London.")
+
+
+class Clinic(models.Model):
+    """One clinic; every record in mesoclinic belongs to exactly one."""
+
+    name = models.CharField(max_length=120)
+    address = models.CharField(max_length=250, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    timezone = models.CharField(
+        max_length=60, default="Europe/London", validators=[validate_timezone]
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Clinic admin"
+    PRACTITIONER = "practitioner", "Practitioner"
+    RECEPTION = "reception", "Reception"
+    PATIENT = "patient", "Patient"
+
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION})
+# Who may read clinical notes and history: reception books and phones, but does not treat.
+CLINICAL_ROLES = frozenset({Role.ADMIN, Role.PRACTITIONER})
+
+
+class User(AbstractUser):
+    """A person who signs in: staff of one clinic, or a patient of one clinic."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="users")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    REQUIRED_FIELDS = ["email"]
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_clinic_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_clinic_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def sees_clinical_notes(self) -> bool:
+        return self.role in CLINICAL_ROLES

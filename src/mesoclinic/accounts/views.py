@@ -1,0 +1,40 @@
+"""Signing in and out, and the clinic admin's staff pages."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mesoclinic.accounts.domain import staff_save
+from mesoclinic.accounts.forms import StaffForm, ThrottledAuthenticationForm
+from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.permissions import admin_required
+
+STAFF_ROLES_MANAGED_HERE = [Role.ADMIN, Role.RECEPTION]
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@admin_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    staff = User.objects.filter(clinic=request.user.clinic, role__in=STAFF_ROLES_MANAGED_HERE)
+    return render(request, "accounts/staff_list.html", {"staff": staff})
+
+
+@admin_required
+def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    clinic = request.user.clinic
+    member = None
+    if user_id is not None:
+        member = get_object_or_404(
+            User, pk=user_id, clinic=clinic, role__in=STAFF_ROLES_MANAGED_HERE
+        )
+    form = StaffForm(request.POST or None, instance=member, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        saved = staff_save(form, request.user, request)
+        messages.success(request, f"Saved {saved}.")
+        return redirect("accounts:staff")
+    return render(request, "accounts/staff_form.html", {"form": form, "member": member})

@@ -1,0 +1,45 @@
+"""The navigation each role sees, in one place so pages and tests agree."""
+
+from typing import Any, NamedTuple
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from mesoclinic.accounts.models import Role
+
+
+class NavItem(NamedTuple):
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+
+
+ADMIN = frozenset({Role.ADMIN})
+STAFF = frozenset({Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION})
+PATIENT = frozenset({Role.PATIENT})
+
+NAVIGATION = [
+    NavItem("Dashboard", "home", STAFF | PATIENT),
+    NavItem("Rooms", "scheduling:rooms", ADMIN),
+    NavItem("Practitioners", "scheduling:practitioners", ADMIN),
+    NavItem("Opening hours", "scheduling:opening-hours", ADMIN),
+    NavItem("Staff", "accounts:staff", ADMIN),
+    NavItem("Audit trail", "audit:events", ADMIN),
+]
+
+
+def nav_for(role: str) -> list[dict[str, str]]:
+    """The navigation links for `role`, in display order."""
+    return [
+        {"label": item.label, "url": reverse(item.url_name)}
+        for item in NAVIGATION
+        if role in item.roles
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: the signed-in user's navigation."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": nav_for(user.role), "current_path": request.path}

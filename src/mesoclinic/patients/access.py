@@ -1,0 +1,32 @@
+"""The one door to a patient record: every view loads patients through `get_patient_for`."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action
+from mesoclinic.patients.models import Patient
+
+NOT_FOUND = "No such patient in your clinic."
+
+
+def patients_visible_to(user: Any) -> QuerySet[Patient]:
+    """The patients `user` may see: their clinic's for staff, themselves for a patient."""
+    if not user.is_authenticated:
+        return Patient.objects.none()
+    if user.role == Role.PATIENT:
+        return Patient.objects.filter(user=user)
+    return Patient.objects.filter(clinic_id=user.clinic_id)
+
+
+def get_patient_for(user: Any, patient_id: int | str, *, purpose: str = "chart") -> Patient:
+    """The patient `patient_id` if `user` may see it, else 404; the read is audited."""
+    try:
+        patient = patients_visible_to(user).get(pk=int(patient_id))
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+    audit_record(user, Action.READ, patient, summary=purpose, patient_id=patient.pk)
+    return patient

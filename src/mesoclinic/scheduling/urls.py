@@ -1,0 +1,14 @@
+from django.urls import path
+
+from mesoclinic.scheduling import views
+
+app_name = "scheduling"
+urlpatterns = [
+    path("rooms/", views.room_list, name="rooms"),
+    path("rooms/new/", views.room_edit, name="room-new"),
+    path("rooms/<int:room_id>/", views.room_edit, name="room-edit"),
+    path("practitioners/", views.practitioner_list, name="practitioners"),
+    path("practitioners/new/", views.practitioner_edit, name="practitioner-new"),
+    path("practitioners/<int:practitioner_id>/", views.practitioner_edit, name="practitioner-edit"),
+    path("opening-hours/", views.opening_hours_edit, name="opening-hours"),
+]

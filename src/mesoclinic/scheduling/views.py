@@ -1,0 +1,85 @@
+"""The clinic admin's pages for rooms, practitioners and hours."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from mesoclinic.accounts.permissions import admin_required
+from mesoclinic.scheduling.domain import opening_hours_save, practitioner_save, room_save
+from mesoclinic.scheduling.forms import (
+    OpeningHoursFormSet,
+    PractitionerForm,
+    PractitionerUserForm,
+    RoomForm,
+    WorkingHoursFormSet,
+)
+from mesoclinic.scheduling.models import Practitioner, Room
+
+
+@admin_required
+def room_list(request: HttpRequest) -> HttpResponse:
+    rooms = Room.objects.filter(clinic=request.user.clinic)
+    return render(request, "scheduling/room_list.html", {"rooms": rooms})
+
+
+@admin_required
+def room_edit(request: HttpRequest, room_id: int | None = None) -> HttpResponse:
+    room = None
+    if room_id is not None:
+        room = get_object_or_404(Room, pk=room_id, clinic=request.user.clinic)
+    form = RoomForm(request.POST or None, instance=room, clinic=request.user.clinic)
+    if request.method == "POST" and form.is_valid():
+        saved = room_save(form, request.user)
+        messages.success(request, f"Saved room {saved}.")
+        return redirect("scheduling:rooms")
+    return render(request, "scheduling/room_form.html", {"form": form, "room": room})
+
+
+@admin_required
+def practitioner_list(request: HttpRequest) -> HttpResponse:
+    practitioners = (
+        Practitioner.objects.filter(clinic=request.user.clinic)
+        .select_related("user")
+        .prefetch_related("working_hours")
+    )
+    return render(request, "scheduling/practitioner_list.html", {"practitioners": practitioners})
+
+
+@admin_required
+def practitioner_edit(request: HttpRequest, practitioner_id: int | None = None) -> HttpResponse:
+    clinic = request.user.clinic
+    practitioner = Practitioner(clinic=clinic)
+    if practitioner_id is not None:
+        practitioner = get_object_or_404(
+            Practitioner.objects.select_related("user"), pk=practitioner_id, clinic=clinic
+        )
+    data = request.POST or None
+    user_form = PractitionerUserForm(
+        data, instance=practitioner.user if practitioner.pk else None, clinic=clinic, prefix="user"
+    )
+    practitioner_form = PractitionerForm(data, instance=practitioner, prefix="practitioner")
+    hours = WorkingHoursFormSet(data, instance=practitioner, prefix="hours")
+    forms_valid = all([user_form.is_valid(), practitioner_form.is_valid(), hours.is_valid()])
+    if request.method == "POST" and forms_valid:
+        saved = practitioner_save(user_form, practitioner_form, hours, request.user, request)
+        messages.success(request, f"Saved practitioner {saved}.")
+        return redirect("scheduling:practitioners")
+    context = {
+        "user_form": user_form,
+        "practitioner_form": practitioner_form,
+        "hours": hours,
+        "practitioner": practitioner if practitioner.pk else None,
+    }
+    return render(request, "scheduling/practitioner_form.html", context)
+
+
+@admin_required
+def opening_hours_edit(request: HttpRequest) -> HttpResponse:
+    formset = OpeningHoursFormSet(
+        request.POST or None, instance=request.user.clinic, prefix="hours"
+    )
+    if request.method == "POST" and formset.is_valid():
+        opening_hours_save(formset, request.user)
+        messages.success(request, "Saved the opening hours.")
+        return redirect("scheduling:opening-hours")
+    return render(request, "scheduling/opening_hours_form.html", {"hours": formset})

@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from mesoclinic import views
+from mesoclinic.accounts.views import LoginView
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/", include("mesoclinic.accounts.urls")),
+    path("clinic/", include("mesoclinic.scheduling.urls")),
+    path("audit/", include("mesoclinic.audit.urls")),
+]

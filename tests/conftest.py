@@ -1,0 +1,75 @@
+"""The fixed cast every test can use, always with an intruder from another clinic.
+
+Harbour Skin Clinic: Alice (admin), Paula (practitioner), Rita (reception), and Pat, a patient
+record whose portal login is `pat.user`.
+Riverside Aesthetics: Charlie (admin) and Peter (a patient record): they must never see
+Harbour's data.
+"""
+
+import os
+
+import pytest
+from django.test.utils import override_settings
+
+from tests import factories
+
+# Playwright runs an event loop in the test thread; Django's ORM is still used synchronously there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Argon2 is deliberately slow; tests that create many users use a fast hasher instead."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture
+def harbour(db):
+    return factories.ClinicFactory(name="Harbour Skin Clinic")
+
+
+@pytest.fixture
+def riverside(db):
+    return factories.ClinicFactory(name="Riverside Aesthetics", timezone="Europe/Paris")
+
+
+@pytest.fixture
+def alice(harbour):
+    return factories.UserFactory(username="alice", clinic=harbour, role="admin")
+
+
+@pytest.fixture
+def paula(harbour):
+    return factories.PractitionerFactory(user__username="paula", clinic=harbour).user
+
+
+@pytest.fixture
+def rita(harbour):
+    return factories.UserFactory(username="rita", clinic=harbour, role="reception")
+
+
+@pytest.fixture
+def pat(harbour):
+    return factories.PatientFactory(clinic=harbour, given_name="Pat", with_account="pat")
+
+
+@pytest.fixture
+def charlie(riverside):
+    return factories.UserFactory(username="charlie", clinic=riverside, role="admin")
+
+
+@pytest.fixture
+def peter(riverside):
+    return factories.PatientFactory(clinic=riverside, given_name="Peter", with_account="peter")
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

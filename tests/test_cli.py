@@ -1,0 +1,59 @@
+"""The `mesoclinic` command: usage errors exit 2, the demo is idempotent and reports as JSON."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.demo import DEMO_PASSWORD
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.models import Practitioner, Room
+
+
+def mesoclinic(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "mesoclinic", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "usage: mesoclinic COMMAND"),
+        (("no-such-command",), "unknown command 'no-such-command'"),
+        (("demo", "--no-such-option"), "unrecognized arguments: --no-such-option"),
+    ],
+)
+def test_wrong_arguments_exit_2_with_usage(args, message):
+    result = mesoclinic(*args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert message in result.stderr
+
+
+def counts():
+    return [m.objects.count() for m in (Clinic, User, Room, Practitioner, Patient)]
+
+
+def test_demo_is_idempotent_and_reports_what_exists(db, capsys, settings):
+    settings.DEBUG = True  # as under `make run`
+    call_command("demo", json=True)
+    first = json.loads(capsys.readouterr().out)
+    before = counts()
+    call_command("demo", json=True)
+    assert json.loads(capsys.readouterr().out) == first
+    assert counts() == before == [2, 11, 5, 3, 4]
+    assert [c["name"] for c in first["clinics"]] == ["Harbour Skin Clinic", "Riverside Aesthetics"]
+    assert {u["role"] for u in first["users"]} == {"admin", "practitioner", "reception", "patient"}
+    assert User.objects.get(username="dr.morgan").check_password(DEMO_PASSWORD)
+
+
+def test_demo_refuses_to_run_in_production(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="Refusing to load demo accounts"):
+        call_command("demo")
+    assert Clinic.objects.count() == 0
