@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from mesoclinic import views
 from mesoclinic.accounts.views import LoginView
+from mesoclinic.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,4 +28,8 @@ urlpatterns = [
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("clinic/", include("mesoclinic.scheduling.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("patients/", include("mesoclinic.patients.urls")),
+    path("portal/", include("mesoclinic.portal.urls")),
+    path("fhir/r4/", include("mesoclinic.fhir.urls")),
+    path("api/v1/", api.urls),
 ]

@@ -1,4 +1,4 @@
-"""The patient record: who the patient is. Clinical history lives in its own models."""
+"""The patient record: who the patient is, and their coded history, shaped like FHIR R4."""
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +12,7 @@ class Sex(models.TextChoices):
 
 
 class Patient(models.Model):
-    """A person treated by one clinic, with an optional portal account."""
+    """A person treated by one clinic, with an optional portal account (FHIR Patient)."""
 
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="patients")
     user = models.OneToOneField(
@@ -22,19 +22,32 @@ class Patient(models.Model):
         blank=True,
         related_name="patient",
     )
+    # The id the record had in the system it was imported from, or the one we export it under.
+    fhir_id = models.CharField(max_length=64, blank=True, db_index=True)
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    address = models.CharField(max_length=250, blank=True)
     deceased = models.BooleanField(default=False)
     deceased_at = models.DateTimeField(null=True, blank=True)
+    guardian_name = models.CharField(max_length=150, blank=True)
+    guardian_phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["family_name", "given_name", "id"]
         indexes = [models.Index(fields=["clinic", "family_name", "given_name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "fhir_id"],
+                condition=~models.Q(fhir_id=""),
+                name="patient_fhir_id_unique_in_clinic",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -42,3 +55,174 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class PatientIdentifier(models.Model):
+    """An identifier from another system: a national number, a medical record number (FHIR)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="identifiers")
+    system = models.CharField(max_length=200)
+    value = models.CharField(max_length=100)
+    type_text = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "system", "value"], name="identifier_unique_per_patient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type_text or self.system}: {self.value}"
+
+
+class EnteredBy(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PATIENT = "patient", "Patient"
+    IMPORT = "import", "Imported"
+
+
+class HistoryEntry(models.Model):
+    """What every history entry has: a code (system, code, display) or free text, and provenance."""
+
+    fhir_id = models.CharField(max_length=64, blank=True, db_index=True)
+    code_system = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=64, blank=True)
+    code_display = models.CharField(max_length=300, blank=True)
+    text = models.CharField(max_length=300, blank=True, help_text="Free text, as entered")
+    entered_by = models.CharField(max_length=10, choices=EnteredBy.choices, default=EnteredBy.STAFF)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Patient-entered data waits for a practitioner's confirmation before it is trusted.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.code_display or self.text or self.code
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+
+class ClinicalStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    RECURRENCE = "recurrence", "Recurrence"
+    RELAPSE = "relapse", "Relapse"
+    INACTIVE = "inactive", "Inactive"
+    REMISSION = "remission", "Remission"
+    RESOLVED = "resolved", "Resolved"
+
+
+class VerificationStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    PROVISIONAL = "provisional", "Provisional"
+    DIFFERENTIAL = "differential", "Differential"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUTED = "refuted", "Refuted"
+    ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+
+
+class Condition(HistoryEntry):
+    """A condition, problem or situation (FHIR Condition), e.g. diabetes, pregnancy."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="conditions")
+    clinical_status = models.CharField(
+        max_length=20, choices=ClinicalStatus.choices, default=ClinicalStatus.ACTIVE
+    )
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, blank=True
+    )
+    onset = models.DateField(null=True, blank=True)
+    abatement = models.DateField(null=True, blank=True)
+
+
+class MedicationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped"
+    ON_HOLD = "on-hold", "On hold"
+    INTENDED = "intended", "Intended"
+    CANCELLED = "cancelled", "Cancelled"
+    ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class MedicationKind(models.TextChoices):
+    MEDICATION = "medication", "Medication"
+    SUPPLEMENT = "supplement", "Supplement"
+
+
+class MedicationOrigin(models.TextChoices):
+    STATEMENT = "statement", "Taken (MedicationStatement)"
+    REQUEST = "request", "Prescribed (MedicationRequest)"
+
+
+class Medication(HistoryEntry):
+    """A medication or supplement the patient takes or took (MedicationStatement or Request)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="medications")
+    kind = models.CharField(
+        max_length=12, choices=MedicationKind.choices, default=MedicationKind.MEDICATION
+    )
+    origin = models.CharField(
+        max_length=12, choices=MedicationOrigin.choices, default=MedicationOrigin.STATEMENT
+    )
+    status = models.CharField(
+        max_length=20, choices=MedicationStatus.choices, default=MedicationStatus.ACTIVE
+    )
+    dosage = models.CharField(max_length=200, blank=True)
+    started = models.DateField(null=True, blank=True)
+    ended = models.DateField(null=True, blank=True)
+
+
+class Allergy(HistoryEntry):
+    """An allergy or intolerance (FHIR AllergyIntolerance), e.g. to lidocaine or latex."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="allergies")
+    # FHIR allows active, inactive and resolved here; the shared choices keep the mapping simple.
+    clinical_status = models.CharField(
+        max_length=20, choices=ClinicalStatus.choices, default=ClinicalStatus.ACTIVE
+    )
+    verification_status = models.CharField(
+        max_length=20, choices=VerificationStatus.choices, blank=True
+    )
+    category = models.CharField(max_length=20, blank=True)
+    criticality = models.CharField(max_length=20, blank=True)
+    reaction = models.CharField(max_length=300, blank=True)
+    onset = models.DateField(null=True, blank=True)
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name_plural = "allergies"
+
+
+class ObservationStatus(models.TextChoices):
+    FINAL = "final", "Final"
+    PRELIMINARY = "preliminary", "Preliminary"
+    AMENDED = "amended", "Amended"
+    ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+
+
+class Observation(HistoryEntry):
+    """A measured or stated fact (FHIR Observation): pregnancy or breastfeeding, weight, BMI."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="observations")
+    status = models.CharField(
+        max_length=20, choices=ObservationStatus.choices, default=ObservationStatus.FINAL
+    )
+    value_quantity = models.DecimalField(max_digits=9, decimal_places=3, null=True, blank=True)
+    value_unit = models.CharField(max_length=30, blank=True)
+    # A coded answer, e.g. "Pregnant" for a pregnancy status observation.
+    value_code_system = models.CharField(max_length=200, blank=True)
+    value_code = models.CharField(max_length=64, blank=True)
+    value_display = models.CharField(max_length=200, blank=True)
+    effective = models.DateTimeField(null=True, blank=True)
