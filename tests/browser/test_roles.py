@@ -8,6 +8,12 @@ from tests.test_navigation import EXPECTED_NAV
 
 pytestmark = pytest.mark.browser
 
+ROLE_BADGES = {
+    "admin": "Clinic admin",
+    "practitioner": "Practitioner",
+    "reception": "Reception",
+    "patient": "Patient",
+}
 HEADINGS = {
     "alice": ("admin", "Clinic admin dashboard"),
     "paula": ("practitioner", "Practitioner dashboard"),
@@ -25,12 +31,7 @@ def test_each_role_sees_its_dashboard(page, live_server, request, screenshot, wh
     assert page.get_by_role("heading", level=1).inner_text() == heading
     nav = page.get_by_role("navigation", name="Main").get_by_role("link")
     assert nav.all_inner_texts() == EXPECTED_NAV[role]
-    assert page.locator(".role-badge").inner_text() == {
-        "admin": "Clinic admin",
-        "practitioner": "Practitioner",
-        "reception": "Reception",
-        "patient": "Patient",
-    }[role]
+    assert page.locator(".role-badge").inner_text() == ROLE_BADGES[role]
     assert screenshot(page, f"dashboard-{role}").stat().st_size > 10_000
 
 
