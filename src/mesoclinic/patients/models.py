@@ -1,5 +1,10 @@
 """The patient record: who the patient is, and their coded history, shaped like FHIR R4."""
 
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -9,6 +14,15 @@ class Sex(models.TextChoices):
     MALE = "male", "Male"
     OTHER = "other", "Other"
     UNKNOWN = "unknown", "Unknown"
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def bulk_create(self, objs: Iterable["Patient"], *args: Any, **kwargs: Any) -> list["Patient"]:
+        """Create many patients at once; bulk creation skips save(), so fill the keys here."""
+        objs = list(objs)
+        for patient in objs:
+            fill_search_keys(patient)
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Patient(models.Model):
@@ -35,12 +49,21 @@ class Patient(models.Model):
     deceased_at = models.DateTimeField(null=True, blank=True)
     guardian_name = models.CharField(max_length=150, blank=True)
     guardian_phone = models.CharField(max_length=40, blank=True)
+    # Search keys kept beside the names so a prefix search is answered from an index.
+    family_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    given_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
+    phone_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PatientQuerySet.as_manager()
+
     class Meta:
         ordering = ["family_name", "given_name", "id"]
-        indexes = [models.Index(fields=["clinic", "family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["clinic", "family_name", "given_name"]),
+            models.Index(fields=["clinic", "birth_date"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["clinic", "fhir_id"],
@@ -52,9 +75,36 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fill_search_keys(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *SEARCH_KEYS}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+SEARCH_KEYS = ("family_key", "given_key", "phone_key")
+
+
+def fill_search_keys(patient: Patient) -> None:
+    """Derive the search keys from the names and the phone number."""
+    patient.family_key = search_key(patient.family_name)
+    patient.given_key = search_key(patient.given_name)
+    patient.phone_key = phone_key(patient.phone)
+
+
+def search_key(name: str) -> str:
+    """A name as search compares it: lower case, no accents ("Zoë-Ann" is "zoe ann")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def phone_key(phone: str) -> str:
+    """A phone number as search compares it: its digits only."""
+    return re.sub(r"\D", "", phone)
 
 
 class PatientIdentifier(models.Model):
@@ -112,6 +162,11 @@ class HistoryEntry(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Whether the patient entered this and no practitioner has confirmed it yet."""
+        return self.entered_by == EnteredBy.PATIENT and self.confirmed_at is None
 
 
 class ClinicalStatus(models.TextChoices):
@@ -226,3 +281,49 @@ class Observation(HistoryEntry):
     value_code = models.CharField(max_length=64, blank=True)
     value_display = models.CharField(max_length=200, blank=True)
     effective = models.DateTimeField(null=True, blank=True)
+
+
+class QuestionnaireResponse(models.Model):
+    """A patient's answers to the intake questionnaire, kept as the FHIR resource they filled."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in-progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        AMENDED = "amended", "Amended"
+        ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="questionnaire_responses"
+    )
+    questionnaire = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMPLETED)
+    authored = models.DateTimeField()
+    resource = models.JSONField()
+    fhir_id = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-authored", "-id"]
+
+    def __str__(self) -> str:
+        return f"Intake questionnaire of {self.authored:%Y-%m-%d}"
+
+
+class IntakeLink(models.Model):
+    """A one-time link that lets a patient fill the intake questionnaire without signing in."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="intake_links")
+    # Only a digest is stored: a leaked database does not leak working links.
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Intake link for patient {self.patient_id}, until {self.expires_at:%Y-%m-%d %H:%M}"

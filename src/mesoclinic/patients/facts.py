@@ -1,0 +1,124 @@
+"""The stored record as the clinical core reads it: `PatientFacts` built from the chart."""
+
+from collections.abc import Iterable
+from datetime import tzinfo
+
+from django.db.models import prefetch_related_objects
+
+from mesoclinic.clinical.facts import Coding, HistoryRecord, PatientFacts, RecordKind
+from mesoclinic.patients.models import (
+    Allergy,
+    Condition,
+    HistoryEntry,
+    Medication,
+    MedicationOrigin,
+    Observation,
+    Patient,
+)
+
+ENTERED_IN_ERROR = "entered-in-error"
+HISTORY = ("conditions", "medications", "allergies", "observations")
+RESOURCE_TYPES = {
+    "condition": "Condition",
+    "allergy": "AllergyIntolerance",
+    "observation": "Observation",
+}
+
+
+def patient_facts(patient: Patient) -> PatientFacts:
+    """Everything screening may use about `patient`; one query per kind unless prefetched."""
+    prefetch_related_objects([patient], *HISTORY)
+    records = [
+        *(condition_record(c) for c in live(patient.conditions.all())),
+        *(medication_record(m) for m in live(patient.medications.all())),
+        *(allergy_record(a) for a in live(patient.allergies.all())),
+        *(observation_record(o, patient.clinic.tzinfo) for o in live(patient.observations.all())),
+    ]
+    return PatientFacts(
+        birth_date=patient.birth_date, deceased=patient.deceased, records=tuple(records)
+    )
+
+
+def live(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+    """The entries that count, oldest first; entered-in-error ones were never true.
+
+    Unconfirmed entries by the patient stay in: screening must not ignore what the patient said.
+    """
+    return sorted(
+        (e for e in entries if ENTERED_IN_ERROR not in (record_status(e), verification(e))),
+        key=lambda e: e.pk,
+    )
+
+
+def record_status(entry: HistoryEntry) -> str:
+    return getattr(entry, "clinical_status", "") or getattr(entry, "status", "")
+
+
+def verification(entry: HistoryEntry) -> str:
+    return getattr(entry, "verification_status", "")
+
+
+def resource_of(entry: HistoryEntry) -> str:
+    """The FHIR reference of an entry, e.g. "Condition/abc-123" (its own pk when not imported)."""
+    kind = RESOURCE_TYPES.get(entry._meta.model_name, "MedicationStatement")
+    if isinstance(entry, Medication) and entry.origin == MedicationOrigin.REQUEST:
+        kind = "MedicationRequest"
+    return f"{kind}/{entry.fhir_id or entry.pk}"
+
+
+def codings(system: str, code: str, display: str) -> tuple[Coding, ...]:
+    return (Coding(system, code, display),) if code else ()
+
+
+def condition_record(entry: Condition) -> HistoryRecord:
+    return HistoryRecord(
+        resource=resource_of(entry),
+        kind=RecordKind.CONDITION,
+        codes=codings(entry.code_system, entry.code, entry.code_display),
+        text=entry.text,
+        status=entry.clinical_status,
+        verification=entry.verification_status,
+        onset=entry.onset,
+        ended=entry.abatement,
+    )
+
+
+def medication_record(entry: Medication) -> HistoryRecord:
+    return HistoryRecord(
+        resource=resource_of(entry),
+        kind=RecordKind.MEDICATION,
+        codes=codings(entry.code_system, entry.code, entry.code_display),
+        text=entry.text,
+        status=entry.status,
+        onset=entry.started,
+        ended=entry.ended,
+    )
+
+
+def allergy_record(entry: Allergy) -> HistoryRecord:
+    return HistoryRecord(
+        resource=resource_of(entry),
+        kind=RecordKind.ALLERGY,
+        codes=codings(entry.code_system, entry.code, entry.code_display),
+        text=entry.text,
+        status=entry.clinical_status,
+        verification=entry.verification_status,
+        onset=entry.onset,
+    )
+
+
+def observation_record(entry: Observation, zone: tzinfo) -> HistoryRecord:
+    """An observation: its question and its coded answer are both among its codes."""
+    answer = codings(entry.value_code_system, entry.value_code, entry.value_display)
+    value = entry.value_quantity
+    return HistoryRecord(
+        resource=resource_of(entry),
+        kind=RecordKind.OBSERVATION,
+        codes=codings(entry.code_system, entry.code, entry.code_display) + answer,
+        text=entry.text,
+        status=entry.status,
+        # The day it was observed is the clinic's day, not the server's.
+        onset=entry.effective.astimezone(zone).date() if entry.effective else None,
+        value=float(value) if value is not None else None,
+        unit=entry.value_unit,
+    )

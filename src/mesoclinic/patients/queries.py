@@ -1,0 +1,92 @@
+"""Reads of the patient record shared by the pages and the command line."""
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from mesoclinic.accounts.models import Clinic
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action
+from mesoclinic.patients.access import patients_visible_to
+from mesoclinic.patients.models import Patient, phone_key, search_key
+
+NO_SUCH_PATIENT = "no patient has the id or FHIR id {key!r}{where}"
+SEVERAL_PATIENTS = (
+    "{count} patients in different clinics have the FHIR id {key!r}; "
+    "say which clinic with --clinic (ids: {clinics})"
+)
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+# Three digits or more read as a phone number; fewer could be part of a name ("Louis 2").
+PHONE = re.compile(r"^\+?[\d\s()./-]{3,}$")
+
+
+class PatientNotFound(LookupError):
+    """No patient, or more than one, answers to the key given."""
+
+
+def find_patient(
+    user: Any, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
+) -> Patient:
+    """The patient whose internal id or imported FHIR id is `key`; the read is audited.
+
+    `user` None means the system (the command line), which may look in every clinic.
+    """
+    patients = Patient.objects.all() if user is None else patients_visible_to(user)
+    if clinic is not None:
+        patients = patients.filter(clinic=clinic)
+    # Longer digit strings cannot be a database id (64-bit), only a FHIR id.
+    found = list(patients.filter(pk=int(key))) if key.isdigit() and len(key) < 19 else []
+    found = found or list(patients.filter(fhir_id=key)[:10])
+    if not found:
+        where = f" in clinic {clinic.pk} ({clinic})" if clinic else ""
+        raise PatientNotFound(NO_SUCH_PATIENT.format(key=key, where=where))
+    if len(found) > 1:
+        clinics = ", ".join(str(p.clinic_id) for p in found)
+        raise PatientNotFound(SEVERAL_PATIENTS.format(count=len(found), key=key, clinics=clinics))
+    patient = found[0]
+    audit_record(user, Action.READ, patient, summary=purpose, patient_id=patient.pk)
+    return patient
+
+
+def search_patients(user: Any, query: str) -> QuerySet[Patient]:
+    """The patients `user` may see that match `query`: a birth date, a phone number or names."""
+    patients = patients_visible_to(user)
+    query = query.strip()
+    if not query:
+        return patients.order_by("family_key", "given_key", "id")
+    birth_date = parse_date(query)
+    if birth_date is not None:
+        return patients.filter(birth_date=birth_date).order_by("family_key", "given_key", "id")
+    if PHONE.match(query):
+        return patients.filter(starts_with("phone_key", phone_key(query))).order_by("phone_key")
+    return patients.filter(names_match(search_key(query))).order_by("family_key", "given_key", "id")
+
+
+def names_match(words: str) -> Q:
+    """What was typed begins a name ("o bri"), or each word begins one ("wil gr")."""
+    each_word = Q()
+    for word in words.split():
+        each_word &= starts_with("family_key", word) | starts_with("given_key", word)
+    return starts_with("family_key", words) | starts_with("given_key", words) | each_word
+
+
+def starts_with(field: str, prefix: str) -> Q:
+    """`field` begins with `prefix`, written so the database answers it from the field's index."""
+    if connection.vendor == "postgresql":
+        # Django gives indexed text fields a pattern-ops index on PostgreSQL, which serves LIKE.
+        return Q(**{f"{field}__startswith": prefix})
+    # SQLite's LIKE ignores case and so cannot use a plain index; a range on the key can.
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\uffff"})
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date typed as 2026-11-21, 21/11/2026 or 21.11.2026, else None."""
+    for layout in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    return None
