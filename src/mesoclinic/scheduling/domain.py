@@ -1,15 +1,34 @@
 """Changes to the clinic's rooms, practitioners and hours; one transaction each, audited."""
 
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from mesoclinic.accounts.domain import account_invite
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_record, save_form_audited
 from mesoclinic.audit.models import Action
-from mesoclinic.scheduling.models import Practitioner, Room
+from mesoclinic.clinical.courses import CourseTemplate, gap_window
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
+from mesoclinic.scheduling.gate import booking_gate
+from mesoclinic.scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Course,
+    CourseStatus,
+    Practitioner,
+    Room,
+)
+from mesoclinic.scheduling.planner import Gap, Preferences, Proposal, Slot, plan_course
+from mesoclinic.scheduling.plans import CoursePlan
+from mesoclinic.scheduling.queries import availability_for
 
 
 @transaction.atomic
@@ -49,3 +68,263 @@ def hours_save(formset: Any, by: User, owner: Any) -> None:
 def opening_hours_save(formset: Any, by: User) -> None:
     """Replace the clinic's opening hours."""
     hours_save(formset, by, formset.instance)
+
+
+# Courses and their sessions -------------------------------------------------------------------
+
+NOTHING_BOOKED = "Nothing was booked; plan the course again."
+
+
+class SlotTaken(Exception):
+    """Someone else booked the practitioner, the room or the patient first."""
+
+    def __init__(self, who: str, start: datetime, end: datetime) -> None:
+        self.who, self.start, self.end = who, start, end
+        super().__init__(
+            f"{who} is already booked on {start:%a %d %b %Y %H:%M}–{end:%H:%M}. {NOTHING_BOOKED}"
+        )
+
+
+class CourseIncomplete(Exception):
+    """Some sessions of the plan could not be placed, so the course cannot be booked."""
+
+
+class MoveRefused(Exception):
+    """A session cannot move where asked; the message says why and where it could go."""
+
+
+def course_book(plan: CoursePlan, by: Any, override_reason: str = "") -> Course:
+    """Book every session of `plan` in one transaction, or none; audited."""
+    proposal = plan.proposal
+    if not proposal.complete:
+        numbers = ", ".join(str(u.number) for u in proposal.unplaced)
+        raise CourseIncomplete(f"Sessions {numbers} could not be placed. {NOTHING_BOOKED}")
+    first = proposal.sessions[0].slot.start.date()
+    gate = booking_gate(plan.patient, plan.protocol.id, first, by, override_reason)
+    with transaction.atomic():
+        _lock(plan.patient)
+        slots = [p.slot for p in proposal.sessions]
+        _refuse_taken(plan.patient, slots, ignoring=())
+        course = Course.objects.create(
+            clinic=plan.patient.clinic,
+            patient=plan.patient,
+            protocol_id=plan.protocol.id,
+            protocol_version=str(plan.protocol.version),
+            template_id=plan.template.id,
+            areas=list(plan.areas),
+            status=CourseStatus.PLANNED,
+            verdict=gate.verdict,
+            findings=gate.findings,
+            override_reason=override_reason.strip() if gate.overridden else "",
+            override_by=by if gate.overridden else None,
+            override_at=timezone.now() if gate.overridden else None,
+            created_by=_user(by),
+        )
+        for placed in proposal.sessions:
+            _insert_session(course, placed.number, placed.slot, by)
+        audit_record(
+            by,
+            Action.CREATE,
+            course,
+            summary=_booked_summary(course, slots),
+            patient_id=plan.patient.pk,
+        )
+    return course
+
+
+def _booked_summary(course: Course, slots: list[Slot]) -> str:
+    summary = (
+        f"booked {len(slots)} sessions of {course.protocol_id}/{course.template_id} "
+        f"from {slots[0].start:%Y-%m-%d %H:%M}"
+    )
+    if course.override_reason:
+        summary += f"; over a contraindication: {course.override_reason}"
+    return summary
+
+
+def _user(by: Any) -> Any:
+    return by if by is not None and by.is_authenticated else None
+
+
+def _lock(patient: Patient) -> None:
+    """Serialise bookings for one patient (the patient has no exclusion constraint of their own)."""
+    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+
+
+def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appointment:
+    try:
+        with transaction.atomic():
+            return Appointment.objects.create(
+                clinic=course.clinic,
+                patient=course.patient,
+                practitioner_id=slot.practitioner.id,
+                room_id=slot.room.id,
+                start=slot.start,
+                end=slot.end,
+                kind=AppointmentKind.SESSION,
+                status=AppointmentStatus.BOOKED,
+                course=course,
+                number=number,
+                created_by=_user(by),
+            )
+    except IntegrityError as error:
+        raise _taken_by_constraint(error, slot) from error
+
+
+def _taken_by_constraint(error: IntegrityError, slot: Slot) -> SlotTaken | IntegrityError:
+    """The database's own refusal (PostgreSQL exclusion constraints) as a conflict message."""
+    constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
+    if constraint == "appointment_practitioner_no_overlap":
+        return SlotTaken(slot.practitioner.name, slot.start, slot.end)
+    if constraint == "appointment_room_no_overlap":
+        return SlotTaken(slot.room.name, slot.start, slot.end)
+    return error
+
+
+def _refuse_taken(patient: Patient, slots: list[Slot], ignoring: Iterable[int]) -> None:
+    """Raise SlotTaken when an active appointment holds a slot's practitioner, room or patient."""
+    overlap = Q(pk__in=[])
+    for slot in slots:
+        who = Q(practitioner_id=slot.practitioner.id) | Q(room_id=slot.room.id) | Q(patient=patient)
+        overlap |= Q(start__lt=slot.end, end__gt=slot.start) & who
+    clash = Appointment.objects.holding().filter(overlap).exclude(pk__in=list(ignoring)).first()
+    if clash is None:
+        return
+    for slot in slots:
+        if clash.start < slot.end and slot.start < clash.end:
+            tz = slot.start.tzinfo
+            start, end = clash.start.astimezone(tz), clash.end.astimezone(tz)
+            if clash.practitioner_id == slot.practitioner.id:
+                raise SlotTaken(slot.practitioner.name, start, end)
+            if clash.room_id == slot.room.id:
+                raise SlotTaken(slot.room.name, start, end)
+            raise SlotTaken(str(patient), start, end)
+
+
+def course_cancel(course: Course, by: Any) -> int:
+    """Cancel `course` and free all its future sessions; returns how many were freed."""
+    with transaction.atomic():
+        future = course.sessions.holding().filter(start__gte=timezone.now())
+        freed = future.update(status=AppointmentStatus.CANCELLED)
+        course.status = CourseStatus.CANCELLED
+        course.save(update_fields=["status"])
+        audit_record(
+            by,
+            Action.UPDATE,
+            course,
+            summary=f"cancelled; {freed} future sessions freed",
+            patient_id=course.patient_id,
+        )
+    return freed
+
+
+def session_move(
+    session: Appointment, day: date, by: Any, *, following: bool = False
+) -> list[Appointment]:
+    """Move a session to `day` alone ("this one") or with the later ones ("and the following")."""
+    course = session.course
+    _, template = template_named(f"{course.protocol_id}/{course.template_id}")
+    sessions = list(course.sessions.holding().order_by("number"))
+    _refuse_past(session)
+    moving = [s for s in sessions if s.number >= session.number] if following else [session]
+    first_days = _move_window(session, sessions, day, template, following)
+    minutes = session_minutes(template, course.areas)
+    gaps = gaps_from(template, session.number, moving[-1].number)
+    proposal = _replan(course, moving, first_days, gaps, minutes)
+    with transaction.atomic():
+        _lock(course.patient)
+        _refuse_taken(
+            course.patient, [p.slot for p in proposal.sessions], ignoring=[s.pk for s in moving]
+        )
+        _apply_move(moving, proposal)
+        audit_record(
+            by,
+            Action.UPDATE,
+            course,
+            patient_id=course.patient_id,
+            summary=_moved_summary(moving, following),
+        )
+    return moving
+
+
+def _refuse_past(session: Appointment) -> None:
+    if session.start <= timezone.now():
+        raise MoveRefused(f"Session {session.number} has already begun; it cannot move.")
+
+
+def _move_window(
+    session: Appointment,
+    sessions: list[Appointment],
+    day: date,
+    template: CourseTemplate,
+    following: bool,
+) -> tuple[date, date]:
+    """The days the neighbours allow; when the later ones move too, the one before only."""
+    tz = session.clinic.tzinfo
+    earliest, latest = day, day
+    by_number = {s.number: s.start.astimezone(tz).date() for s in sessions}
+    before = by_number.get(session.number - 1)
+    if before is not None:
+        low, high = gap_window(template, session.number)
+        earliest, latest = before + timedelta(days=low), before + timedelta(days=high)
+    after = None if following else by_number.get(session.number + 1)
+    if after is not None:
+        low, high = gap_window(template, session.number + 1)
+        earliest, latest = (
+            max(earliest, after - timedelta(days=high)),
+            min(latest, after - timedelta(days=low)),
+        )
+    if not earliest <= day <= latest:
+        raise MoveRefused(
+            f"Session {session.number} must fall between {earliest:%a %d %b %Y} and "
+            f"{latest:%a %d %b %Y} "
+            "to keep the course's intervals; choose a day in that range"
+            + ("" if following else ", or move this and the following sessions")
+            + "."
+        )
+    return day, day
+
+
+def _replan(
+    course: Course,
+    moving: list[Appointment],
+    days: tuple[date, date],
+    gaps: tuple[Gap, ...],
+    minutes: int,
+) -> Proposal:
+    """Plan the moving sessions again, keeping their practitioner when possible."""
+    last = days[1] + timedelta(days=sum(g.max_days for g in gaps))
+    availability = availability_for(
+        course.clinic, course.patient_id, (days[0], last), ignoring=[s.pk for s in moving]
+    )
+    first = moving[0].number
+    kept = Preferences(practitioner_id=moving[0].practitioner_id)
+    proposal = plan_course(availability, gaps, minutes, days, kept, first_number=first)
+    if not proposal.complete:
+        proposal = plan_course(availability, gaps, minutes, days, Preferences(), first_number=first)
+    if not proposal.complete:
+        raise MoveRefused(
+            "; ".join(f"Session {u.number}: {u.reason}" for u in proposal.unplaced) + "."
+        )
+    return proposal
+
+
+def _apply_move(moving: list[Appointment], proposal: Proposal) -> None:
+    """Write the new times; set aside first so no session clashes with its own old time."""
+    statuses = {s.pk: s.status for s in moving}
+    Appointment.objects.filter(pk__in=statuses).update(status=AppointmentStatus.CANCELLED)
+    for session, placed in zip(moving, proposal.sessions, strict=True):
+        session.start, session.end = placed.slot.start, placed.slot.end
+        session.practitioner_id, session.room_id = placed.slot.practitioner.id, placed.slot.room.id
+        session.status = statuses[session.pk]
+        try:
+            with transaction.atomic():
+                session.save(update_fields=["start", "end", "practitioner", "room", "status"])
+        except IntegrityError as error:
+            raise _taken_by_constraint(error, placed.slot) from error
+
+
+def _moved_summary(moving: list[Appointment], following: bool) -> str:
+    what = "and the following" if following else "alone"
+    times = ", ".join(f"{s.number}: {s.start:%Y-%m-%d %H:%M}" for s in moving)
+    return f"moved session {moving[0].number} {what} to {times}"

@@ -6,7 +6,17 @@ from typing import Any
 from django import forms
 
 from mesoclinic.accounts.models import Clinic, Role, User
-from mesoclinic.scheduling.models import OpeningHours, Practitioner, Room, WorkingHours
+from mesoclinic.clinical.areas import AREAS
+from mesoclinic.clinical.protocols import all_protocols
+from mesoclinic.scheduling.course_rules import session_count, template_named
+from mesoclinic.scheduling.models import (
+    OpeningHours,
+    Practitioner,
+    Room,
+    Weekday,
+    WorkingHours,
+)
+from mesoclinic.scheduling.planner import Preferences, TimeOfDay
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -91,3 +101,91 @@ def hours_formset(model: type, parent_model: type, form: type) -> Any:
 
 OpeningHoursFormSet = hours_formset(OpeningHours, Clinic, OpeningHoursForm)
 WorkingHoursFormSet = hours_formset(WorkingHours, Practitioner, WorkingHoursForm)
+
+
+WEEKDAY_CHOICES = [(str(day.value), day.label[:3]) for day in Weekday]
+
+
+def template_choices() -> list[tuple[str, str]]:
+    """Every course template of every shipped protocol, as `protocol/template`."""
+    return [
+        (f"{protocol.id}/{course.id}", f"{protocol.name}: {course.name}")
+        for protocol in all_protocols()
+        for course in protocol.courses
+    ]
+
+
+class PlanCourseForm(forms.Form):
+    """What the planner needs to know: the template, the areas, the first date, the wishes."""
+
+    template = forms.ChoiceField(choices=template_choices)
+    areas = forms.MultipleChoiceField(
+        choices=[(area, area) for area in AREAS],
+        initial=["face"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    first_day = forms.DateField(
+        label="First possible date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sessions = forms.IntegerField(
+        required=False, min_value=1, help_text="Leave empty for the template's most sessions."
+    )
+    same_practitioner = forms.BooleanField(
+        required=False, initial=True, label="Same practitioner throughout"
+    )
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.none(), required=False, empty_label="Anyone"
+    )
+    time_of_day = forms.ChoiceField(choices=[(t.value, t.value.capitalize()) for t in TimeOfDay])
+    weekdays = forms.MultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        initial=[str(d) for d in range(7)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(
+            clinic=clinic, active=True
+        ).select_related("user")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        spec, sessions = data.get("template"), data.get("sessions")
+        if spec and sessions is not None:
+            _, template = template_named(spec)
+            try:
+                session_count(template, sessions)
+            except ValueError as error:
+                self.add_error("sessions", f"{str(error).capitalize()}.")
+        return data
+
+    def preferences(self) -> Preferences:
+        data = self.cleaned_data
+        practitioner = data.get("practitioner")
+        return Preferences(
+            same_practitioner=bool(data.get("same_practitioner")) or practitioner is not None,
+            practitioner_id=practitioner.pk if practitioner else None,
+            time_of_day=TimeOfDay(data["time_of_day"]),
+            weekdays=frozenset(int(d) for d in data["weekdays"]),
+        )
+
+
+class BookCourseForm(forms.Form):
+    """The proposal the person saw, and the override reason when one is needed."""
+
+    proposal = forms.CharField(widget=forms.HiddenInput)
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for booking over the contraindication",
+    )
+
+
+class MoveSessionForm(forms.Form):
+    day = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    scope = forms.ChoiceField(
+        choices=[("one", "This one"), ("following", "This and the following")],
+        widget=forms.RadioSelect,
+        initial="one",
+    )

@@ -1,5 +1,7 @@
 """The clinic's capacity: rooms, practitioners, opening hours and working hours."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,3 +99,138 @@ class WorkingHours(HoursMixin):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class ClinicClosure(models.Model):
+    """A day the clinic is closed although its opening hours say otherwise: a holiday."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="closures")
+    day = models.DateField()
+    reason = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "day"], name="closure_unique_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%a %d %b %Y} {self.reason}".strip()
+
+
+class CourseStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Course(models.Model):
+    """A course of sessions for one patient, following one course template of one protocol."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="courses")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="courses"
+    )
+    protocol_id = models.CharField(max_length=40)
+    protocol_version = models.CharField(max_length=40)
+    template_id = models.CharField(max_length=60)
+    areas = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=20, choices=CourseStatus.choices, default=CourseStatus.ACTIVE
+    )
+    # The screening the booking stood on, kept as it was then: verdict and findings.
+    verdict = models.CharField(max_length=20)
+    findings = models.JSONField(default=list)
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.protocol_id}/{self.template_id} course for {self.patient}"
+
+
+class AppointmentKind(models.TextChoices):
+    CONSULTATION = "consultation", "Consultation"
+    SESSION = "session", "Session"
+
+
+class AppointmentStatus(models.TextChoices):
+    """The FHIR R4 Appointment statuses mesoclinic uses."""
+
+    PROPOSED = "proposed", "Proposed"
+    BOOKED = "booked", "Booked"
+    ARRIVED = "arrived", "Arrived"
+    COMPLETED = "fulfilled", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "noshow", "No-show"
+
+
+# Appointments that hold their practitioner and room; the others have let them go.
+ACTIVE_STATUSES = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
+
+
+class AppointmentQuerySet(models.QuerySet["Appointment"]):
+    def holding(self) -> "AppointmentQuerySet":
+        """Appointments that still hold their practitioner, room and patient."""
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def overlapping(self, start: Any, end: Any) -> "AppointmentQuerySet":
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Appointment(models.Model):
+    """A consultation or a session: one patient, one practitioner, one room, one time (FHIR)."""
+
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.PROTECT, related_name="appointments"
+    )
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointments"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="appointments"
+    )
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    kind = models.CharField(max_length=20, choices=AppointmentKind.choices)
+    status = models.CharField(
+        max_length=20, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["practitioner", "start"]),
+            models.Index(fields=["room", "start"]),
+            models.Index(fields=["patient", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointment_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M} {self.patient}"

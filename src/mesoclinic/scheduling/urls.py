@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mesoclinic.scheduling import views
+from mesoclinic.scheduling import calendar_views, course_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -11,4 +11,19 @@ urlpatterns = [
     path("practitioners/new/", views.practitioner_edit, name="practitioner-new"),
     path("practitioners/<int:practitioner_id>/", views.practitioner_edit, name="practitioner-edit"),
     path("opening-hours/", views.opening_hours_edit, name="opening-hours"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path(
+        "feeds/<int:practitioner_id>/<str:token>.ics",
+        calendar_views.practitioner_feed,
+        name="feed",
+    ),
+    path("patients/<int:patient_id>/plan-course/", course_views.plan_course, name="plan-course"),
+    path("courses/<int:course_id>/", course_views.course_detail, name="course"),
+    path("courses/<int:course_id>/calendar.ics", calendar_views.course_ical, name="course-ical"),
+    path("courses/<int:course_id>/cancel/", course_views.course_cancel_view, name="course-cancel"),
+    path(
+        "courses/<int:course_id>/sessions/<int:number>/move/",
+        course_views.session_move_view,
+        name="session-move",
+    ),
 ]

@@ -1,0 +1,44 @@
+"""The doors to courses and practitioner feeds: every course is opened through its patient."""
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.scheduling.models import Appointment, Course, Practitioner
+
+NO_COURSE = "No such course in your clinic."
+NO_SESSION = "This course has no such session."
+FEED_SALT = "mesoclinic.scheduling.practitioner-feed"
+
+
+def course_for(user: Any, course_id: int, *, purpose: str = "course") -> Course:
+    """The course `course_id` if `user` may see its patient, else 404; the read is audited."""
+    course = Course.objects.filter(pk=course_id).first()
+    if course is None:
+        raise Http404(NO_COURSE)
+    course.patient = get_patient_for(user, course.patient_id, purpose=purpose)
+    return course
+
+
+def session_of(course: Course, number: int) -> Appointment:
+    """The active session `number` of `course`, or 404."""
+    session = course.sessions.holding().filter(number=number).first()
+    if session is None:
+        raise Http404(NO_SESSION)
+    session.course = course
+    return session
+
+
+def feed_token(practitioner: Practitioner) -> str:
+    """The secret in a practitioner's calendar feed address (changes with the SECRET_KEY)."""
+    return salted_hmac(FEED_SALT, str(practitioner.pk), algorithm="sha256").hexdigest()[:40]
+
+
+def practitioner_for_feed(practitioner_id: int, token: str) -> Practitioner:
+    """The practitioner whose feed this is, or 404 for a wrong token."""
+    practitioner = Practitioner.objects.filter(pk=practitioner_id).select_related("clinic").first()
+    if practitioner is None or not constant_time_compare(feed_token(practitioner), token):
+        raise Http404("No such calendar feed.")
+    return practitioner

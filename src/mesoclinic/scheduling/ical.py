@@ -1,0 +1,42 @@
+"""Appointments as iCalendar files, for a course and for a practitioner's private feed."""
+
+from collections.abc import Iterable
+from datetime import UTC
+
+from icalendar import Calendar, Event
+
+from mesoclinic.scheduling.models import Appointment
+
+PRODID = "-//mesoclinic//scheduling//EN"
+
+
+def appointments_to_ical(appointments: Iterable[Appointment], name: str, *, staff: bool) -> bytes:
+    """An iCalendar file of `appointments`; only staff files name the patient."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for appointment in appointments:
+        calendar.add_component(_event(appointment, staff))
+    return calendar.to_ical()
+
+
+def _event(appointment: Appointment, staff: bool) -> Event:
+    event = Event()
+    event.add("uid", f"appointment-{appointment.pk}@mesoclinic")
+    event.add("dtstamp", appointment.created_at.astimezone(UTC))
+    event.add("dtstart", appointment.start.astimezone(UTC))
+    event.add("dtend", appointment.end.astimezone(UTC))
+    event.add("summary", _summary(appointment, staff))
+    event.add("location", f"{appointment.room}, {appointment.clinic}")
+    event.add("status", "CANCELLED" if appointment.status == "cancelled" else "CONFIRMED")
+    return event
+
+
+def _summary(appointment: Appointment, staff: bool) -> str:
+    what = "Mesotherapy session"
+    if appointment.number:
+        what += f" {appointment.number}"
+    if appointment.kind == "consultation":
+        what = "Mesotherapy consultation"
+    return f"{what}: {appointment.patient}" if staff else f"{what} with {appointment.practitioner}"

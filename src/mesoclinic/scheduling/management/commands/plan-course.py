@@ -1,0 +1,100 @@
+"""`mesoclinic plan-course PATIENT --template ID --from DATE [--book]`: plan, and book, a course."""
+
+import argparse
+from datetime import date
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from mesoclinic.clinical.protocols import UnknownProtocol
+from mesoclinic.commands import ReportCommand
+from mesoclinic.patients.queries import PatientNotFound, find_patient
+from mesoclinic.scheduling.course_rules import template_named
+from mesoclinic.scheduling.domain import CourseIncomplete, SlotTaken, course_book
+from mesoclinic.scheduling.gate import BookingRefused
+from mesoclinic.scheduling.planner import Preferences, TimeOfDay
+from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_to_json
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def a_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-12-01") from None
+
+
+def weekdays(text: str) -> frozenset[int]:
+    names = [name.strip().lower()[:3] for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in WEEKDAYS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"weekdays are {', '.join(WEEKDAYS)}; got {text!r}")
+    return frozenset(WEEKDAYS.index(name) for name in names)
+
+
+class Command(ReportCommand):
+    help = "Plan the earliest whole course of sessions for a patient, and book it with --book."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("patient", help="internal id or the FHIR id it was imported with")
+        parser.add_argument("--template", required=True, help="protocol id, or protocol/template")
+        parser.add_argument("--from", dest="first", required=True, type=a_date, metavar="DATE")
+        parser.add_argument("--book", action="store_true", help="book the whole course")
+        parser.add_argument("--areas", default="face", help="areas treated, comma-separated")
+        parser.add_argument("--sessions", type=int, help="how many sessions (default: the most)")
+        parser.add_argument("--time-of-day", choices=[t.value for t in TimeOfDay], default="any")
+        parser.add_argument("--weekdays", type=weekdays, default=frozenset(range(7)))
+        parser.add_argument(
+            "--any-practitioner", action="store_true", help="sessions may change practitioner"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        plan = self.plan(options)
+        document = plan_to_json(plan)
+        if options["book"]:
+            course = self.book(plan)
+            document["course"] = course.pk
+        self.report(options, document, describe(plan, options["book"]))
+
+    def plan(self, options: dict[str, Any]) -> CoursePlan:
+        try:
+            patient = find_patient(None, options["patient"], purpose="plan course")
+            protocol, template = template_named(options["template"])
+            preferences = Preferences(
+                same_practitioner=not options["any_practitioner"],
+                time_of_day=TimeOfDay(options["time_of_day"]),
+                weekdays=options["weekdays"],
+            )
+            areas = tuple(a.strip() for a in options["areas"].split(",") if a.strip())
+            return course_plan(
+                patient,
+                protocol,
+                template,
+                options["first"],
+                areas=areas,
+                preferences=preferences,
+                sessions=options["sessions"],
+            )
+        except (PatientNotFound, UnknownProtocol, LookupError, ValueError) as error:
+            raise CommandError(str(error).strip("'\"")) from None
+
+    def book(self, plan: CoursePlan) -> Any:
+        try:
+            return course_book(plan, None)
+        except (CourseIncomplete, SlotTaken, BookingRefused) as error:
+            raise CommandError(str(error)) from None
+
+
+def describe(plan: CoursePlan, booked: bool) -> str:
+    """The plan as lines a person reads."""
+    lines = [f"{plan.template_spec} for {plan.patient}:"]
+    for placed in plan.proposal.sessions:
+        slot = placed.slot
+        lines.append(
+            f"  {placed.number}. {slot.start:%a %d %b %Y %H:%M}–{slot.end:%H:%M} "
+            f"{slot.practitioner.name}, {slot.room.name}"
+        )
+    lines += [f"  {u.number}. not placed: {u.reason}" for u in plan.proposal.unplaced]
+    lines.append("Booked." if booked else "Not booked: add --book to book the whole course.")
+    return "\n".join(lines)

@@ -1,0 +1,149 @@
+"""Reads shared by the planner, the pages, the command line and the API."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from mesoclinic.accounts.models import Clinic
+from mesoclinic.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    ClinicClosure,
+    OpeningHours,
+    Practitioner,
+    Room,
+)
+from mesoclinic.scheduling.planner import Availability, Named, Period, Staff, wall
+
+
+def availability_for(
+    clinic: Clinic,
+    patient_id: int | None,
+    days: tuple[date, date],
+    *,
+    ignoring: Iterable[int] = (),
+) -> Availability:
+    """What the planner needs for `clinic` between two days, in five queries.
+
+    `ignoring` names appointments to leave out, such as the sessions being moved.
+    """
+    tz = clinic.tzinfo
+    opening: dict[int, list[Period]] = defaultdict(list)
+    for hours in OpeningHours.objects.filter(clinic=clinic):
+        opening[hours.weekday].append(Period(hours.starts, hours.ends))
+    closed = ClinicClosure.objects.filter(clinic=clinic, day__range=days)
+    availability = Availability(
+        tz=tz,
+        opening={day: tuple(periods) for day, periods in opening.items()},
+        closed_days=frozenset(closed.values_list("day", flat=True)),
+        practitioners=tuple(practitioners_of(clinic)),
+        rooms=tuple(Named(r.id, r.name) for r in Room.objects.filter(clinic=clinic, active=True)),
+    )
+    _add_busy(availability, clinic, patient_id, days, set(ignoring))
+    return availability
+
+
+def practitioners_of(clinic: Clinic) -> list[Staff]:
+    """The clinic's active practitioners with their working hours, in the clinic's order."""
+    staff = []
+    query = Practitioner.objects.filter(clinic=clinic, active=True).select_related("user")
+    for practitioner in query.prefetch_related("working_hours"):
+        hours: dict[int, list[Period]] = defaultdict(list)
+        for row in practitioner.working_hours.all():
+            hours[row.weekday].append(Period(row.starts, row.ends))
+        staff.append(
+            Staff(practitioner.id, str(practitioner), {d: tuple(p) for d, p in hours.items()})
+        )
+    return staff
+
+
+def _add_busy(
+    availability: Availability,
+    clinic: Clinic,
+    patient_id: int | None,
+    days: tuple[date, date],
+    ignoring: set[int],
+) -> None:
+    """Index the active appointments that touch `days` by resource and local day."""
+    tz = availability.tz
+    start = wall(days[0] - timedelta(days=1), time(), tz)
+    end = wall(days[1] + timedelta(days=2), time(), tz)
+    rows = (
+        Appointment.objects.holding()
+        .filter(clinic=clinic)
+        .overlapping(start, end)
+        .values_list("id", "practitioner_id", "room_id", "patient_id", "start", "end")
+    )
+    for pk, practitioner_id, room_id, patient, begins, ends in rows:
+        if pk in ignoring:
+            continue
+        for day in _local_days(begins, ends, tz):
+            availability.practitioner_busy.setdefault((practitioner_id, day), []).append(
+                (begins, ends)
+            )
+            availability.room_busy.setdefault((room_id, day), []).append((begins, ends))
+            if patient == patient_id:
+                availability.patient_busy.setdefault(day, []).append((begins, ends))
+
+
+def _local_days(begins: datetime, ends: datetime, tz: ZoneInfo) -> Iterator[date]:
+    """The clinic days an interval touches (usually one)."""
+    day = begins.astimezone(tz).date()
+    last = ends.astimezone(tz).date()
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+@dataclass
+class CalendarRow:
+    """One practitioner or room, and its appointments on each day shown."""
+
+    resource: Any
+    days: list[list[Appointment]]
+
+
+def calendar_rows(clinic: Clinic, by: str, days: list[date]) -> list[CalendarRow]:
+    """The clinic's appointments on `days`, by practitioner or by room, in two queries."""
+    tz = clinic.tzinfo
+    if by == "room":
+        resources: list[Any] = list(Room.objects.filter(clinic=clinic, active=True))
+    else:
+        resources = list(Practitioner.objects.filter(clinic=clinic).select_related("user"))
+    appointments = (
+        Appointment.objects.filter(clinic=clinic)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .overlapping(wall(days[0], time(), tz), wall(days[-1] + timedelta(days=1), time(), tz))
+        .select_related("patient", "practitioner__user", "room", "course")
+    )
+    cells: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
+    for appointment in appointments:
+        key = appointment.room_id if by == "room" else appointment.practitioner_id
+        cells[(key, appointment.start.astimezone(tz).date())].append(appointment)
+    return [CalendarRow(r, [cells[(r.pk, day)] for day in days]) for r in resources]
+
+
+def upcoming_sessions(patient_ids: Iterable[int], now: datetime) -> QuerySet[Appointment]:
+    """The active appointments of these patients from `now` on, soonest first."""
+    return (
+        Appointment.objects.holding()
+        .filter(patient_id__in=list(patient_ids), end__gte=now)
+        .select_related("practitioner__user", "room", "course")
+    )
+
+
+def appointments_on(
+    clinic_id: int, day_start: datetime, day_end: datetime
+) -> QuerySet[Appointment]:
+    """The clinic's active appointments between two instants (a day on the dashboard)."""
+    return (
+        Appointment.objects.holding()
+        .filter(clinic_id=clinic_id)
+        .overlapping(day_start, day_end)
+        .select_related("patient", "practitioner__user", "room")
+    )

@@ -1,0 +1,58 @@
+"""Scheduling factories: an open clinic, appointments, and patients the screening stops."""
+
+import datetime as dt
+
+import factory
+
+from mesoclinic.patients.models import Condition
+from mesoclinic.scheduling.models import Appointment, ClinicClosure
+from tests import factories
+
+WEEKDAYS = range(5)
+SNOMED = "http://snomed.info/sct"
+
+
+def open_clinic(clinic, practitioners=(), rooms=("Room 1", "Room 2")):
+    """Open `clinic` 09:00–17:00 on weekdays, with `practitioners` working all those hours."""
+    for day in WEEKDAYS:
+        factories.OpeningHoursFactory(
+            clinic=clinic, weekday=day, starts=dt.time(9), ends=dt.time(17)
+        )
+        for practitioner in practitioners:
+            factories.WorkingHoursFactory(
+                practitioner=practitioner, weekday=day, starts=dt.time(9), ends=dt.time(17)
+            )
+    return [factories.RoomFactory(clinic=clinic, name=name) for name in rooms]
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """A booked 30-minute consultation; give it a start."""
+
+    class Meta:
+        model = Appointment
+
+    clinic = factory.SelfAttribute("patient.clinic")
+    patient = factory.SubFactory(factories.PatientFactory)
+    practitioner = factory.SubFactory(
+        factories.PractitionerFactory, clinic=factory.SelfAttribute("..clinic")
+    )
+    room = factory.SubFactory(factories.RoomFactory, clinic=factory.SelfAttribute("..clinic"))
+    start = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    end = factory.LazyAttribute(lambda a: a.start + dt.timedelta(minutes=30))
+    kind = "consultation"
+    status = "booked"
+
+
+def closed_on(clinic, day, reason="Holiday"):
+    return ClinicClosure.objects.create(clinic=clinic, day=day, reason=reason)
+
+
+def pregnant(patient):
+    """Record an active pregnancy: an absolute contraindication in every protocol that lists it."""
+    return Condition.objects.create(
+        patient=patient,
+        code_system=SNOMED,
+        code="72892002",
+        code_display="Normal pregnancy (finding)",
+        clinical_status="active",
+    )

@@ -1,0 +1,206 @@
+"""Booking, moving and cancelling whole courses: all or nothing, inside their windows, audited."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinical.courses import check_course
+from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling.domain import (
+    MoveRefused,
+    SlotTaken,
+    course_book,
+    course_cancel,
+    session_move,
+)
+from mesoclinic.scheduling.gate import BookingRefused
+from mesoclinic.scheduling.models import Appointment, Course
+from mesoclinic.scheduling.plans import course_plan
+from tests.scheduling.factories import AppointmentFactory, open_clinic, pregnant
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = dt.date(2026, 11, 30)
+REF_000 = load_protocol("ref-000")
+COURSE = REF_000.course()
+
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
+@pytest.fixture
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def rooms(harbour, paula):
+    return open_clinic(harbour, [paula.practitioner])
+
+
+def at(day, hour, minute=0):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def plan_for(patient, first=MONDAY):
+    return course_plan(patient, REF_000, COURSE, first)
+
+
+def sessions_of(course):
+    return [
+        (
+            s.number,
+            s.start.astimezone(LONDON),
+            s.end.astimezone(LONDON),
+            str(s.practitioner),
+            str(s.room),
+            s.status,
+        )
+        for s in course.sessions.order_by("number")
+    ]
+
+
+def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
+    course = course_book(plan_for(pat), paula)
+    days = [MONDAY + dt.timedelta(days=14 * n) for n in range(6)]
+    assert sessions_of(course) == [
+        (n + 1, at(day, 9), at(day, 9, 15), "Paula Tester", "Room 1", "booked")
+        for n, day in enumerate(days)
+    ]
+    assert check_course(COURSE, days) == []
+    assert (course.protocol_id, course.protocol_version, course.template_id, course.verdict) == (
+        "ref-000",
+        str(REF_000.version),
+        "course",
+        "eligible",
+    )
+    assert list(
+        AuditEvent.objects.filter(action="create").values_list(
+            "object_type", "patient_id", "summary"
+        )
+    ) == [
+        ("scheduling.Course", pat.pk, "booked 6 sessions of ref-000/course from 2026-11-30 09:00")
+    ]
+
+
+def test_a_booking_that_loses_the_race_says_who_and_when_and_leaves_nothing(
+    rooms, pat, paula, harbour
+):
+    plan = plan_for(pat)
+    # Between planning and booking, someone books Paula for the third session's time.
+    other = AppointmentFactory(
+        patient__clinic=harbour,
+        practitioner=paula.practitioner,
+        room=rooms[1],
+        start=at(MONDAY + dt.timedelta(days=28), 9),
+    )
+    with pytest.raises(SlotTaken) as refused:
+        course_book(plan, paula)
+    assert str(refused.value) == (
+        "Paula Tester is already booked on Mon 28 Dec 2026 09:00–09:30. "
+        "Nothing was booked; plan the course again."
+    )
+    assert (Course.objects.count(), list(Appointment.objects.all())) == (0, [other])
+
+
+def test_an_absolute_contraindication_blocks_booking_without_a_written_override(
+    rooms, pat, paula, rita
+):
+    pregnant(pat)
+    plan = plan_for(pat)
+    with pytest.raises(BookingRefused) as refused:
+        course_book(plan, paula)
+    assert str(refused.value) == (
+        "Pat Example has an absolute contraindication (pregnancy): a practitioner may book over it "
+        "only with a written reason."
+    )
+    with pytest.raises(BookingRefused) as reception:
+        course_book(plan, rita, "Patient insists")
+    assert str(reception.value) == "Only a practitioner can book over an absolute contraindication."
+    assert Appointment.objects.count() == 0
+
+
+def test_a_practitioner_override_is_kept_shown_and_audited(rooms, pat, paula):
+    pregnant(pat)
+    course = course_book(
+        plan_for(pat), paula, "  Obstetrician agrees in writing (letter scanned).  "
+    )
+    assert (course.verdict, course.override_reason, course.override_by, course.override_at) == (
+        "contraindicated",
+        "Obstetrician agrees in writing (letter scanned).",
+        paula,
+        dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC),
+    )
+    assert [f["concept"] for f in course.findings] == ["pregnancy"]
+    assert list(AuditEvent.objects.filter(action="create").values_list("summary", flat=True)) == [
+        "booked 6 sessions of ref-000/course from 2026-11-30 09:00; over a contraindication: "
+        "Obstetrician agrees in writing (letter scanned)."
+    ]
+
+
+def test_a_deceased_patient_can_never_be_booked(rooms, pat, paula):
+    pat.deceased = True
+    pat.save()
+    with pytest.raises(BookingRefused) as refused:
+        course_book(plan_for(pat), paula, "Override")
+    assert str(refused.value) == "Pat Example's record says they have died: nothing can be booked."
+
+
+def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
+    course = course_book(plan_for(pat), paula)
+    third = course.sessions.get(number=3)
+    with pytest.raises(MoveRefused) as refused:
+        session_move(third, dt.date(2027, 1, 6), paula)
+    assert str(refused.value) == (
+        "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
+        "intervals; choose a day in that range, or move this and the following sessions."
+    )
+    # The last session has only a neighbour before it: 14–21 days after session 5 is allowed.
+    session_move(course.sessions.get(number=6), dt.date(2027, 2, 12), paula)
+    days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
+    assert days[4:] == [dt.date(2027, 1, 25), dt.date(2027, 2, 12)]
+    assert check_course(COURSE, days) == []
+
+
+def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
+    rooms, pat, paula, harbour
+):
+    course = course_book(plan_for(pat), paula)
+    # Paula is busy all of Monday 18 January: session 4 cannot simply follow 14 days later.
+    for hour in range(9, 17):
+        AppointmentFactory(
+            patient__clinic=harbour,
+            practitioner=paula.practitioner,
+            room=rooms[1],
+            start=at(dt.date(2027, 1, 18), hour),
+            end=at(dt.date(2027, 1, 18), hour + 1),
+        )
+    session_move(course.sessions.get(number=3), dt.date(2027, 1, 4), paula, following=True)
+    days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
+    assert days == [
+        MONDAY,
+        dt.date(2026, 12, 14),
+        dt.date(2027, 1, 4),
+        dt.date(2027, 1, 19),
+        dt.date(2027, 2, 2),
+        dt.date(2027, 2, 16),
+    ]
+    assert check_course(COURSE, days) == []
+    assert AuditEvent.objects.filter(action="update").values_list("summary", flat=True)[0] == (
+        "moved session 3 and the following to 3: 2027-01-04 09:00, 4: 2027-01-19 09:00, "
+        "5: 2027-02-02 09:00, 6: 2027-02-16 09:00"
+    )
+
+
+def test_cancelling_a_course_frees_its_future_sessions(rooms, pat, paula):
+    course = course_book(plan_for(pat), paula)
+    assert course_cancel(course, paula) == 6
+    course.refresh_from_db()
+    assert (course.status, set(course.sessions.values_list("status", flat=True))) == (
+        "cancelled",
+        {"cancelled"},
+    )
+    # The freed times can be booked again at once.
+    assert sessions_of(course_book(plan_for(pat), paula))[0][1] == at(MONDAY, 9)
