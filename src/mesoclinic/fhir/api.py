@@ -1,3 +1,27 @@
-from ninja import Router
+"""The FHIR import endpoint of the JSON API: POST NDJSON or a Bundle, into the user's clinic."""
 
-router = Router()
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from mesoclinic.accounts.models import CLINICAL_ROLES
+from mesoclinic.fhir.domain import fhir_import
+from mesoclinic.fhir.sources import Source
+
+router = Router(tags=["fhir"])
+CLINICAL_STAFF_ONLY = "Only a clinic admin or a practitioner may import clinical records."
+NDJSON_TYPES = ("application/fhir+ndjson", "application/x-ndjson", "application/ndjson")
+
+
+@router.post("/import", summary="Import FHIR R4 resources (bulk NDJSON, a Bundle or a resource)")
+def import_resources(request: HttpRequest) -> dict[str, Any]:
+    """Import the request body; the answer is the report: imported, updated, unchanged, rejected."""
+    user: Any = request.auth  # type: ignore[attr-defined]
+    if user.role not in CLINICAL_ROLES:
+        raise HttpError(403, CLINICAL_STAFF_ONLY)
+    ndjson = True if request.content_type in NDJSON_TYPES else None
+    text = request.body.decode("utf-8", errors="replace")
+    report = fhir_import(user.clinic, user, [Source("request body", text, ndjson)])
+    return report.as_json()

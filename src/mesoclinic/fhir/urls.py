@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 -- patterns are added here
+from django.urls import path
+
+from mesoclinic.fhir import views
 
 app_name = "fhir"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:resource_type>/<str:resource_id>", views.read, name="read"),
+    path("<str:resource_type>", views.search, name="search"),
+]

@@ -1,0 +1,65 @@
+"""The FHIR exporter: a clinic's records as FHIR R4 resources, with ids that stay the same."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from django.db import models
+
+from mesoclinic.accounts.models import Clinic
+from mesoclinic.fhir.kinds import HISTORY
+from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.patients.models import Patient
+
+Resource = dict[str, Any]
+CHUNK = 2000
+
+
+def assign_fhir_ids(rows: models.QuerySet[Any]) -> int:
+    """Give rows that never had a FHIR id a new one, kept so later exports use it again."""
+    missing = list(rows.filter(fhir_id="").only("pk"))
+    for row in missing:
+        row.fhir_id = str(uuid.uuid4())
+    rows.model.objects.bulk_update(missing, ["fhir_id"], batch_size=500)
+    return len(missing)
+
+
+def assign_clinic_fhir_ids(clinic: Clinic) -> None:
+    """Every patient and history row of the clinic gets its FHIR id, once; call in a transaction."""
+    assign_fhir_ids(Patient.objects.filter(clinic=clinic))
+    for kind in HISTORY.values():
+        assign_fhir_ids(kind.rows().filter(patient__clinic=clinic))
+
+
+def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """(type, resource) for every record of the clinic: Patients first, then their history."""
+    patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
+    for patient in patients.iterator(chunk_size=CHUNK):
+        yield "Patient", patient_resource(patient, list(patient.identifiers.all()))
+    for resource_type, kind in HISTORY.items():
+        rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
+        for row in rows.iterator(chunk_size=CHUNK):
+            yield resource_type, kind.to_fhir(row)
+
+
+def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> dict[str, int]:
+    """One `<Type>.ndjson` per type; each file appears whole or not at all."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Any] = {}
+    counts: dict[str, int] = {}
+    try:
+        for resource_type, resource in resources:
+            if resource_type not in files:
+                files[resource_type] = (directory / f"{resource_type}.ndjson.part").open("w")
+                counts[resource_type] = 0
+            files[resource_type].write(json.dumps(resource, ensure_ascii=False) + "\n")
+            counts[resource_type] += 1
+    finally:
+        for handle in files.values():
+            handle.close()
+    for resource_type in files:
+        part = directory / f"{resource_type}.ndjson.part"
+        part.replace(directory / f"{resource_type}.ndjson")
+    return counts

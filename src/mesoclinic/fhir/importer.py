@@ -1,0 +1,315 @@
+"""The FHIR importer: validated resources → patient records, updating what an earlier run made."""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import DatabaseError, models, transaction
+from fhir.resources.R4B import get_fhir_model_class
+from pydantic import ValidationError
+
+from mesoclinic.accounts.models import Clinic
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action
+from mesoclinic.fhir.from_fhir import Rejected, patient_fields
+from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
+from mesoclinic.fhir.sources import Entry, Reading
+from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier
+
+BATCH = 250
+UNSUPPORTED = "{type} is not imported; mesoclinic imports {supported}"
+NO_ID = "the resource has no id, so a later import could not find it again"
+Resource = dict[str, Any]
+
+
+@dataclass
+class ImportReport:
+    """What a run did, per resource type, and every line it rejected with the reason."""
+
+    imported: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, entry: Entry, reason: str) -> None:
+        where = f"Bundle entry {entry.line}: " if entry.full_url else ""
+        self.rejected.append({"file": entry.file, "line": entry.line, "reason": where + reason})
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "imported": dict(self.imported),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "rejected": self.rejected,
+        }
+
+
+def invalid_reason(resource: Resource) -> str | None:
+    """Why `resource` is not valid FHIR (checked with the R4B models), or None if it is."""
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:3]]
+        return f"invalid {resource['resourceType']}: " + "; ".join(problems)
+    except (ValueError, TypeError, KeyError) as error:
+        return f"invalid {resource['resourceType']}: {error}"
+    return None
+
+
+def check_lengths(model: type[models.Model], fields: dict[str, Any]) -> None:
+    """Reject values longer than the record keeps rather than cutting them short."""
+    for name, value in fields.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise Rejected(f"{name.replace('_', ' ')} is longer than {limit} characters")
+
+
+def chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Importer:
+    """Imports the entries of one run into one clinic; `report` tells what happened."""
+
+    def __init__(self, clinic: Clinic, actor: Any, reading: Reading) -> None:
+        self.clinic = clinic
+        self.actor = actor
+        self.report = ImportReport(rejected=list(reading.rejected))
+        self.entries = reading.entries
+        self.full_urls: dict[str, tuple[str, str]] = {}
+        self.medications: dict[str, Resource] = {}
+        # Source id → our patient's pk, for this run's patients and the clinic's earlier ones.
+        self.patients: dict[str, int] = {}
+
+    def run(self) -> ImportReport:
+        """Import Patients first so that every other resource can find its patient."""
+        by_type = self._valid_entries_by_type()
+        for batch in chunks(by_type.pop("Patient", [])):
+            self._import_patients(batch)
+        for resource_type, entries in by_type.items():
+            self._import_history(HISTORY[resource_type], entries)
+        return self.report
+
+    def _valid_entries_by_type(self) -> dict[str, list[Entry]]:
+        """Entries of supported types that are valid FHIR, last one kept per type and id."""
+        kept: dict[str, dict[str, Entry]] = defaultdict(dict)
+        for entry in self.entries:
+            reason = self._why_not(entry)
+            if reason:
+                self.report.reject(entry, reason)
+                continue
+            resource = entry.resource
+            key = f"{resource['resourceType']}/{resource['id']}"
+            if entry.full_url:
+                self.full_urls[entry.full_url] = (resource["resourceType"], resource["id"])
+            if resource["resourceType"] in SUPPORTING:
+                self.medications[key] = self.medications[entry.full_url or key] = resource
+                continue
+            earlier = kept[resource["resourceType"]].pop(resource["id"], None)
+            if earlier:
+                self.report.reject(earlier, f"{key} appears again at {entry.file}:{entry.line}")
+            kept[resource["resourceType"]][resource["id"]] = entry
+        order = [t for t in SUPPORTED if t in kept]
+        return {t: list(kept[t].values()) for t in order}
+
+    def _why_not(self, entry: Entry) -> str | None:
+        resource_type = entry.resource["resourceType"]
+        if resource_type not in SUPPORTED + SUPPORTING:
+            return UNSUPPORTED.format(type=resource_type, supported=", ".join(SUPPORTED))
+        if not entry.resource.get("id"):
+            return NO_ID
+        return invalid_reason(entry.resource)
+
+    def _import_patients(self, entries: list[Entry]) -> None:
+        """One transaction per batch, one savepoint per patient."""
+        ids = [e.resource["id"] for e in entries]
+        existing = {
+            p.fhir_id: p
+            for p in Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids).prefetch_related(
+                "identifiers"
+            )
+        }
+        with transaction.atomic():
+            for entry in entries:
+                self._import_patient(entry, existing.get(entry.resource["id"]))
+
+    def _import_patient(self, entry: Entry, patient: Patient | None) -> None:
+        try:
+            fields, identifiers = patient_fields(entry.resource)
+            check_lengths(Patient, fields)
+            for system, value, type_text in identifiers:
+                check_lengths(
+                    PatientIdentifier, {"system": system, "value": value, "type_text": type_text}
+                )
+            with transaction.atomic():
+                patient, outcome = self._save_patient(entry, patient, fields, identifiers)
+        except Rejected as rejected:
+            self.report.reject(entry, str(rejected))
+            return
+        except DatabaseError as error:
+            self.report.reject(entry, f"could not be saved: {error}")
+            return
+        getattr(self.report, outcome)["Patient"] += 1
+        self.patients[patient.fhir_id] = patient.pk
+
+    def _save_patient(
+        self,
+        entry: Entry,
+        patient: Patient | None,
+        fields: dict[str, Any],
+        identifiers: list[tuple[str, str, str]],
+    ) -> tuple[Patient, str]:
+        """Create, update or leave the patient, audit what changed, and say which it was."""
+        # One value per system is unique for a patient; a repeated pair is kept once.
+        unique = list({(s, v): (s, v, t) for s, v, t in identifiers}.values())
+        if patient is None:
+            patient = Patient.objects.create(
+                clinic=self.clinic, fhir_id=entry.resource["id"], **fields
+            )
+            self._save_identifiers(patient, unique)
+            self._audit_patient(Action.CREATE, patient)
+            return patient, "imported"
+        held = [(i.system, i.value, i.type_text) for i in patient.identifiers.all()]
+        if _same(patient, fields) and sorted(held) == sorted(unique):
+            return patient, "unchanged"
+        for name, value in fields.items():
+            setattr(patient, name, value)
+        patient.save()
+        patient.identifiers.all().delete()
+        self._save_identifiers(patient, unique)
+        self._audit_patient(Action.UPDATE, patient)
+        return patient, "updated"
+
+    def _save_identifiers(self, patient: Patient, identifiers: list[tuple[str, str, str]]) -> None:
+        PatientIdentifier.objects.bulk_create(
+            PatientIdentifier(patient=patient, system=s, value=v, type_text=t)
+            for s, v, t in identifiers
+        )
+
+    def _audit_patient(self, action: Action, patient: Patient) -> None:
+        verb = "created" if action == Action.CREATE else "updated"
+        audit_record(
+            self.actor, action, patient, summary=f"FHIR import {verb}", patient_id=patient.pk
+        )
+
+    def _import_history(self, kind: HistoryKind, entries: list[Entry]) -> None:
+        """Map every entry, find its patient, then write in batches."""
+        self._load_patients([self._patient_reference(kind, e) for e in entries])
+        mapped = [m for m in (self._map(kind, e) for e in entries) if m is not None]
+        for batch in chunks(mapped):
+            try:
+                with transaction.atomic():
+                    self._count(kind, self._write_history(kind, batch))
+            except DatabaseError:
+                # Find the one that the database refuses, and keep the others.
+                for one in batch:
+                    self._write_one(kind, one)
+
+    def _write_one(self, kind: HistoryKind, one: tuple[Entry, int, dict[str, Any]]) -> None:
+        try:
+            with transaction.atomic():
+                self._count(kind, self._write_history(kind, [one]))
+        except DatabaseError as error:
+            self.report.reject(one[0], f"could not be saved: {error}")
+
+    def _count(self, kind: HistoryKind, outcome: Counter[str]) -> None:
+        """Add a committed batch's counts: a batch rolled back must not count."""
+        for name in ("imported", "updated", "unchanged"):
+            if outcome[name]:
+                getattr(self.report, name)[kind.resource_type] += outcome[name]
+
+    def _map(self, kind: HistoryKind, entry: Entry) -> tuple[Entry, int, dict[str, Any]] | None:
+        """(entry, patient pk, fields), or None after rejecting the entry with the reason."""
+        try:
+            patient_id = self._resolve_patient(kind, entry)
+            fields = kind.from_fhir(entry.resource, self.medications)
+            check_lengths(kind.model, fields)
+        except Rejected as rejected:
+            self.report.reject(entry, str(rejected))
+            return None
+        return entry, patient_id, fields
+
+    def _patient_reference(self, kind: HistoryKind, entry: Entry) -> str:
+        return (entry.resource.get(kind.subject) or {}).get("reference", "")
+
+    def _resolve_patient(self, kind: HistoryKind, entry: Entry) -> int:
+        reference = self._patient_reference(kind, entry)
+        if not reference:
+            raise Rejected(f"{kind.subject} names no patient by reference")
+        resource_type, source_id = self._target(reference)
+        if resource_type not in ("Patient", None):
+            raise Rejected(f"{kind.subject} {reference!r} is not a Patient")
+        if source_id not in self.patients:
+            raise Rejected(f"patient {reference!r} is neither in this import nor in the clinic")
+        return self.patients[source_id]
+
+    def _target(self, reference: str) -> tuple[str | None, str]:
+        """(type, id) a reference points at: a Bundle's fullUrl, `Type/id`, URL or urn:uuid."""
+        if reference in self.full_urls:
+            return self.full_urls[reference]
+        if reference.startswith("urn:uuid:"):
+            return None, reference.removeprefix("urn:uuid:")
+        parts = reference.split("/_history/")[0].split("/")
+        return (parts[-2], parts[-1]) if len(parts) >= 2 else (None, reference)
+
+    def _load_patients(self, references: list[str]) -> None:
+        """Look up, in a few queries, the earlier imported patients these references name."""
+        wanted = {self._target(r)[1] for r in references if r} - self.patients.keys()
+        for ids in chunks(sorted(wanted), 500):
+            found = Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids)
+            self.patients.update(found.values_list("fhir_id", "pk"))
+
+    def _write_history(
+        self, kind: HistoryKind, batch: list[tuple[Entry, int, dict[str, Any]]]
+    ) -> Counter[str]:
+        """Create the new, update the changed and count the unchanged rows; audit per patient."""
+        ids = [entry.resource["id"] for entry, _, _ in batch]
+        existing = {
+            row.fhir_id: row
+            for row in kind.rows().filter(patient__clinic=self.clinic, fhir_id__in=ids)
+        }
+        new, touched, outcome = [], Counter[int](), Counter[str]()
+        for entry, patient_id, fields in batch:
+            row = existing.get(entry.resource["id"])
+            if row is None:
+                new.append(_new_row(kind, entry, patient_id, fields))
+            elif row.patient_id == patient_id and _same(row, fields):
+                outcome["unchanged"] += 1
+                continue
+            else:
+                _update_row(row, patient_id, fields)
+                outcome["updated"] += 1
+            touched[patient_id] += 1
+        kind.model.objects.bulk_create(new)  # type: ignore[attr-defined]
+        outcome["imported"] = len(new)
+        self._audit_history(kind, touched)
+        return outcome
+
+    def _audit_history(self, kind: HistoryKind, touched: Counter[int]) -> None:
+        """One update row per patient whose history this batch changed."""
+        for patient_id, count in touched.items():
+            patient = Patient(pk=patient_id, clinic=self.clinic)
+            summary = f"FHIR import: {count} {kind.resource_type} created or updated"
+            audit_record(self.actor, Action.UPDATE, patient, summary=summary, patient_id=patient_id)
+
+
+def _same(row: Any, fields: dict[str, Any]) -> bool:
+    return all(getattr(row, name) == value for name, value in fields.items())
+
+
+def _new_row(kind: HistoryKind, entry: Entry, patient_id: int, fields: dict[str, Any]) -> Any:
+    return kind.model(
+        patient_id=patient_id,
+        fhir_id=entry.resource["id"],
+        entered_by=EnteredBy.IMPORT,
+        **{**kind.filters, **fields},
+    )
+
+
+def _update_row(row: Any, patient_id: int, fields: dict[str, Any]) -> None:
+    row.patient_id = patient_id
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()

@@ -1,0 +1,136 @@
+"""Reading FHIR input: bulk NDJSON, Bundles and single resources, from files or a request."""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# Bundles that carry resources to keep; a document or message Bundle means something else.
+IMPORTED_BUNDLES = ("collection", "transaction", "batch", "searchset")
+NOT_A_RESOURCE = "not a FHIR resource: a JSON object with a resourceType is expected"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Text to import and where it came from; `ndjson` None means: find out from the text."""
+
+    name: str
+    text: str
+    ndjson: bool | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource read from a source: its file, its line (or Bundle entry number), its URL."""
+
+    file: str
+    line: int
+    resource: dict[str, Any]
+    full_url: str = ""
+
+
+@dataclass
+class Reading:
+    """Everything read from the sources: the entries, and the lines that could not be read."""
+
+    entries: list[Entry] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, file: str, line: int, reason: str) -> None:
+        self.rejected.append({"file": file, "line": line, "reason": reason})
+
+
+class MissingInput(Exception):
+    """A path given to the importer does not exist."""
+
+
+def sources_from_paths(paths: list[str]) -> list[Source]:
+    """Every .ndjson and .json file in `paths` (folders are searched), in a stable order."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".ndjson", ".json"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise MissingInput(f"{given}: no such file or folder")
+    return [_source_of(path) for path in files]
+
+
+def _source_of(path: Path) -> Source:
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    ndjson = True if path.suffix == ".ndjson" else False if path.suffix == ".json" else None
+    return Source(str(path), text, ndjson)
+
+
+def read_sources(sources: list[Source]) -> Reading:
+    """Read every source into entries, rejecting what is not JSON or not a resource."""
+    reading = Reading()
+    for source in sources:
+        if _is_ndjson(source):
+            _read_ndjson(source, reading)
+        else:
+            _read_document(source, reading)
+    return reading
+
+
+def _is_ndjson(source: Source) -> bool:
+    if source.ndjson is not None:
+        return source.ndjson
+    try:
+        json.loads(source.text)
+    except ValueError:
+        return True
+    return False
+
+
+def _read_ndjson(source: Source, reading: Reading) -> None:
+    for number, line in enumerate(source.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            resource = json.loads(line)
+        except ValueError as error:
+            reading.reject(source.name, number, f"not valid JSON: {error}")
+            continue
+        _add_resource(source.name, number, resource, reading)
+
+
+def _read_document(source: Source, reading: Reading) -> None:
+    try:
+        document = json.loads(source.text)
+    except ValueError as error:
+        line = getattr(error, "lineno", 1)
+        reading.reject(source.name, line, f"not valid JSON: {error}")
+        return
+    if isinstance(document, dict) and document.get("resourceType") == "Bundle":
+        _read_bundle(source.name, document, reading)
+    else:
+        _add_resource(source.name, 1, document, reading)
+
+
+def _read_bundle(name: str, bundle: dict[str, Any], reading: Reading) -> None:
+    """Each entry of a Bundle, numbered from 1 in place of a line number."""
+    if bundle.get("type") not in IMPORTED_BUNDLES:
+        kinds = ", ".join(IMPORTED_BUNDLES)
+        reading.reject(name, 1, f"a {bundle.get('type')} Bundle is not imported (only {kinds})")
+        return
+    for number, entry in enumerate(bundle.get("entry", []), start=1):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if resource is None:
+            reading.reject(name, number, f"Bundle entry {number} holds no resource")
+            continue
+        _add_resource(name, number, resource, reading, entry.get("fullUrl", ""))
+
+
+def _add_resource(
+    name: str, number: int, resource: Any, reading: Reading, full_url: str = ""
+) -> None:
+    if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+        reading.reject(name, number, NOT_A_RESOURCE)
+        return
+    if "id" not in resource and full_url.startswith("urn:uuid:"):
+        # A transaction Bundle names new resources by their fullUrl only.
+        resource = {**resource, "id": full_url.removeprefix("urn:uuid:")}
+    reading.entries.append(Entry(name, number, resource, full_url))

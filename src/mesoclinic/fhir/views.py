@@ -1,0 +1,91 @@
+"""The FHIR R4 read API: `/fhir/r4/<Type>/<id>` and `/fhir/r4/<Type>?patient=<id>`."""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from mesoclinic.accounts.tokens import user_for_token
+from mesoclinic.fhir.queries import UnknownType, read_resource, search_resources
+
+FHIR_JSON = "application/fhir+json"
+SIGN_IN = "Sign in, or send a staff member's API token as 'Authorization: Bearer <token>'."
+BAD_TOKEN = "The API token is unknown or revoked; ask for a new one (mesoclinic api-token)."
+SEARCH_NEEDS_PATIENT = "Search by patient: add ?patient=<Patient id> to the address."
+
+View = Callable[..., HttpResponse]
+
+
+def fhir_response(document: dict[str, Any], status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        json.dumps(document, ensure_ascii=False), status=status, content_type=FHIR_JSON
+    )
+
+
+def outcome(status: int, code: str, text: str) -> HttpResponse:
+    """An OperationOutcome saying what went wrong, with the HTTP status that goes with it."""
+    issue = {"severity": "error", "code": code, "diagnostics": text}
+    return fhir_response({"resourceType": "OperationOutcome", "issue": [issue]}, status)
+
+
+def fhir_endpoint(view: View) -> View:
+    """Authenticate by session or bearer token, and turn refusals into OperationOutcomes."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        authorization = request.headers.get("Authorization", "")
+        if authorization.lower().startswith("bearer "):
+            user = user_for_token(authorization[len("bearer ") :])
+            if user is None:
+                return _unauthorised(BAD_TOKEN)
+            request.user = user
+        if not request.user.is_authenticated:
+            return _unauthorised(SIGN_IN)
+        try:
+            return view(request, *args, **kwargs)
+        except UnknownType as unknown:
+            return outcome(404, "not-supported", str(unknown))
+        except PermissionDenied as denied:
+            return outcome(403, "forbidden", str(denied))
+        except Http404 as missing:
+            return outcome(404, "not-found", str(missing))
+
+    return wrapped
+
+
+def _unauthorised(text: str) -> HttpResponse:
+    response = outcome(401, "login", text)
+    response["WWW-Authenticate"] = 'Bearer realm="mesoclinic"'
+    return response
+
+
+@require_GET
+@fhir_endpoint
+def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+    """One resource."""
+    return fhir_response(read_resource(request.user, resource_type, resource_id))
+
+
+@require_GET
+@fhir_endpoint
+def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+    """A searchset Bundle of one patient's resources of one type."""
+    patient = request.GET.get("patient") or request.GET.get("subject") or request.GET.get("_id")
+    if not patient:
+        return outcome(400, "required", SEARCH_NEEDS_PATIENT)
+    resources = search_resources(request.user, resource_type, patient)
+    base = request.build_absolute_uri("/fhir/r4/")
+    entries = [
+        {
+            "fullUrl": f"{base}{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": "match"},
+        }
+        for r in resources
+    ]
+    bundle = {"resourceType": "Bundle", "type": "searchset", "total": len(entries)}
+    return fhir_response({**bundle, "entry": entries} if entries else bundle)

@@ -1,0 +1,153 @@
+"""`mesoclinic export-fhir`: valid R4, stable ids, and export → import → export gives the same."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from fhir.resources.R4B import get_fhir_model_class
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.patients.models import Condition, Patient
+from tests.fhir.records import full_record
+from tests.shared import FHIR_SAMPLES, needs_shared
+
+TYPES = [
+    "Patient",
+    "Condition",
+    "MedicationStatement",
+    "MedicationRequest",
+    "AllergyIntolerance",
+    "Observation",
+]
+
+
+def export(folder, clinic, capsys):
+    call_command("export-fhir", str(folder), clinic=clinic.pk, json=True)
+    return json.loads(capsys.readouterr().out)
+
+
+def resources_in(folder):
+    """Every exported resource by file, in a stable order."""
+    found = {}
+    for path in sorted(folder.glob("*.ndjson")):
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        found[path.name] = sorted(lines, key=lambda r: r["id"])
+    return found
+
+
+def test_every_exported_resource_is_valid_r4b(harbour, riverside, tmp_path, capsys):
+    full_record(harbour)
+    report = export(tmp_path, harbour, capsys)
+    assert report == {
+        "directory": str(tmp_path),
+        "exported": {
+            "Patient": 2,
+            "Condition": 3,
+            "MedicationStatement": 1,
+            "MedicationRequest": 1,
+            "AllergyIntolerance": 1,
+            "Observation": 5,
+        },
+    }
+    exported = resources_in(tmp_path)
+    assert sorted(exported) == sorted(f"{t}.ndjson" for t in TYPES)
+    for resources in exported.values():
+        for resource in resources:
+            model = get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+            assert model.model_dump(mode="json", exclude_none=True) == resource
+
+
+def test_the_exported_patient_carries_every_field(harbour, tmp_path, capsys):
+    patient = full_record(harbour)
+    export(tmp_path, harbour, capsys)
+    patient.refresh_from_db()
+    exported = {r["id"]: r for r in resources_in(tmp_path)["Patient.ndjson"]}
+    assert exported[patient.fhir_id] == {
+        "resourceType": "Patient",
+        "id": patient.fhir_id,
+        "identifier": [
+            {"type": {"text": "NHS"}, "system": "https://nhs.uk/nhs-number", "value": "9434765919"}
+        ],
+        "name": [{"use": "official", "family": "Hart", "given": ["Mia", "Rose"]}],
+        "telecom": [
+            {"system": "phone", "value": "+44 20 7946 0001"},
+            {"system": "email", "value": "mia@example.org"},
+        ],
+        "gender": "female",
+        "birthDate": "2010-04-02",
+        "address": [{"text": "1 Quay Street, Bristol"}],
+        "contact": [
+            {
+                "relationship": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+                                "code": "GUARD",
+                                "display": "guardian",
+                            }
+                        ],
+                        "text": "guardian",
+                    }
+                ],
+                "name": {"text": "Jo Hart"},
+                "telecom": [{"system": "phone", "value": "+44 20 7946 0002"}],
+            }
+        ],
+    }
+
+
+def test_ids_are_kept_so_a_second_export_is_the_same(harbour, tmp_path, capsys):
+    full_record(harbour)
+    export(tmp_path / "first", harbour, capsys)
+    export(tmp_path / "second", harbour, capsys)
+    assert resources_in(tmp_path / "first") == resources_in(tmp_path / "second")
+    assert Patient.objects.filter(fhir_id="").count() == 0
+    assert Condition.objects.filter(fhir_id="").count() == 0
+
+
+def test_export_import_export_gives_the_same_resources(harbour, riverside, tmp_path, capsys):
+    full_record(harbour)
+    export(tmp_path / "harbour", harbour, capsys)
+    call_command("import-fhir", str(tmp_path / "harbour"), clinic=riverside.pk, json=True)
+    capsys.readouterr()
+    export(tmp_path / "riverside", riverside, capsys)
+    assert resources_in(tmp_path / "riverside") == resources_in(tmp_path / "harbour")
+
+
+@needs_shared
+def test_synthea_round_trip_gives_the_same_resources(harbour, riverside, tmp_path, capsys):
+    call_command("import-fhir", str(FHIR_SAMPLES / "synthea-10"), clinic=harbour.pk, json=True)
+    capsys.readouterr()
+    export(tmp_path / "harbour", harbour, capsys)
+    call_command("import-fhir", str(tmp_path / "harbour"), clinic=riverside.pk, json=True)
+    capsys.readouterr()
+    export(tmp_path / "riverside", riverside, capsys)
+    first, second = resources_in(tmp_path / "harbour"), resources_in(tmp_path / "riverside")
+    assert {name: len(rs) for name, rs in first.items()} == {
+        "AllergyIntolerance.ndjson": 11,
+        "Condition.ndjson": 555,
+        "MedicationRequest.ndjson": 1745,
+        "Patient.ndjson": 13,
+    }
+    assert second == first
+
+
+def test_export_is_audited(harbour, alice, tmp_path, capsys):
+    full_record(harbour)
+    export(tmp_path, harbour, capsys)
+    exports = AuditEvent.objects.filter(action="export").values_list("object_type", "summary")
+    assert list(exports) == [
+        (
+            "accounts.Clinic",
+            f"FHIR export to {tmp_path}: 2 Patient, 3 Condition, 1 MedicationStatement, "
+            "1 MedicationRequest, 1 AllergyIntolerance, 5 Observation",
+        )
+    ]
+
+
+def test_export_needs_a_clinic_when_there_are_several(harbour, riverside, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="There are 2 clinics; say which with --clinic ID"):
+        call_command("export-fhir", str(tmp_path))
