@@ -39,7 +39,7 @@ def find_patient(
         patients = patients.filter(clinic=clinic)
     # Longer digit strings cannot be a database id (64-bit), only a FHIR id.
     found = list(patients.filter(pk=int(key))) if key.isdigit() and len(key) < 19 else []
-    found = found or list(patients.filter(fhir_id=key)[:10])
+    found = found or list(patients.filter(fhir_id=key).order_by("pk")[:10])
     if not found:
         where = f" in clinic {clinic.pk} ({clinic})" if clinic else ""
         raise PatientNotFound(NO_SUCH_PATIENT.format(key=key, where=where))
