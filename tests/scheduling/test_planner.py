@@ -101,7 +101,7 @@ def test_a_course_that_cannot_fit_says_which_session_and_why():
         Unplaced(
             2,
             "no 30-minute slot with a free practitioner and room while the clinic is open "
-            "between Mon 07 Dec 2026 and Mon 07 Dec 2026 (7–7 days after session 1)",
+            "on Mon 07 Dec 2026 (7–7 days after session 1)",
         ),
         Unplaced(3, "comes after session 2, which could not be placed"),
     ]

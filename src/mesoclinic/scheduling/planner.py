@@ -313,15 +313,20 @@ def _unplaced(
     minutes = int(search.length.total_seconds() // 60)
     if k == 0:
         days = first_days
-        rule = "from the first possible date"
+        rule = "the day asked for" if days[0] == days[1] else "from the first possible date"
     else:
         days = search._window(k - 1, placed[-1].start.date())
         gap = search.gaps[k - 1]
         rule = f"{gap.min_days}–{gap.max_days} days after session {first_number + k - 1}"
+    when = (
+        f"on {days[0]:%a %d %b %Y}"
+        if days[0] == days[1]
+        else f"between {days[0]:%a %d %b %Y} and {days[1]:%a %d %b %Y}"
+    )
     first = Unplaced(
         first_number + k,
         f"no {minutes}-minute slot with a free practitioner and room while the clinic is open "
-        f"between {days[0]:%a %d %b %Y} and {days[1]:%a %d %b %Y} ({rule})",
+        f"{when} ({rule})",
     )
     rest = [
         Unplaced(
