@@ -72,3 +72,21 @@ class User(AbstractUser):
     @property
     def sees_clinical_notes(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+
+class ApiToken(models.Model):
+    """A key a staff member's scripts send as `Authorization: Bearer …`; only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    # SHA-256 of the token: a stolen database does not hand out working keys.
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters, so a person can tell their tokens apart without the secret.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

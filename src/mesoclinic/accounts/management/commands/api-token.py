@@ -1,0 +1,33 @@
+"""`mesoclinic api-token USERNAME`: print a new API token for a staff member, or revoke theirs."""
+
+from typing import Any
+
+from django.core.management.base import CommandError
+
+from mesoclinic.accounts.models import User
+from mesoclinic.accounts.tokens import TokenRefused, api_token_create, api_token_revoke_all
+from mesoclinic.commands import ReportCommand
+
+
+class Command(ReportCommand):
+    help = "Print a new API token for a staff user (shown once), or revoke all of theirs."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--revoke", action="store_true", help="revoke every token of the user")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            user = User.objects.get(username=options["username"])
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {options['username']!r}.") from None
+        if options["revoke"]:
+            count = api_token_revoke_all(user)
+            document = {"username": user.username, "revoked": count}
+            self.report(options, document, f"Revoked {count} token(s) of {user.username}.")
+            return
+        try:
+            token = api_token_create(user)
+        except TokenRefused as refused:
+            raise CommandError(str(refused)) from None
+        self.report(options, {"username": user.username, "token": token}, token)
