@@ -22,19 +22,20 @@ TEMPLATES = [(p, t) for p in all_protocols() for t in p.courses]
 
 
 def busy_calendar(rng, clinic, practitioners, rooms, days=200):
-    """Random existing appointments, and random holidays, over the coming months."""
+    """Random existing appointments (never double-booked themselves) and random holidays."""
+    taken = []
     for _ in range(days * 3):
         day = FIRST + dt.timedelta(days=rng.randrange(days))
         start = dt.datetime.combine(day, dt.time(9), tzinfo=LONDON) + dt.timedelta(
             minutes=15 * rng.randrange(30)
         )
+        end = start + dt.timedelta(minutes=rng.choice([30, 60, 120]))
+        practitioner, room = rng.choice(practitioners), rng.choice(rooms)
+        if any((p == practitioner or r == room) and s < end and start < e for p, r, s, e in taken):
+            continue
+        taken.append((practitioner, room, start, end))
         AppointmentFactory(
-            patient__clinic=clinic,
-            practitioner=rng.choice(practitioners),
-            room=rng.choice(rooms),
-            start=start,
-            end=start + dt.timedelta(minutes=rng.choice([30, 60, 120])),
-            status=rng.choice(["booked", "booked", "cancelled"]),
+            patient__clinic=clinic, practitioner=practitioner, room=room, start=start, end=end
         )
     for offset in rng.sample(range(days), 12):
         closed_on(clinic, FIRST + dt.timedelta(days=offset))

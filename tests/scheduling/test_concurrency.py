@@ -1,0 +1,92 @@
+"""Many receptions book overlapping courses at the same moment: PostgreSQL lets only one have
+each practitioner and room at a time, and every other booking fails cleanly with SlotTaken."""
+
+import datetime as dt
+import threading
+
+import pytest
+import time_machine
+from django.db import connection
+
+from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling.domain import SlotTaken, course_book
+from mesoclinic.scheduling.models import Appointment, Course
+from mesoclinic.scheduling.planner import Preferences
+from mesoclinic.scheduling.plans import course_plan
+from tests import factories
+from tests.scheduling.factories import open_clinic
+
+THREADS = 8
+REF_000 = load_protocol("ref-000")
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="exclusion constraints are PostgreSQL's"
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def overlapping_pairs(column):
+    """Pairs of active appointments that share `column` at overlapping times."""
+    rows = list(Appointment.objects.holding().values_list("id", column, "start", "end"))
+    return [
+        (a[0], b[0])
+        for a in rows
+        for b in rows
+        if a[0] < b[0] and a[1] == b[1] and a[2] < b[3] and b[2] < a[3]
+    ]
+
+
+def book_at_once(plans, by):
+    """Book every plan from its own thread (its own connection), all released together."""
+    start = threading.Barrier(len(plans))
+    outcomes = [None] * len(plans)
+
+    def book(n):
+        try:
+            start.wait()
+            outcomes[n] = course_book(plans[n], by)
+        except SlotTaken as taken:
+            outcomes[n] = taken
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in range(len(plans))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_overlapping_courses_booked_at_once_never_double_book():
+    harbour = factories.ClinicFactory(name="Harbour Skin Clinic")
+    practitioners = [factories.PractitionerFactory(clinic=harbour) for _ in range(2)]
+    open_clinic(harbour, practitioners)
+    patients = [factories.PatientFactory(clinic=harbour) for _ in range(THREADS)]
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        # Everyone plans against the same empty calendar, so their courses overlap.
+        plans = [
+            course_plan(
+                patient,
+                REF_000,
+                REF_000.course(),
+                dt.date(2026, 11, 30),
+                preferences=Preferences(practitioner_id=practitioners[n % 2].pk),
+            )
+            for n, patient in enumerate(patients)
+        ]
+        outcomes = book_at_once(plans, practitioners[0].user)
+    booked = [o for o in outcomes if isinstance(o, Course)]
+    refused = [o for o in outcomes if isinstance(o, SlotTaken)]
+    assert (len(booked) >= 1, len(booked) + len(refused)) == (True, THREADS)
+    assert (overlapping_pairs("practitioner_id"), overlapping_pairs("room_id")) == ([], [])
+    # Losers left nothing behind: every appointment belongs to a booked course, six each.
+    assert Appointment.objects.count() == 6 * len(booked) == 6 * Course.objects.count()
+    assert all(
+        str(r).endswith(
+            "is already booked on Mon 30 Nov 2026 09:00–09:15. Nothing was booked; plan the course again."
+        )
+        for r in refused
+    )
