@@ -238,6 +238,8 @@ class Importer:
         reference = self._patient_reference(kind, entry)
         if not reference:
             raise Rejected(f"{kind.subject} names no patient by reference")
+        if reference.startswith("#"):
+            raise Rejected(f"its patient {reference!r} is contained in it; send the Patient itself")
         resource_type, source_id = self._target(reference)
         if resource_type not in ("Patient", None):
             raise Rejected(f"{kind.subject} {reference!r} is not a Patient")
