@@ -6,9 +6,17 @@ from django.urls import reverse
 from mesoclinic.navigation import nav_for
 
 EXPECTED_NAV = {
-    "admin": ["Dashboard", "Rooms", "Practitioners", "Opening hours", "Staff", "Audit trail"],
-    "practitioner": ["Dashboard"],
-    "reception": ["Dashboard"],
+    "admin": [
+        "Dashboard",
+        "Patients",
+        "Rooms",
+        "Practitioners",
+        "Opening hours",
+        "Staff",
+        "Audit trail",
+    ],
+    "practitioner": ["Dashboard", "Patients"],
+    "reception": ["Dashboard", "Patients"],
     "patient": ["Dashboard"],
 }
 

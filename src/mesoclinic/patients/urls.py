@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401 -- patterns are added here
+from django.urls import path
+
+from mesoclinic.patients import views
 
 app_name = "patients"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.patient_search, name="search"),
+    path("new/", views.patient_edit, name="new"),
+    path("codes/<slug:kind>/", views.code_search, name="codes"),
+    path("<int:patient_id>/", views.chart, name="chart"),
+    path("<int:patient_id>/edit/", views.patient_edit, name="edit"),
+    path("<int:patient_id>/intake-link/", views.intake_link_send, name="intake-link"),
+    path("<int:patient_id>/<slug:kind>/new/", views.history_edit, name="history-new"),
+    path("<int:patient_id>/<slug:kind>/<int:entry_id>/", views.history_edit, name="history-edit"),
+    path(
+        "<int:patient_id>/<slug:kind>/<int:entry_id>/confirm/",
+        views.history_confirm,
+        name="history-confirm",
+    ),
+]

@@ -1,0 +1,76 @@
+"""What the chart page shows: demographics and appointments to all staff; history and screening
+to clinical staff only."""
+
+from typing import Any
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from mesoclinic.clinical.protocols import all_protocols
+from mesoclinic.patients.facts import HISTORY, resource_of
+from mesoclinic.patients.models import HistoryEntry, Patient
+from mesoclinic.patients.screening import (
+    DEFAULT_PROTOCOL,
+    first_opening,
+    preparation_for,
+    screen_patient,
+)
+
+UNKNOWN_PROTOCOL = "There is no protocol {protocol_id!r}: the chart shows the standard protocol."
+HISTORY_SECTIONS = (
+    ("condition", "conditions", "Conditions"),
+    ("medication", "medications", "Medications and supplements"),
+    ("allergy", "allergies", "Allergies"),
+    ("observation", "observations", "Observations"),
+)
+
+
+def chart_context(user: Any, patient: Patient, protocol_id: str) -> dict[str, Any]:
+    """The chart of `patient` as `user` may see it."""
+    context: dict[str, Any] = {"patient": patient, "appointments": upcoming(patient)}
+    if user.sees_clinical_notes:
+        known = {protocol.id for protocol in all_protocols()}
+        if protocol_id and protocol_id not in known:
+            context["protocol_error"] = UNKNOWN_PROTOCOL.format(protocol_id=protocol_id)
+        chosen = protocol_id if protocol_id in known else DEFAULT_PROTOCOL
+        context |= clinical_context(patient, chosen)
+    return context
+
+
+def upcoming(patient: Patient) -> list[Any]:
+    """The patient's appointments from today on, with their practitioner and room."""
+    return list(
+        patient.appointments.filter(end__gte=timezone.now())
+        .select_related("practitioner__user", "room")
+        .order_by("start")
+    )
+
+
+def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
+    """History grouped by kind, and today's screening under `protocol_id` with its preparation."""
+    prefetch_related_objects([patient], *HISTORY)
+    today = timezone.localdate(timezone=patient.clinic.tzinfo)
+    screening = screen_patient(patient, today, protocol_id)
+    unrecognised = {record.resource for record in screening.unrecognised}
+    start = first_opening(patient.clinic, today)
+    history = [
+        (kind, title, [history_row(e, unrecognised) for e in getattr(patient, related).all()])
+        for kind, related, title in HISTORY_SECTIONS
+    ]
+    return {
+        "history": history,
+        "screening": screening,
+        "preparation": preparation_for(patient, start, protocol_id),
+        "preparation_start": start,
+        "unrecognised": [
+            (kind, row) for kind, _, rows in history for row in rows if row["unrecognised"]
+        ],
+        "protocols": all_protocols(),
+        "protocol_id": protocol_id,
+        "intake_responses": list(patient.questionnaire_responses.all()[:3]),
+    }
+
+
+def history_row(entry: HistoryEntry, unrecognised: set[str]) -> dict[str, Any]:
+    """One history entry and whether the clinical core recognised it."""
+    return {"entry": entry, "unrecognised": resource_of(entry) in unrecognised}

@@ -1,0 +1,254 @@
+"""Forms for the patient record: demographics and the four kinds of history entry."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from mesoclinic.clinical.facts import LOINC
+from mesoclinic.patients.codes import CodeOption, option_from_value
+from mesoclinic.patients.models import (
+    Allergy,
+    Condition,
+    HistoryEntry,
+    Medication,
+    Observation,
+    Patient,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+ADULT_AGE = 18
+
+GUARDIAN_NEEDED = "A patient under 18 needs a guardian: give the guardian's name."
+BORN_IN_FUTURE = "The birth date is in the future."
+DEATH_WITHOUT_DECEASED = "A date of death is given but the patient is not marked as deceased."
+NO_CODE_OR_TEXT = "Choose a code from the search, or describe it in free text."
+UNKNOWN_CODE = "That code is not in the value sets; search again or use free text."
+ENDS_BEFORE_START = "The end date is before the start date."
+ANSWER_NEEDED = "Choose an answer for {what}."
+VALUE_NEEDED = "Give the value of {what}."
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years of age on `day`."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+class PatientForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = [
+            "given_name",
+            "family_name",
+            "birth_date",
+            "sex",
+            "phone",
+            "email",
+            "address",
+            "guardian_name",
+            "guardian_phone",
+            "deceased",
+            "deceased_at",
+        ]
+        widgets = {"birth_date": DATE_INPUT, "deceased_at": DATETIME_INPUT}
+        help_texts = {"guardian_name": "Required for patients under 18."}
+
+    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.clinic = clinic
+        self.fields["birth_date"].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        today = timezone.localdate(timezone=self.instance.clinic.tzinfo)
+        born = data.get("birth_date")
+        if born and born > today:
+            self.add_error("birth_date", BORN_IN_FUTURE)
+        elif born and age_on(born, today) < ADULT_AGE and not data.get("guardian_name", "").strip():
+            self.add_error("guardian_name", GUARDIAN_NEEDED)
+        if data.get("deceased_at") and not data.get("deceased"):
+            self.add_error("deceased", DEATH_WITHOUT_DECEASED)
+        return data
+
+
+class HistoryEntryForm(forms.ModelForm):
+    """A history entry coded from the value sets (`coding`) or described in free text."""
+
+    kind = ""
+    coding = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = "Free text"
+        self.fields["text"].help_text = "As the patient or the referral says it."
+        self.chosen: CodeOption | None = self.current_code()
+
+    def current_code(self) -> CodeOption | None:
+        entry = self.instance
+        return CodeOption(entry.code_system, entry.code, entry.code_display) if entry.code else None
+
+    def clean_coding(self) -> str:
+        value: str = self.cleaned_data["coding"].strip()
+        current = self.current_code()
+        if not value:
+            self.chosen = None
+        elif current and value.split("|")[:2] == [current.system, current.code]:
+            self.chosen = current  # an imported code stays, even if no value set lists it
+        else:
+            self.chosen = option_from_value(self.kind, value)
+            if self.chosen is None:
+                raise forms.ValidationError(UNKNOWN_CODE)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "coding" in data and self.chosen is None and not data.get("text", "").strip():
+            self.add_error("text", NO_CODE_OR_TEXT)
+        return data
+
+    def save(self, commit: bool = True) -> HistoryEntry:
+        chosen = self.chosen
+        entry: HistoryEntry = self.instance
+        entry.code_system, entry.code, entry.code_display = (
+            (chosen.system, chosen.code, chosen.display) if chosen else ("", "", "")
+        )
+        return super().save(commit)  # type: ignore[no-any-return]
+
+    def check_order(self, start: str, end: str) -> None:
+        data = self.cleaned_data
+        if data.get(start) and data.get(end) and data[end] < data[start]:
+            self.add_error(end, ENDS_BEFORE_START)
+
+
+class ConditionForm(HistoryEntryForm):
+    kind = "condition"
+
+    class Meta:
+        model = Condition
+        fields = ["coding", "text", "clinical_status", "verification_status", "onset", "abatement"]
+        widgets = {"onset": DATE_INPUT, "abatement": DATE_INPUT}
+        labels = {"abatement": "Ended"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_order("onset", "abatement")
+        return data
+
+
+class MedicationForm(HistoryEntryForm):
+    kind = "medication"
+
+    class Meta:
+        model = Medication
+        fields = ["coding", "text", "kind", "status", "dosage", "started", "ended"]
+        widgets = {"started": DATE_INPUT, "ended": DATE_INPUT}
+        labels = {"kind": "Medication or supplement"}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_order("started", "ended")
+        return data
+
+
+class AllergyForm(HistoryEntryForm):
+    kind = "allergy"
+
+    class Meta:
+        model = Allergy
+        fields = [
+            "coding",
+            "text",
+            "clinical_status",
+            "verification_status",
+            "criticality",
+            "reaction",
+            "onset",
+        ]
+        widgets = {
+            "onset": DATE_INPUT,
+            "criticality": forms.Select(
+                choices=[
+                    ("", "—"),
+                    ("low", "Low"),
+                    ("high", "High"),
+                    ("unable-to-assess", "Unknown"),
+                ]
+            ),
+        }
+
+
+# What an observation measures or states (LOINC), with its unit or its possible answers.
+MEASURES = {
+    "82810-3": ("Pregnancy status", "", {"LA15173-0": "Pregnant", "LA26683-5": "Not pregnant"}),
+    "63895-7": (
+        "Breastfeeding status",
+        "",
+        {"LA29252-6": "Currently breastfeeding", "LA29253-4": "Not currently breastfeeding"},
+    ),
+    "39156-5": ("Body mass index (BMI)", "kg/m2", {}),
+    "29463-7": ("Body weight", "kg", {}),
+    "8302-2": ("Body height", "cm", {}),
+}
+ANSWERS = {code: label for _, _, answers in MEASURES.values() for code, label in answers.items()}
+
+
+class ObservationForm(forms.ModelForm):
+    """A status (pregnant, breastfeeding) or a measurement (BMI, weight, height)."""
+
+    kind = "observation"
+    measure = forms.ChoiceField(
+        label="What", choices=[(code, spec[0]) for code, spec in MEASURES.items()]
+    )
+    answer = forms.ChoiceField(
+        required=False, choices=[("", "—"), *ANSWERS.items()], help_text="For a status."
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["measure", "answer", "value_quantity", "status", "effective"]
+        widgets = {"effective": DATETIME_INPUT}
+        labels = {"value_quantity": "Value", "effective": "Observed at"}
+        help_texts = {"value_quantity": "For a measurement, in kg/m2, kg or cm."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.code in MEASURES:
+            self.initial.setdefault("measure", self.instance.code)
+            self.initial.setdefault("answer", self.instance.value_code)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        measure = data.get("measure")
+        if measure:
+            name, _, answers = MEASURES[measure]
+            if answers and data.get("answer") not in answers:
+                self.add_error("answer", ANSWER_NEEDED.format(what=name.lower()))
+            if not answers and data.get("value_quantity") is None:
+                self.add_error("value_quantity", VALUE_NEEDED.format(what=name.lower()))
+        return data
+
+    def save(self, commit: bool = True) -> Observation:
+        entry: Observation = self.instance
+        name, unit, answers = MEASURES[self.cleaned_data["measure"]]
+        entry.code_system, entry.code, entry.code_display = (
+            LOINC,
+            self.cleaned_data["measure"],
+            name,
+        )
+        answer = self.cleaned_data.get("answer") if answers else ""
+        entry.value_code_system = LOINC if answer else ""
+        entry.value_code, entry.value_display = answer or "", ANSWERS.get(answer or "", "")
+        entry.value_unit = "" if answers else unit
+        if answers:
+            entry.value_quantity = None
+        return super().save(commit)  # type: ignore[no-any-return]
+
+
+HISTORY_FORMS: dict[str, type[forms.ModelForm]] = {
+    "condition": ConditionForm,
+    "medication": MedicationForm,
+    "allergy": AllergyForm,
+    "observation": ObservationForm,
+}

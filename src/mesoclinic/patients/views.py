@@ -1,0 +1,124 @@
+"""The staff's pages for the patient record: search, demographics, the chart and its history."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.chart import chart_context
+from mesoclinic.patients.codes import search_codes
+from mesoclinic.patients.domain import (
+    history_entry_confirm,
+    history_entry_save,
+    intake_link_create,
+    patient_save,
+)
+from mesoclinic.patients.forms import HISTORY_FORMS, PatientForm
+from mesoclinic.patients.models import HistoryEntry, Patient
+from mesoclinic.patients.queries import search_patients
+
+PAGE_SIZE = 25
+KIND_LABELS = {
+    "condition": "condition",
+    "medication": "medication or supplement",
+    "allergy": "allergy",
+    "observation": "observation",
+}
+
+
+@staff_required
+def patient_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "patients/search.html", {"query": query, "page": page})
+
+
+@staff_required
+def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpResponse:
+    patient = None
+    if patient_id is not None:
+        patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
+    form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
+    if request.method == "POST" and form.is_valid():
+        saved = patient_save(form, request.user)
+        messages.success(request, f"Saved {saved}.")
+        return redirect("patients:chart", saved.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@staff_required
+def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_for(request.user, patient_id, purpose="chart")
+    context = chart_context(request.user, patient, request.GET.get("protocol", ""))
+    return render(request, "patients/chart.html", context)
+
+
+def history_form_class(kind: str) -> type:
+    if kind not in HISTORY_FORMS:
+        raise Http404(f"No kind of history called {kind!r}.")
+    return HISTORY_FORMS[kind]
+
+
+def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry:
+    """One entry of `patient`'s history of that kind, or 404."""
+    model = history_form_class(kind)._meta.model
+    entry: HistoryEntry | None = model.objects.filter(patient=patient, pk=entry_id).first()
+    if entry is None:
+        raise Http404(f"No such {KIND_LABELS[kind]} in this patient's record.")
+    return entry
+
+
+@clinical_staff_required
+def history_edit(
+    request: HttpRequest, patient_id: int, kind: str, entry_id: int | None = None
+) -> HttpResponse:
+    form_class = history_form_class(kind)
+    patient = get_patient_for(request.user, patient_id, purpose=f"edit {kind}")
+    entry = history_entry_of(patient, kind, entry_id) if entry_id else None
+    form = form_class(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        saved = history_entry_save(form, request.user, patient)
+        messages.success(request, f"Saved {saved}.")
+        return redirect("patients:chart", patient.pk)
+    context = {"form": form, "patient": patient, "kind": kind, "kind_label": KIND_LABELS[kind]}
+    return render(request, "patients/history_form.html", {**context, "entry": entry})
+
+
+@clinical_staff_required
+@require_POST
+def history_confirm(
+    request: HttpRequest, patient_id: int, kind: str, entry_id: int
+) -> HttpResponse:
+    patient = get_patient_for(request.user, patient_id, purpose=f"confirm {kind}")
+    entry = history_entry_of(patient, kind, entry_id)
+    history_entry_confirm(entry, request.user)
+    messages.success(request, f"Confirmed {entry}.")
+    return redirect(reverse("patients:chart", args=[patient.pk]) + "#history")
+
+
+@clinical_staff_required
+def code_search(request: HttpRequest, kind: str) -> HttpResponse:
+    """The htmx answer to the code search box: matching codes of the value sets, as choices."""
+    history_form_class(kind)
+    query = request.GET.get("code_search", "")
+    options = search_codes(kind, query)
+    return render(request, "patients/code_options.html", {"options": options, "query": query})
+
+
+@staff_required
+@require_POST
+def intake_link_send(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = get_patient_for(request.user, patient_id, purpose="send intake link")
+    if patient.deceased:
+        raise PermissionDenied("The record says this patient has died.")
+    _, token = intake_link_create(patient, request.user)
+    url = request.build_absolute_uri(reverse("portal:intake-link", args=[token]))
+    messages.success(request, f"Intake link for {patient}, valid for 7 days and for one use: {url}")
+    return redirect("patients:chart", patient.pk)
