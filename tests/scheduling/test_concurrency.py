@@ -6,7 +6,7 @@ import threading
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.domain import SlotTaken, course_book
@@ -14,7 +14,7 @@ from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.scheduling.planner import Preferences
 from mesoclinic.scheduling.plans import course_plan
 from tests import factories
-from tests.scheduling.factories import open_clinic
+from tests.scheduling.factories import AppointmentFactory, open_clinic
 
 THREADS = 8
 REF_000 = load_protocol("ref-000")
@@ -49,6 +49,8 @@ def book_at_once(plans, by):
             outcomes[n] = course_book(plans[n], by)
         except SlotTaken as taken:
             outcomes[n] = taken
+        except Exception as error:
+            outcomes[n] = error
         finally:
             connection.close()
 
@@ -80,13 +82,33 @@ def test_overlapping_courses_booked_at_once_never_double_book():
         outcomes = book_at_once(plans, practitioners[0].user)
     booked = [o for o in outcomes if isinstance(o, Course)]
     refused = [o for o in outcomes if isinstance(o, SlotTaken)]
+    others = [o for o in outcomes if not isinstance(o, Course | SlotTaken)]
+    assert [repr(o) for o in others] == []
     assert (len(booked) >= 1, len(booked) + len(refused)) == (True, THREADS)
     assert (overlapping_pairs("practitioner_id"), overlapping_pairs("room_id")) == ([], [])
     # Losers left nothing behind: every appointment belongs to a booked course, six each.
     assert Appointment.objects.count() == 6 * len(booked) == 6 * Course.objects.count()
-    assert all(
-        str(r).endswith(
-            "is already booked on Mon 30 Nov 2026 09:00–09:15. Nothing was booked; plan the course again."
-        )
-        for r in refused
+    when = (
+        " is already booked on Mon 30 Nov 2026 09:00–09:15. "
+        "Nothing was booked; plan the course again."
     )
+    assert [str(r)[str(r).index(" is already") :] for r in refused] == [when] * len(refused)
+
+
+def test_the_database_itself_refuses_a_double_booking(harbour, paula, pat):
+    room = factories.RoomFactory(clinic=harbour)
+    first = AppointmentFactory(patient=pat, practitioner=paula.practitioner, room=room)
+    other_room = factories.RoomFactory(clinic=harbour)
+    for overlapping in [
+        {"practitioner": paula.practitioner, "room": other_room},
+        {"practitioner": factories.PractitionerFactory(clinic=harbour), "room": room},
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            AppointmentFactory(
+                patient=pat, start=first.start + dt.timedelta(minutes=15), **overlapping
+            )
+    # A cancelled appointment lets its time go.
+    first.status = "cancelled"
+    first.save()
+    AppointmentFactory(patient=pat, practitioner=paula.practitioner, room=room)
+    assert Appointment.objects.holding().count() == 1

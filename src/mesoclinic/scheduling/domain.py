@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mesoclinic.accounts.domain import account_invite
-from mesoclinic.accounts.models import User
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record, save_form_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
@@ -147,8 +147,12 @@ def _user(by: Any) -> Any:
 
 
 def _lock(patient: Patient) -> None:
-    """Serialise bookings for one patient (the patient has no exclusion constraint of their own)."""
-    list(Patient.objects.select_for_update().filter(pk=patient.pk).values_list("pk"))
+    """Take the clinic's booking lock: bookings in one clinic wait for each other, never deadlock.
+
+    The check that follows then sees every earlier booking; PostgreSQL's exclusion constraints
+    stay as the last guard, and on SQLite the IMMEDIATE transaction already holds the write lock.
+    """
+    list(Clinic.objects.select_for_update().filter(pk=patient.clinic_id).values_list("pk"))
 
 
 def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appointment:
