@@ -406,3 +406,42 @@ def test_several_clinics_need_clinic_and_an_unknown_clinic_is_named(
         "Patient": 1
     }
     assert Patient.objects.get().clinic == riverside
+
+
+def test_history_never_attaches_to_another_clinics_patient(harbour, riverside, tmp_path):
+    fhir_import(harbour, None, [Source("p.ndjson", json.dumps(patient_json("p1")), ndjson=True)])
+    condition = json.dumps(condition_json("c1", "Patient/p1"))
+    report = fhir_import(riverside, None, [Source("c.ndjson", condition, ndjson=True)])
+    assert report.rejected == [
+        {
+            "file": "c.ndjson",
+            "line": 1,
+            "reason": "patient 'Patient/p1' is neither in this import nor in the clinic",
+        }
+    ]
+    assert Condition.objects.count() == 0
+
+
+def test_a_medication_named_by_absolute_url_is_found(harbour):
+    medication = {
+        "resourceType": "Medication",
+        "id": "m1",
+        "code": {"coding": [{"system": "http://www.whocc.no/atc", "code": "N02BA01"}]},
+    }
+    statement = {
+        "resourceType": "MedicationStatement",
+        "id": "s1",
+        "status": "active",
+        "medicationReference": {"reference": "https://ehr.example.org/fhir/Medication/m1"},
+        "subject": {"reference": "Patient/p1"},
+    }
+    lines = "\n".join(json.dumps(r) for r in (patient_json("p1"), medication, statement))
+    report = fhir_import(harbour, None, [Source("meds.ndjson", lines, ndjson=True)])
+    assert (report.as_json()["imported"], report.rejected) == (
+        {"Patient": 1, "MedicationStatement": 1},
+        [],
+    )
+    assert Medication.objects.values_list("code_system", "code").get() == (
+        "http://www.whocc.no/atc",
+        "N02BA01",
+    )

@@ -5,7 +5,7 @@ import json
 from django.test import Client
 
 from mesoclinic.accounts.tokens import api_token_create
-from mesoclinic.fhir.api import CLINICAL_STAFF_ONLY
+from mesoclinic.fhir.api import CLINICAL_STAFF_ONLY, TOO_BIG
 from mesoclinic.patients.models import Condition, Patient
 
 URL = "/api/v1/fhir/import"
@@ -86,3 +86,13 @@ def test_a_token_needs_no_csrf_but_a_session_does(paula, harbour):
         URL, BODY, content_type=NDJSON, headers=headers
     )
     assert (accepted.status_code, accepted.json()) == (200, REPORT)
+
+
+def test_an_upload_too_large_says_what_to_do(client_for, paula, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = client_for(paula).post(URL, BODY, content_type=NDJSON)
+    assert (response.status_code, response.json()) == (
+        413,
+        {"detail": TOO_BIG.format(limit=100)},
+    )
+    assert Patient.objects.count() == 0

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
@@ -12,6 +14,10 @@ from mesoclinic.fhir.sources import Source
 
 router = Router(tags=["fhir"])
 CLINICAL_STAFF_ONLY = "Only a clinic admin or a practitioner may import clinical records."
+TOO_BIG = (
+    "The upload is larger than the server accepts ({limit} bytes, DATA_UPLOAD_MAX_MEMORY_SIZE): "
+    "split it, or import the files with `mesoclinic import-fhir`."
+)
 NDJSON_TYPES = ("application/fhir+ndjson", "application/x-ndjson", "application/ndjson")
 
 
@@ -22,6 +28,9 @@ def import_resources(request: HttpRequest) -> dict[str, Any]:
     if user.role not in CLINICAL_ROLES:
         raise HttpError(403, CLINICAL_STAFF_ONLY)
     ndjson = True if request.content_type in NDJSON_TYPES else None
-    text = request.body.decode("utf-8", errors="replace")
+    try:
+        text = request.body.decode("utf-8", errors="replace")
+    except RequestDataTooBig:
+        raise HttpError(413, TOO_BIG.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)) from None
     report = fhir_import(user.clinic, user, [Source("request body", text, ndjson)])
     return report.as_json()

@@ -207,7 +207,9 @@ def _medication_concept(res: Resource, medications: dict[str, Resource]) -> Reso
         return res["medicationCodeableConcept"]
     reference = res.get("medicationReference", {}).get("reference", "")
     contained = {f"#{c.get('id')}": c for c in res.get("contained", [])}
-    medication = contained.get(reference) or medications.get(reference)
+    # An absolute URL names the same Medication as its last two parts, `Medication/<id>`.
+    relative = "/".join(reference.split("/")[-2:])
+    medication = contained.get(reference) or medications.get(reference) or medications.get(relative)
     if medication is None:
         raise Rejected(f"medication {reference!r} is neither contained nor in the import")
     concept = dict(medication.get("code", {}))
