@@ -4,6 +4,7 @@ from typing import Any
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import Practitioner, Room
 
@@ -21,6 +22,10 @@ def dashboard_context(user: User) -> dict[str, Any]:
     if user.role == Role.ADMIN:
         context["clinic_counts"] = clinic_counts(user.clinic_id)
         context["recent_events"] = AuditEvent.objects.filter(clinic_id=user.clinic_id)[:5]
+    if user.role == Role.PRACTITIONER:
+        context["attention"] += practitioner_attention(user)
+    if user.role == Role.PATIENT:
+        context["attention"] += patient_attention(user)
     return context
 
 

@@ -5,13 +5,22 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.access import patients_visible_to
-from mesoclinic.patients.models import Patient, phone_key, search_key
+from mesoclinic.patients.models import (
+    Allergy,
+    Condition,
+    EnteredBy,
+    Medication,
+    Observation,
+    Patient,
+    phone_key,
+    search_key,
+)
 
 NO_SUCH_PATIENT = "no patient has the id or FHIR id {key!r}{where}"
 SEVERAL_PATIENTS = (
@@ -90,3 +99,19 @@ def parse_date(text: str) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def awaiting_confirmation(user: Any) -> QuerySet[Patient]:
+    """The patients `user` may see who have entries from the patient no one has confirmed."""
+    waiting = Q()
+    for model in (Condition, Medication, Allergy, Observation):
+        entries = model.objects.filter(
+            patient=OuterRef("pk"), entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True
+        )
+        waiting |= Exists(entries)
+    return patients_visible_to(user).filter(waiting).order_by("family_key", "given_key", "id")
+
+
+def has_answered_intake(patient: Patient) -> bool:
+    """Whether `patient` has sent the intake questionnaire at least once."""
+    return patient.questionnaire_responses.exists()

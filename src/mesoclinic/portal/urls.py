@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401 -- patterns are added here
+from django.urls import path
+
+from mesoclinic.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("intake/", views.intake, name="intake"),
+    path("intake/<str:token>/", views.intake_by_link, name="intake-link"),
+]

@@ -1,0 +1,71 @@
+"""The patient's own pages: the intake questionnaire, signed in or through a one-time link."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from mesoclinic.accounts.permissions import patient_required
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.domain import IntakeLinkUnusable, intake_submit, token_digest
+from mesoclinic.patients.intake import IntakeForm, questionnaire
+from mesoclinic.patients.models import IntakeLink
+
+LINK_GONE = 410
+LINK_PROBLEMS = {
+    "unknown": "This link is not valid. Check that you copied all of it.",
+    "used": "This link has been used already: the clinic has your answers.",
+    "expired": "This link has expired.",
+}
+
+
+@patient_required
+def intake(request: HttpRequest) -> HttpResponse:
+    patient = get_patient_for(request.user, request.user.patient.pk, purpose="intake")
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        intake_submit(patient, form.cleaned_data, request.user)
+        messages.success(request, "Thank you: your answers were sent to the clinic.")
+        return redirect("home")
+    return render(request, "portal/intake.html", intake_context(form, patient))
+
+
+def intake_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The questionnaire for a patient who opened a one-time link; no sign-in needed."""
+    links = IntakeLink.objects.select_related("patient__clinic")
+    link = links.filter(token_digest=token_digest(token)).first()
+    problem = link_problem(link)
+    if link is None or problem:
+        return link_refused(request, problem)
+    patient = link.patient
+    audit_record(None, Action.READ, patient, summary="intake link opened", patient_id=patient.pk)
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake_submit(patient, form.cleaned_data, None, link_token=token)
+        except IntakeLinkUnusable:
+            return link_refused(request, "used")
+        return render(request, "portal/intake_done.html", {"clinic": patient.clinic})
+    return render(request, "portal/intake.html", intake_context(form, patient))
+
+
+def link_problem(link: IntakeLink | None) -> str:
+    """Why a link cannot be used, or "" when it can."""
+    if link is None:
+        return "unknown"
+    if link.used_at is not None:
+        return "used"
+    if link.expires_at <= timezone.now():
+        return "expired"
+    return ""
+
+
+def link_refused(request: HttpRequest, problem: str) -> HttpResponse:
+    context = {"problem": LINK_PROBLEMS[problem]}
+    return render(request, "portal/intake_link_refused.html", context, status=LINK_GONE)
+
+
+def intake_context(form: IntakeForm, patient: object) -> dict[str, object]:
+    return {"form": form, "patient": patient, "questionnaire": questionnaire()}
