@@ -1,0 +1,105 @@
+"""The staff calendar: day and week, by practitioner and by room, one clinic only."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from mesoclinic.audit.models import AuditEvent
+from tests import factories
+from tests.scheduling.factories import AppointmentFactory
+
+LONDON = ZoneInfo("Europe/London")
+TUESDAY = dt.date(2026, 12, 1)
+
+
+def at(day, hour):
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
+
+
+def cells(response):
+    """Each row's appointments as (resource, [[patient names per day]])."""
+    return [
+        (str(row.resource), [[str(a.patient) for a in day] for day in row.days])
+        for row in response.context["rows"]
+    ]
+
+
+def week_url(by="practitioner", view="week", day=TUESDAY):
+    return f"{reverse('scheduling:calendar')}?view={view}&by={by}&date={day}"
+
+
+def test_week_by_practitioner_and_day_by_room(client_for, rita, paula, harbour, pat):
+    room = factories.RoomFactory(clinic=harbour, name="Room 1")
+    AppointmentFactory(
+        patient=pat, practitioner=paula.practitioner, room=room, start=at(TUESDAY, 10)
+    )
+    AppointmentFactory(
+        patient=pat,
+        practitioner=paula.practitioner,
+        room=room,
+        start=at(TUESDAY, 11),
+        status="cancelled",
+    )
+    client = client_for(rita)
+    week = client.get(week_url())
+    assert [d.isoformat() for d in week.context["days"]] == [f"2026-11-{d}" for d in (30,)] + [
+        f"2026-12-0{d}" for d in range(1, 7)
+    ]
+    assert cells(week) == [("Paula Tester", [[], ["Pat Example"], [], [], [], [], []])]
+    day = client.get(week_url(by="room", view="day"))
+    assert cells(day) == [("Room 1", [["Pat Example"]])]
+
+
+def test_navigating_with_htmx_swaps_only_the_calendar(client_for, rita):
+    response = client_for(rita).get(
+        week_url(day=TUESDAY + dt.timedelta(days=7)), HTTP_HX_REQUEST="true"
+    )
+    assert [t.name for t in response.templates] == ["scheduling/_calendar.html"]
+    assert (response.context["previous"], response.context["next"]) == (
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 14),
+    )
+
+
+def test_other_clinics_appointments_never_show(client_for, charlie, paula, harbour, pat):
+    AppointmentFactory(patient=pat, practitioner=paula.practitioner, start=at(TUESDAY, 10))
+    assert cells(client_for(charlie).get(week_url())) == []
+
+
+def test_the_calendar_is_for_staff(client, client_for, pat):
+    url = reverse("scheduling:calendar")
+    assert client_for(pat.user).get(url).status_code == 403
+    client.logout()
+    response = client.get(url)
+    assert (response.status_code, response.url) == (302, f"/login/?next={url}")
+
+
+def test_reading_the_calendar_is_audited(client_for, rita, harbour):
+    client_for(rita).get(week_url())
+    assert list(AuditEvent.objects.filter(action="read").values_list("actor_label", "summary")) == [
+        ("rita", "calendar week of 2026-11-30 by practitioner")
+    ]
+
+
+@pytest.mark.parametrize("by", ["practitioner", "room"])
+def test_calendar_query_count_does_not_grow(
+    client_for, rita, paula, harbour, django_assert_num_queries, by
+):
+    client = client_for(rita)
+    room = factories.RoomFactory(clinic=harbour)
+    patients = [factories.PatientFactory(clinic=harbour) for _ in range(3)]
+    AppointmentFactory(
+        patient=patients[0], practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9)
+    )
+    # 1 session, 2 user, 3 audit row, 4 practitioners or rooms, 5 appointments with their people
+    with django_assert_num_queries(5):
+        client.get(week_url(by=by))
+    for n, patient in enumerate(patients[1:], start=1):
+        AppointmentFactory(
+            patient=patient, practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9 + n)
+        )
+    with django_assert_num_queries(5):
+        response = client.get(week_url(by=by))
+    assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3

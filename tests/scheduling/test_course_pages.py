@@ -1,0 +1,236 @@
+"""The course pages: plan from the chart, book, the course page, move, cancel, calendar files."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import time_machine
+from django.urls import reverse
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling.access import feed_token
+from mesoclinic.scheduling.course_views import CHANGED
+from mesoclinic.scheduling.domain import course_book
+from mesoclinic.scheduling.models import Course
+from mesoclinic.scheduling.plans import course_plan
+from tests.scheduling.factories import open_clinic, pregnant
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = dt.date(2026, 11, 30)
+REF_000 = load_protocol("ref-000")
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def rooms(harbour, paula):
+    return open_clinic(harbour, [paula.practitioner])
+
+
+@pytest.fixture
+def course(rooms, pat, paula):
+    return course_book(course_plan(pat, REF_000, REF_000.course(), MONDAY), paula)
+
+
+def plan_data(**extra):
+    data = {
+        "template": "ref-000/course",
+        "areas": ["face"],
+        "first_day": "2026-11-30",
+        "same_practitioner": "on",
+        "time_of_day": "any",
+        "weekdays": [str(d) for d in range(7)],
+        "sessions": "4",
+    }
+    return {**data, **extra}
+
+
+def starts(course):
+    return [
+        s.start.astimezone(LONDON).strftime("%a %d %b %H:%M")
+        for s in course.sessions.order_by("number")
+    ]
+
+
+def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pat, rooms):
+    client = client_for(rita)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"), HTTP_HX_REQUEST="true")
+    assert shown.templates[0].name == "scheduling/_proposal.html"
+    assert [
+        (p.number, p.slot.start.astimezone(LONDON).strftime("%d %b %H:%M"))
+        for p in shown.context["plan"].proposal.sessions
+    ] == [
+        (1, "30 Nov 09:00"),
+        (2, "14 Dec 09:00"),
+        (3, "28 Dec 09:00"),
+        (4, "11 Jan 09:00"),
+    ]
+    booked = client.post(
+        url, plan_data(book="1", proposal=shown.context["book"].initial["proposal"])
+    )
+    course = Course.objects.get()
+    assert (booked.status_code, booked.url) == (302, reverse("scheduling:course", args=[course.pk]))
+    assert starts(course) == [
+        "Mon 30 Nov 09:00",
+        "Mon 14 Dec 09:00",
+        "Mon 28 Dec 09:00",
+        "Mon 11 Jan 09:00",
+    ]
+
+
+def test_a_proposal_that_went_stale_is_shown_again_not_booked(client_for, rita, pat, rooms):
+    response = client_for(rita).post(
+        reverse("scheduling:plan-course", args=[pat.pk]),
+        plan_data(book="1", proposal="1@yesterday"),
+    )
+    assert response.context["book_error"] == CHANGED
+    assert Course.objects.count() == 0
+
+
+def test_bad_plan_input_gives_field_errors(client_for, rita, pat, rooms):
+    response = client_for(rita).post(
+        reverse("scheduling:plan-course", args=[pat.pk]),
+        plan_data(sessions="9", first_day="soon", areas=[]),
+    )
+    assert response.context["form"].errors == {
+        "areas": ["This field is required."],
+        "first_day": ["Enter a valid date."],
+        "sessions": ["Course has 4 to 6 sessions, not 9."],
+    }
+
+
+def test_reception_cannot_override_a_contraindication(client_for, rita, pat, rooms):
+    pregnant(pat)
+    client = client_for(rita)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"))
+    assert (shown.context["verdict"], shown.context["may_override"]) == ("contraindicated", False)
+    refused = client.post(
+        url,
+        plan_data(
+            book="1",
+            override_reason="She insists",
+            proposal=shown.context["book"].initial["proposal"],
+        ),
+    )
+    assert (
+        refused.context["book_error"]
+        == "Only a practitioner can book over an absolute contraindication."
+    )
+    assert Course.objects.count() == 0
+
+
+def test_a_practitioner_override_is_shown_on_the_course(client_for, paula, pat, rooms):
+    pregnant(pat)
+    client = client_for(paula)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"))
+    client.post(
+        url,
+        plan_data(
+            book="1",
+            override_reason="Obstetrician agrees",
+            proposal=shown.context["book"].initial["proposal"],
+        ),
+    )
+    course = Course.objects.get()
+    page = client.get(reverse("scheduling:course", args=[course.pk]))
+    note = re.search(r'<div class="override" role="note">(.*?)</div>', page.content.decode())
+    assert re.sub(r"<[^>]+>", "", note.group(1)) == (
+        "Booked over an absolute contraindication by Paula Tester on 21 Nov 2026 10:00: "
+        "“Obstetrician agrees”"
+    )
+
+
+@pytest.mark.parametrize("name", ["plan-course", "course"])
+def test_intruders_are_kept_out_of_course_pages(
+    client, client_for, name, course, pat, charlie, peter
+):
+    url = reverse(f"scheduling:{name}", args=[pat.pk if name == "plan-course" else course.pk])
+    assert client_for(charlie).get(url).status_code == 404
+    assert client_for(pat.user).get(url).status_code == 403
+    client.logout()
+    response = client.get(url)
+    assert (response.status_code, response.url) == (302, f"/login/?next={url}")
+
+
+def test_moving_this_and_the_following_from_the_course_page(client_for, paula, course):
+    client = client_for(paula)
+    url = reverse("scheduling:session-move", args=[course.pk, 3])
+    response = client.post(url, {"day": "2027-01-04", "scope": "following"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Moved session 3 and the following sessions."
+    ]
+    assert starts(course) == [
+        "Mon 30 Nov 09:00",
+        "Mon 14 Dec 09:00",
+        "Mon 04 Jan 09:00",
+        "Mon 18 Jan 09:00",
+        "Mon 01 Feb 09:00",
+        "Mon 15 Feb 09:00",
+    ]
+
+
+def test_a_move_outside_the_window_says_where_it_could_go(client_for, paula, course):
+    response = client_for(paula).post(
+        reverse("scheduling:session-move", args=[course.pk, 3]),
+        {"day": "2027-02-01", "scope": "one"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
+        "intervals; choose a day in that range, or move this and the following sessions."
+    ]
+
+
+def test_cancelling_from_the_course_page_is_audited(client_for, paula, course, pat):
+    client_for(paula).post(reverse("scheduling:course-cancel", args=[course.pk]))
+    course.refresh_from_db()
+    assert course.status == "cancelled"
+    assert list(
+        AuditEvent.objects.filter(action="update", patient_id=pat.pk).values_list(
+            "summary", flat=True
+        )
+    ) == ["cancelled; 6 future sessions freed"]
+
+
+def test_the_patient_downloads_their_course_as_a_calendar_file(
+    client_for, course, pat, peter, charlie
+):
+    url = reverse("scheduling:course-ical", args=[course.pk])
+    assert client_for(peter.user).get(url).status_code == 404
+    assert client_for(charlie).get(url).status_code == 404
+    response = client_for(pat.user).get(url)
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = [
+        (
+            str(e["summary"]),
+            e["dtstart"].dt.astimezone(LONDON).strftime("%d %b %H:%M"),
+            str(e["location"]),
+        )
+        for e in calendar.walk("VEVENT")
+    ]
+    assert events[:2] == [
+        ("Mesotherapy session 1 with Paula Tester", "30 Nov 09:00", "Room 1, Harbour Skin Clinic"),
+        ("Mesotherapy session 2 with Paula Tester", "14 Dec 09:00", "Room 1, Harbour Skin Clinic"),
+    ]
+    assert (len(events), response["Content-Type"]) == (6, "text/calendar; charset=utf-8")
+
+
+def test_the_practitioner_feed_needs_its_secret(client, course, paula):
+    practitioner = paula.practitioner
+    wrong = client.get(reverse("scheduling:feed", args=[practitioner.pk, "0" * 40]))
+    assert wrong.status_code == 404
+    feed = client.get(reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)]))
+    summaries = [
+        str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    ]
+    assert summaries == [f"Mesotherapy session {n}: Pat Example" for n in range(1, 7)]
