@@ -9,14 +9,15 @@ EXPECTED_NAV = {
     "admin": [
         "Dashboard",
         "Patients",
+        "Calendar",
         "Rooms",
         "Practitioners",
         "Opening hours",
         "Staff",
         "Audit trail",
     ],
-    "practitioner": ["Dashboard", "Patients"],
-    "reception": ["Dashboard", "Patients"],
+    "practitioner": ["Dashboard", "Patients", "Calendar"],
+    "reception": ["Dashboard", "Patients", "Calendar"],
     "patient": ["Dashboard"],
 }
 

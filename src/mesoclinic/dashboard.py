@@ -6,6 +6,7 @@ from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
 from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
 from mesoclinic.scheduling.models import Practitioner, Room
 
 TEMPLATES = {
@@ -24,8 +25,11 @@ def dashboard_context(user: User) -> dict[str, Any]:
         context["recent_events"] = AuditEvent.objects.filter(clinic_id=user.clinic_id)[:5]
     if user.role == Role.PRACTITIONER:
         context["attention"] += practitioner_attention(user)
+    if user.role in (Role.PRACTITIONER, Role.RECEPTION):
+        context["today"] += todays_appointments(user)
     if user.role == Role.PATIENT:
         context["attention"] += patient_attention(user)
+        context["today"] += patients_upcoming(user)
     return context
 
 

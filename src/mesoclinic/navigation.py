@@ -21,6 +21,7 @@ PATIENT = frozenset({Role.PATIENT})
 NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
     NavItem("Patients", "patients:search", STAFF),
+    NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Rooms", "scheduling:rooms", ADMIN),
     NavItem("Practitioners", "scheduling:practitioners", ADMIN),
     NavItem("Opening hours", "scheduling:opening-hours", ADMIN),

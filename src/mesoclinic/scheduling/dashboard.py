@@ -1,0 +1,45 @@
+"""The scheduling lines of the dashboards: today's appointments for staff, upcoming for patients."""
+
+from datetime import time, timedelta
+
+from django.utils import timezone
+
+from mesoclinic.accounts.models import User
+from mesoclinic.patients.access import patients_visible_to
+from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.planner import wall
+from mesoclinic.scheduling.queries import appointments_on, upcoming_sessions
+
+UPCOMING_SHOWN = 6
+
+
+def todays_appointments(user: User) -> list[str]:
+    """The clinic's appointments today; a practitioner sees only their own."""
+    tz = user.clinic.tzinfo
+    today = timezone.localdate(timezone=tz)
+    day = appointments_on(
+        user.clinic_id, wall(today, time(), tz), wall(today + timedelta(days=1), time(), tz)
+    )
+    if user.role == "practitioner":
+        day = day.filter(practitioner__user=user)
+    return [
+        f"{a.start.astimezone(tz):%H:%M} {a.patient} · {_what(a)} with {a.practitioner}, {a.room}"
+        for a in day
+    ]
+
+
+def patients_upcoming(user: User) -> list[str]:
+    """A patient's own coming appointments, soonest first."""
+    tz = user.clinic.tzinfo
+    mine = patients_visible_to(user).values_list("pk", flat=True)
+    coming = upcoming_sessions(mine, timezone.now())[:UPCOMING_SHOWN]
+    return [
+        f"{a.start.astimezone(tz):%a %d %b %Y %H:%M} · {_what(a)} with {a.practitioner}, {a.room}"
+        for a in coming
+    ]
+
+
+def _what(appointment: Appointment) -> str:
+    if appointment.number:
+        return f"session {appointment.number}"
+    return appointment.get_kind_display().lower()
