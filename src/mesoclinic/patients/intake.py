@@ -70,13 +70,9 @@ def question_field(item: dict[str, Any]) -> forms.Field:
         return forms.DecimalField(
             label=label, required=required, min_value=1, max_value=400, decimal_places=1
         )
-    help_text = "One per line." if item.get("repeats") else ""
+    # A repeating answer is typed one per line; the question's text says so.
     return forms.CharField(
-        label=label,
-        required=required,
-        max_length=2000,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        label=label, required=required, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
