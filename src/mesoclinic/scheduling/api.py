@@ -1,3 +1,82 @@
-from ninja import Router
+"""The scheduling API: plan a course, and book it, exactly as `mesoclinic plan-course` does."""
 
-router = Router()
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from mesoclinic.accounts.models import STAFF_ROLES
+from mesoclinic.clinical.protocols import UnknownProtocol
+from mesoclinic.patients.queries import PatientNotFound, find_patient
+from mesoclinic.scheduling.course_rules import template_named
+from mesoclinic.scheduling.domain import CourseIncomplete, SlotTaken, course_book
+from mesoclinic.scheduling.gate import BookingRefused
+from mesoclinic.scheduling.planner import Preferences, TimeOfDay
+from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_to_json
+
+router = Router(tags=["scheduling"])
+STAFF_ONLY = "Only clinic staff can plan and book courses."
+
+
+class PlanRequest(Schema):
+    patient: str = Field(description="internal id or the FHIR id the patient was imported with")
+    template: str = Field(description="a protocol id (its default course) or protocol/template")
+    first: date = Field(alias="from", description="the first possible date")
+    areas: list[str] = ["face"]
+    sessions: int | None = None
+    same_practitioner: bool = True
+    time_of_day: TimeOfDay = TimeOfDay.ANY
+    weekdays: list[int] = Field(default=list(range(7)), description="0 = Monday … 6 = Sunday")
+
+
+class BookRequest(PlanRequest):
+    override_reason: str = ""
+
+
+@router.post("/courses/plan", summary="Plan the earliest course (nothing is booked)")
+def plan(request: HttpRequest, body: PlanRequest) -> dict[str, Any]:
+    return plan_to_json(_plan(request, body))
+
+
+@router.post(
+    "/courses/book", summary="Plan and book the whole course, or nothing", response={201: dict}
+)
+def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
+    planned = _plan(request, body)
+    try:
+        course = course_book(planned, request.user, body.override_reason)
+    except SlotTaken as taken:
+        raise HttpError(409, str(taken)) from None
+    except (CourseIncomplete, BookingRefused) as refused:
+        raise HttpError(422, str(refused)) from None
+    return Status(201, {"course": course.pk, **plan_to_json(planned)})
+
+
+def _plan(request: HttpRequest, body: PlanRequest) -> CoursePlan:
+    if request.user.role not in STAFF_ROLES:
+        raise HttpError(403, STAFF_ONLY)
+    try:
+        patient = find_patient(request.user, body.patient, purpose="plan course")
+    except PatientNotFound as missing:
+        raise HttpError(404, str(missing)) from None
+    try:
+        protocol, template = template_named(body.template)
+        preferences = Preferences(
+            same_practitioner=body.same_practitioner,
+            time_of_day=body.time_of_day,
+            weekdays=frozenset(body.weekdays),
+        )
+        return course_plan(
+            patient,
+            protocol,
+            template,
+            body.first,
+            areas=tuple(body.areas),
+            preferences=preferences,
+            sessions=body.sessions,
+        )
+    except (UnknownProtocol, LookupError, ValueError) as error:
+        raise HttpError(422, str(error)) from None

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from mesoclinic.clinical.areas import area_named
 from mesoclinic.clinical.courses import CourseTemplate
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.patients.models import Patient
@@ -46,6 +47,7 @@ def course_plan(
 ) -> CoursePlan:
     """Plan a whole course for `patient` from `first_day` against the clinic's real calendar."""
     count = session_count(template, sessions)
+    areas = tuple(area_named(area) for area in areas)
     first_days = default_first_days(first_day)
     gaps = gaps_from(template, 1, count)
     last_day = first_days[1] + timedelta(days=sum(g.max_days for g in gaps))

@@ -77,7 +77,7 @@ class Command(ReportCommand):
                 sessions=options["sessions"],
             )
         except (PatientNotFound, UnknownProtocol, LookupError, ValueError) as error:
-            raise CommandError(str(error).strip("'\"")) from None
+            raise CommandError(str(error)) from None
 
     def book(self, plan: CoursePlan) -> Any:
         try:

@@ -1,0 +1,158 @@
+"""`mesoclinic plan-course` and the same through the JSON API."""
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from mesoclinic.clinical.areas import AREAS
+from mesoclinic.scheduling.gate import NEEDS_OVERRIDE
+from mesoclinic.scheduling.models import Course
+from tests.scheduling.factories import open_clinic, pregnant
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def rooms(harbour, paula):
+    return open_clinic(harbour, [paula.practitioner])
+
+
+def session(number, day, start, end):
+    return {
+        "number": number,
+        "start": f"{day}T{start}:00+00:00",
+        "end": f"{day}T{end}:00+00:00",
+        "practitioner": "Paula Tester",
+        "room": "Room 1",
+    }
+
+
+def window(number, earliest, latest, optional=False):
+    return {"number": number, "earliest": earliest, "latest": latest, "optional": optional}
+
+
+EXPECTED = {
+    "template": "ref-002/course",
+    "windows": [
+        window(1, "2026-11-30", "2027-03-30"),
+        window(2, "2026-12-14", "2026-12-28"),
+        window(3, "2026-12-28", "2027-01-11"),
+        window(4, "2027-01-11", "2027-01-25"),
+    ],
+    "sessions": [
+        session(1, "2026-11-30", "09:00", "09:30"),
+        session(2, "2026-12-14", "09:00", "09:30"),
+        session(3, "2026-12-28", "09:00", "09:30"),
+        session(4, "2027-01-11", "09:00", "09:30"),
+    ],
+    "unplaced": [],
+}
+
+
+def run(capsys, *args):
+    call_command("plan-course", *args, "--json")
+    return json.loads(capsys.readouterr().out)
+
+
+def test_plan_course_prints_the_spec_document_and_books_nothing(capsys, rooms, pat):
+    assert (
+        run(capsys, str(pat.pk), "--template=ref-002", "--from=2026-11-30", "--sessions=4")
+        == EXPECTED
+    )
+    assert Course.objects.count() == 0
+
+
+def test_plan_course_finds_a_patient_by_fhir_id_and_books_with_book(capsys, rooms, pat):
+    pat.fhir_id = "synthea-123"
+    pat.save()
+    printed = run(
+        capsys,
+        "synthea-123",
+        "--template=ref-002/course",
+        "--from=2026-11-30",
+        "--sessions=4",
+        "--book",
+    )
+    course = Course.objects.get()
+    assert printed == {**EXPECTED, "course": course.pk}
+    assert course.sessions.count() == 4
+
+
+def refusal(*args):
+    with pytest.raises(CommandError) as refused:
+        call_command("plan-course", *args)
+    return str(refused.value)
+
+
+def test_plan_course_refuses_what_it_cannot_do(rooms, pat):
+    key = str(pat.pk)
+    assert refusal("nobody", "--template=ref-002", "--from=2026-11-30") == (
+        "no patient has the id or FHIR id 'nobody'"
+    )
+    assert refusal(key, "--template=ref-002/booster", "--from=2026-11-30") == (
+        "protocol ref-002 has no course template 'booster'; its templates: course"
+    )
+    assert refusal(key, "--template=ref-002", "--from=2026-11-30", "--areas=elbow") == (
+        "unknown area 'elbow'; known areas are: " + ", ".join(AREAS)
+    )
+    pregnant(pat)
+    assert refusal(
+        key, "--template=standard", "--from=2026-11-30", "--book"
+    ) == NEEDS_OVERRIDE.format(patient=pat, concepts="pregnancy")
+    assert Course.objects.count() == 0
+
+
+def api_body(pat, **extra):
+    return {
+        "patient": str(pat.pk),
+        "template": "ref-002",
+        "from": "2026-11-30",
+        "sessions": 4,
+        **extra,
+    }
+
+
+def test_the_api_plans_and_books_like_the_command(client_for, rita, rooms, pat):
+    client = client_for(rita)
+    planned = client.post(
+        "/api/v1/scheduling/courses/plan", api_body(pat), content_type="application/json"
+    )
+    assert (planned.status_code, planned.json()) == (200, EXPECTED)
+    booked = client.post(
+        "/api/v1/scheduling/courses/book", api_body(pat), content_type="application/json"
+    )
+    course = Course.objects.get()
+    assert (booked.status_code, booked.json()) == (201, {**EXPECTED, "course": course.pk})
+    again = client.post(
+        "/api/v1/scheduling/courses/book",
+        api_body(pat, sessions=4),
+        content_type="application/json",
+    )
+    assert (again.status_code, again.json()["sessions"][0]["start"]) == (
+        201,
+        "2026-11-30T09:30:00+00:00",
+    )
+
+
+def test_the_api_keeps_intruders_out(client, client_for, charlie, pat, peter, rooms):
+    url = "/api/v1/scheduling/courses/plan"
+    other = client_for(charlie).post(url, api_body(pat), content_type="application/json")
+    assert (other.status_code, other.json()) == (
+        404,
+        {"detail": f"no patient has the id or FHIR id '{pat.pk}'"},
+    )
+    patient = client_for(pat.user).post(url, api_body(pat), content_type="application/json")
+    assert (patient.status_code, patient.json()) == (
+        403,
+        {"detail": "Only clinic staff can plan and book courses."},
+    )
+    client.logout()
+    assert client.post(url, api_body(pat), content_type="application/json").status_code == 401
