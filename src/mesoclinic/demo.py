@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
 from mesoclinic.scheduling.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
 
@@ -84,6 +85,7 @@ def demo_load() -> None:
             _open_clinic(clinic)
         for person in spec["people"]:
             _demo_person(clinic, person)
+    demo_history_load()
 
 
 def _open_clinic(clinic: Clinic) -> None:
