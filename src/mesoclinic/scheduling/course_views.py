@@ -91,6 +91,7 @@ def _proposal_context(
     verdict, findings = screening_for_booking(plan.patient, plan.protocol.id, on)
     return {
         "plan": plan,
+        "total": len(plan.proposal.sessions) + len(plan.proposal.unplaced),
         "windows": plan_windows(plan),
         "verdict": verdict.value,
         "findings": findings,
