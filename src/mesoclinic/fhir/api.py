@@ -21,7 +21,21 @@ TOO_BIG = (
 NDJSON_TYPES = ("application/fhir+ndjson", "application/x-ndjson", "application/ndjson")
 
 
-@router.post("/import", summary="Import FHIR R4 resources (bulk NDJSON, a Bundle or a resource)")
+# The body is read raw, so the schema is declared here for the OpenAPI document.
+BODY = {
+    "required": True,
+    "content": {
+        "application/fhir+ndjson": {"schema": {"type": "string"}},
+        "application/fhir+json": {"schema": {"type": "object"}},
+    },
+}
+
+
+@router.post(
+    "/import",
+    summary="Import FHIR R4 resources (bulk NDJSON, a Bundle or a resource)",
+    openapi_extra={"requestBody": BODY},
+)
 def import_resources(request: HttpRequest) -> dict[str, Any]:
     """Import the request body; the answer is the report: imported, updated, unchanged, rejected."""
     user: Any = request.auth  # type: ignore[attr-defined]
