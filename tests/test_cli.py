@@ -33,6 +33,11 @@ def test_wrong_arguments_exit_2_with_usage(args, message):
     assert message in result.stderr
 
 
+def test_help_lists_the_commands():
+    result = mesoclinic("help")
+    assert (result.returncode, "demo" in result.stdout.split()) == (0, True)
+
+
 def counts():
     return [m.objects.count() for m in (Clinic, User, Room, Practitioner, Patient)]
 

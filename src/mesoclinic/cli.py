@@ -17,7 +17,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args:
         sys.stderr.write("usage: mesoclinic COMMAND [options]; 'mesoclinic help' lists them.\n")
         sys.exit(USAGE_EXIT)
-    if not args[0].startswith("-") and args[0] not in get_commands():
+    # "help" and "version" are Django's own words, not commands.
+    if not args[0].startswith("-") and args[0] not in {*get_commands(), "help", "version"}:
         sys.stderr.write(f"mesoclinic: unknown command {args[0]!r}\n")
         sys.stderr.write("Run 'mesoclinic help' for the list of commands.\n")
         sys.exit(USAGE_EXIT)
