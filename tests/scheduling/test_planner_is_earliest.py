@@ -27,7 +27,7 @@ def naive_free(av: Availability, staff_id: int, start: datetime) -> bool:
     end = start + timedelta(minutes=MINUTES)
     day = start.date()
     staff = next(p for p in av.practitioners if p.id == staff_id)
-    if day in av.closed_days:
+    if day in av.closed_days or end.date() != day:
         return False
     inside = [
         (o, w)
