@@ -16,6 +16,22 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
 
 
+SEARCH_KEYS = ("family_key", "given_key", "phone_key")
+
+
+def search_index(key: str) -> models.Index:
+    """An index that answers "this clinic's patients whose `key` begins with ...".
+
+    PostgreSQL needs the pattern operator class to serve LIKE 'abc%' from an index; SQLite
+    ignores operator classes and answers the same search as a range over the plain index.
+    """
+    return models.Index(
+        fields=["clinic", key],
+        name=f"patient_{key}_search",
+        opclasses=["int8_ops", "varchar_pattern_ops"],
+    )
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def bulk_create(self, objs: Iterable["Patient"], *args: Any, **kwargs: Any) -> list["Patient"]:
         """Create many patients at once; bulk creation skips save(), so fill the keys here."""
@@ -50,9 +66,9 @@ class Patient(models.Model):
     guardian_name = models.CharField(max_length=150, blank=True)
     guardian_phone = models.CharField(max_length=40, blank=True)
     # Search keys kept beside the names so a prefix search is answered from an index.
-    family_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
-    given_key = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
-    phone_key = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
+    family_key = models.CharField(max_length=100, blank=True, editable=False)
+    given_key = models.CharField(max_length=100, blank=True, editable=False)
+    phone_key = models.CharField(max_length=40, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +79,7 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["clinic", "family_name", "given_name"]),
             models.Index(fields=["clinic", "birth_date"]),
+            *(search_index(key) for key in SEARCH_KEYS),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -84,9 +101,6 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
-
-
-SEARCH_KEYS = ("family_key", "given_key", "phone_key")
 
 
 def fill_search_keys(patient: Patient) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.audit.domain import audit_record
@@ -30,6 +31,11 @@ SEVERAL_PATIENTS = (
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
 # Three digits or more read as a phone number; fewer could be part of a name ("Louis 2").
 PHONE = re.compile(r"^\+?[\d\s()./-]{3,}$")
+
+
+# Sorting by name through Lower() (the keys are lower case already) keeps the database from
+# walking the whole clinic in name order instead of looking up the few patients that match.
+BY_NAME_AFTER_FILTER = (Lower("family_key"), Lower("given_key"), "id")
 
 
 class PatientNotFound(LookupError):
@@ -68,18 +74,27 @@ def search_patients(user: Any, query: str) -> QuerySet[Patient]:
         return patients.order_by("family_key", "given_key", "id")
     birth_date = parse_date(query)
     if birth_date is not None:
-        return patients.filter(birth_date=birth_date).order_by("family_key", "given_key", "id")
+        return patients.filter(birth_date=birth_date).order_by(*BY_NAME_AFTER_FILTER)
     if PHONE.match(query):
         return patients.filter(starts_with("phone_key", phone_key(query))).order_by("phone_key")
-    return patients.filter(names_match(search_key(query))).order_by("family_key", "given_key", "id")
+    return patients.filter(names_match(search_key(query))).order_by(*BY_NAME_AFTER_FILTER)
 
 
 def names_match(words: str) -> Q:
     """What was typed begins a name ("o bri"), or each word begins one ("wil gr")."""
+    first, *others = words.split()
+    # Every match begins a name with the first word: the indexes find those, the rest filters.
+    match = begins_a_name(first)
+    if not others:
+        return match
     each_word = Q()
-    for word in words.split():
-        each_word &= starts_with("family_key", word) | starts_with("given_key", word)
-    return starts_with("family_key", words) | starts_with("given_key", words) | each_word
+    for word in others:
+        each_word &= begins_a_name(word)
+    return match & (begins_a_name(words) | each_word)
+
+
+def begins_a_name(prefix: str) -> Q:
+    return starts_with("family_key", prefix) | starts_with("given_key", prefix)
 
 
 def starts_with(field: str, prefix: str) -> Q:
