@@ -17,6 +17,7 @@ from tests.patients.factories import (
     MedicationFactory,
     ObservationFactory,
 )
+from tests.scheduling.factories import AppointmentFactory
 
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 
@@ -169,9 +170,14 @@ def test_every_chart_read_is_audited(client_for, paula, rita, pat):
     ) == [("paula", "read", "chart", str(pat.pk)), ("rita", "read", "chart", str(pat.pk))]
 
 
-def test_reception_sees_demographics_but_no_history_or_screening(client_for, rita, pat):
+@time_machine.travel(TODAY)
+def test_reception_sees_demographics_and_appointments_but_no_history_or_screening(
+    client_for, rita, pat
+):
     MedicationFactory(patient=pat, code_system=RXNORM, code="11289", code_display="warfarin")
+    visit = AppointmentFactory(patient=pat, start=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))
     response = client_for(rita).get(reverse("patients:chart", args=[pat.pk]))
+    assert response.context["appointments"] == [visit]
     html = response.content.decode()
     clinical = [key for key in ("history", "screening", "preparation") if key in response.context]
     assert clinical == []

@@ -9,6 +9,7 @@ from django.urls import reverse
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.domain import intake_link_create
 from mesoclinic.patients.models import QuestionnaireResponse
+from tests.factories import UserFactory
 from tests.patients.test_intake import answers
 
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
@@ -105,3 +106,13 @@ def test_an_expired_link_is_refused(client, pat, rita):
 def test_a_made_up_link_is_refused(client, db):
     response = client.get(reverse("portal:intake-link", args=["not-a-real-token"]))
     assert refused(response) == (410, "This link is not valid. Check that you copied all of it.")
+
+
+def test_a_patient_account_without_a_record_finds_nothing(client_for, harbour):
+    lost = UserFactory(clinic=harbour, role="patient", username="lost")
+    assert client_for(lost).get(reverse("portal:intake")).status_code == 404
+
+
+def test_a_patient_only_ever_answers_for_themselves(client_for, pat, peter):
+    client_for(pat.user).post(reverse("portal:intake"), answers(latex="yes"))
+    assert (pat.allergies.count(), peter.allergies.count()) == (1, 0)

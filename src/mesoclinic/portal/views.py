@@ -23,7 +23,9 @@ LINK_PROBLEMS = {
 
 @patient_required
 def intake(request: HttpRequest) -> HttpResponse:
-    patient = get_patient_for(request.user, request.user.patient.pk, purpose="intake")
+    # A patient account whose record was removed finds nothing, like any other missing record.
+    own = getattr(request.user, "patient", None)
+    patient = get_patient_for(request.user, own.pk if own else 0, purpose="intake")
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         intake_submit(patient, form.cleaned_data, request.user)
