@@ -234,3 +234,36 @@ def test_the_practitioner_feed_needs_its_secret(client, course, paula):
         str(e["summary"]) for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
     ]
     assert summaries == [f"Mesotherapy session {n}: Pat Example" for n in range(1, 7)]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("session-move", {"day": "2027-01-04", "scope": "following"}), ("course-cancel", {})],
+)
+def test_intruders_cannot_move_or_cancel(client, client_for, name, data, course, pat, charlie):
+    args = [course.pk, 3] if name == "session-move" else [course.pk]
+    url = reverse(f"scheduling:{name}", args=args)
+    assert client_for(charlie).post(url, data).status_code == 404
+    assert client_for(pat.user).post(url, data).status_code == 403
+    client.logout()
+    assert client.post(url, data).url == f"/login/?next={url}"
+    assert (Course.objects.get().status, starts(course)[2]) == ("planned", "Mon 28 Dec 09:00")
+
+
+def test_course_page_query_count_does_not_grow(
+    client_for, paula, pat, rooms, django_assert_num_queries
+):
+    client = client_for(paula)
+    short = course_book(
+        course_plan(
+            pat, load_protocol("ref-001"), load_protocol("ref-001").course(), MONDAY, sessions=3
+        ),
+        paula,
+    )
+    long = course_book(course_plan(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), paula)
+    # 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions with practitioner and room
+    with django_assert_num_queries(6):
+        client.get(reverse("scheduling:course", args=[short.pk]))
+    with django_assert_num_queries(6):
+        response = client.get(reverse("scheduling:course", args=[long.pk]))
+    assert len(response.context["sessions"]) == 6
