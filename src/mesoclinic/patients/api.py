@@ -1,3 +1,70 @@
-from ninja import Router
+"""The patient API: search the clinic's patients, and screen one as `mesoclinic screen` does."""
 
-router = Router()
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES
+from mesoclinic.clinical.protocols import UnknownProtocol
+from mesoclinic.clinical.screening import screening_to_json
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.queries import search_patients
+from mesoclinic.patients.screening import (
+    DEFAULT_PROTOCOL,
+    first_opening,
+    preparation_for,
+    screen_patient,
+)
+
+router = Router(tags=["patients"])
+STAFF_ONLY = "Only clinic staff can search patients."
+CLINICAL_STAFF_ONLY = "Only a clinic admin or a practitioner may see a patient's screening."
+MOST_RESULTS = 50
+
+
+class PatientOut(Schema):
+    id: int
+    fhir_id: str
+    given_name: str
+    family_name: str
+    birth_date: date | None
+    phone: str
+
+
+class ScreeningQuery(Schema):
+    on: date | None = None
+    protocol: str = DEFAULT_PROTOCOL
+
+
+def require_role(request: HttpRequest, roles: frozenset[str], refusal: str) -> Any:
+    user: Any = request.auth  # type: ignore[attr-defined]
+    if user.role not in roles:
+        raise HttpError(403, refusal)
+    return user
+
+
+@router.get("/", response=list[PatientOut], summary="Search patients by name, birth date or phone")
+def patient_search(request: HttpRequest, q: str = "") -> Any:
+    """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
+    user = require_role(request, STAFF_ROLES, STAFF_ONLY)
+    return list(search_patients(user, q)[:MOST_RESULTS])
+
+
+@router.get("/{patient_id}/screening", summary="Screen a patient (SPEC.md's JSON)")
+def patient_screening(
+    request: HttpRequest, patient_id: int, query: Query[ScreeningQuery]
+) -> dict[str, Any]:
+    """The screening and preparation of `mesoclinic screen --json`; the read is audited."""
+    user = require_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY)
+    patient = get_patient_for(user, patient_id, purpose="screen")
+    on = query.on or timezone.localdate(timezone=patient.clinic.tzinfo)
+    try:
+        screening = screen_patient(patient, on, query.protocol)
+    except UnknownProtocol as error:
+        raise HttpError(400, f"protocol: {error}") from None
+    steps = preparation_for(patient, first_opening(patient.clinic, on), query.protocol)
+    return screening_to_json(screening, patient.fhir_id or str(patient.pk), steps)
