@@ -9,6 +9,7 @@ from django.db import transaction
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
+from mesoclinic.scheduling.demo import demo_courses_load
 from mesoclinic.scheduling.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
 
 DEMO_PASSWORD = "demo-clinic-2026"
@@ -86,6 +87,7 @@ def demo_load() -> None:
         for person in spec["people"]:
             _demo_person(clinic, person)
     demo_history_load()
+    demo_courses_load()
 
 
 def _open_clinic(clinic: Clinic) -> None:
