@@ -22,7 +22,7 @@ def test_the_demo_books_james_a_course_once(db):
     assert (str(course.patient), course.protocol_id, course.verdict) == (
         "James Okafor",
         "ref-000",
-        "review",
+        "eligible",
     )
     assert [d.strftime("%a %d %b %H:%M") for d in days[:2]] == [
         "Mon 23 Nov 09:00",
