@@ -4,6 +4,7 @@ import pytest
 
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD, PatientFactory
+from tests.patients.factories import MedicationFactory
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +93,16 @@ def test_patient_fills_the_intake_and_the_practitioner_confirms_it(
     page.get_by_role("link", name="Dashboard").click()
     assert page.locator("#attention-heading + p").inner_text() == "Nothing needs your attention."
     screenshot(page, "chart-intake-confirmed")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reception_on_a_phone_sees_details_but_no_clinical_history(
+    phone_page, live_server, rita, pat, screenshot
+):
+    MedicationFactory(patient=pat, text="Warfarin 5 mg")
+    sign_in(phone_page, live_server, "rita", PASSWORD)
+    phone_page.goto(f"{live_server.url}/patients/{pat.pk}/")
+    headings = phone_page.get_by_role("heading", level=2).all_inner_texts()
+    assert headings == ["Details", "Appointments", "Courses"]
+    assert phone_page.get_by_text("Warfarin").count() == 0
+    screenshot(phone_page, "chart-reception-phone")
