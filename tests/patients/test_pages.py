@@ -346,3 +346,26 @@ def test_staff_send_a_one_time_intake_link(client_for, rita, pat):
     assert list(
         AuditEvent.objects.filter(action="create").values_list("summary", "patient_id")
     ) == [("intake link sent", pat.pk)]
+
+
+def test_editing_an_imported_observation_keeps_its_code_and_answer(client_for, paula, pat):
+    smoking = ObservationFactory(
+        patient=pat,
+        code_system="http://loinc.org",
+        code="72166-2",
+        code_display="Tobacco smoking status",
+        value_code_system="http://snomed.info/sct",
+        value_code="266919005",
+        value_display="Never smoked tobacco",
+        value_quantity=None,
+        value_unit="",
+        text="",
+    )
+    url = reverse("patients:history-edit", args=[pat.pk, "observation", smoking.pk])
+    client = client_for(paula)
+    choices = client.get(url).context["form"].fields["measure"].choices
+    assert choices[0] == ("72166-2", "Tobacco smoking status (as imported)")
+    data = {"measure": "72166-2", "answer": "", "status": "amended", "effective": ""}
+    assert client.post(url, data).status_code == 302
+    smoking.refresh_from_db()
+    assert (smoking.code, smoking.value_code, smoking.status) == ("72166-2", "266919005", "amended")

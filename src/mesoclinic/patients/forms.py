@@ -214,14 +214,18 @@ class ObservationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.code in MEASURES:
-            self.initial.setdefault("measure", self.instance.code)
-            self.initial.setdefault("answer", self.instance.value_code)
+        entry = self.instance
+        if entry.code and entry.code not in MEASURES:
+            # An imported observation keeps its own code; only its value and dates are edited.
+            imported = (entry.code, f"{entry.code_display or entry.code} (as imported)")
+            self.fields["measure"].choices = [imported, *self.fields["measure"].choices]
+        self.initial.setdefault("measure", entry.code)
+        self.initial.setdefault("answer", entry.value_code)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         measure = data.get("measure")
-        if measure:
+        if measure in MEASURES:
             name, _, answers = MEASURES[measure]
             if answers and data.get("answer") not in answers:
                 self.add_error("answer", ANSWER_NEEDED.format(what=name.lower()))
@@ -231,6 +235,8 @@ class ObservationForm(forms.ModelForm):
 
     def save(self, commit: bool = True) -> Observation:
         entry: Observation = self.instance
+        if self.cleaned_data["measure"] not in MEASURES:
+            return super().save(commit)  # type: ignore[no-any-return]
         name, unit, answers = MEASURES[self.cleaned_data["measure"]]
         entry.code_system, entry.code, entry.code_display = (
             LOINC,
