@@ -10,12 +10,16 @@ from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.course_rules import gaps_from, session_count, session_minutes
 from mesoclinic.scheduling.planner import (
+    HORIZON_DAYS,
+    Gap,
     Preferences,
     Proposal,
     default_first_days,
     plan_course,
 )
 from mesoclinic.scheduling.queries import availability_for
+
+NEAR_DAYS = 14
 
 
 @dataclass
@@ -50,12 +54,32 @@ def course_plan(
     areas = tuple(area_named(area) for area in areas)
     first_days = default_first_days(first_day)
     gaps = gaps_from(template, 1, count)
-    last_day = first_days[1] + timedelta(days=sum(g.max_days for g in gaps))
-    availability = availability_for(patient.clinic, patient.pk, (first_days[0], last_day))
     minutes = session_minutes(template, areas)
     preferences = preferences or Preferences()
-    proposal = plan_course(availability, gaps, minutes, first_days, preferences)
+    proposal = _earliest(patient, gaps, minutes, first_days, preferences)
     return CoursePlan(patient, protocol, template, areas, preferences, first_days, proposal)
+
+
+def _earliest(
+    patient: Patient,
+    gaps: tuple[Gap, ...],
+    minutes: int,
+    first_days: tuple[date, date],
+    preferences: Preferences,
+) -> Proposal:
+    """Search a short first stretch before the whole horizon: most courses start soon.
+
+    The answer is the same: if any course starts in the short stretch, the earliest one does.
+    Only the calendar the search can reach is loaded, which is most of the time planning takes.
+    """
+    for horizon in (NEAR_DAYS, HORIZON_DAYS):
+        days = (first_days[0], min(first_days[0] + timedelta(days=horizon), first_days[1]))
+        last_day = days[1] + timedelta(days=sum(g.max_days for g in gaps))
+        availability = availability_for(patient.clinic, patient.pk, (days[0], last_day))
+        proposal = plan_course(availability, gaps, minutes, days, preferences)
+        if proposal.complete:
+            break
+    return proposal
 
 
 def plan_windows(plan: CoursePlan) -> list[dict[str, Any]]:
