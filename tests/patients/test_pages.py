@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
@@ -346,6 +347,31 @@ def test_staff_send_a_one_time_intake_link(client_for, rita, pat):
     assert list(
         AuditEvent.objects.filter(action="create").values_list("summary", "patient_id")
     ) == [("intake link sent", pat.pk)]
+    assert (
+        message
+        == f"Intake link for Pat Example, one use, 7 days: http://testserver/portal/intake/{token}/"
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_intake_link_is_emailed_when_the_patient_has_an_address(client_for, rita, harbour):
+    lena = PatientFactory(clinic=harbour, given_name="Lena", email="lena@example.org")
+    response = client_for(rita).post(reverse("patients:intake-link", args=[lena.pk]), follow=True)
+    (message,) = [str(m) for m in response.context["messages"]]
+    url = message.rsplit(": ", 1)[1]
+    (sent,) = mail.outbox
+    assert (sent.to, sent.subject, message.startswith("Emailed to lena@example.org. ")) == (
+        ["lena@example.org"],
+        "Harbour Skin Clinic: your health questionnaire",
+        True,
+    )
+    assert sent.body == (
+        "Hello Lena,\n\n"
+        "Before your first visit, Harbour Skin Clinic asks you to fill in a short health "
+        "questionnaire.\nYour answers help us make sure the treatment is safe for you.\n\n"
+        "Open this link (it works once, until Saturday 28 November 2026):\n\n"
+        f"{url}\n\n"
+    )
 
 
 def test_editing_an_imported_observation_keeps_its_code_and_answer(client_for, paula, pat):

@@ -5,7 +5,9 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User
@@ -76,6 +78,18 @@ def intake_link_create(patient: Patient, by: User) -> tuple[IntakeLink, str]:
     )
     audit_record(by, Action.CREATE, link, summary="intake link sent", patient_id=patient.pk)
     return link, token
+
+
+def intake_link_email(link: IntakeLink, url: str) -> bool:
+    """Email the intake link to the patient when the record has an address; say whether it did."""
+    patient = link.patient
+    if not patient.email:
+        return False
+    context = {"patient": patient, "clinic": patient.clinic, "url": url, "expires": link.expires_at}
+    body = render_to_string("patients/intake_link_email.txt", context)
+    subject = f"{patient.clinic.name}: your health questionnaire"
+    send_mail(subject, body, None, [patient.email])
+    return True
 
 
 class IntakeLinkUnusable(Exception):

@@ -16,6 +16,7 @@ from mesoclinic.patients.domain import (
     history_entry_confirm,
     history_entry_save,
     intake_link_create,
+    intake_link_email,
     patient_save,
 )
 from mesoclinic.patients.forms import HISTORY_FORMS, PatientForm
@@ -118,7 +119,8 @@ def intake_link_send(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose="send intake link")
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
-    _, token = intake_link_create(patient, request.user)
+    link, token = intake_link_create(patient, request.user)
     url = request.build_absolute_uri(reverse("portal:intake-link", args=[token]))
-    messages.success(request, f"Intake link for {patient}, valid for 7 days and for one use: {url}")
+    sent = f"Emailed to {patient.email}. " if intake_link_email(link, url) else ""
+    messages.success(request, f"{sent}Intake link for {patient}, one use, 7 days: {url}")
     return redirect("patients:chart", patient.pk)
