@@ -19,7 +19,7 @@ from mesoclinic.scheduling.domain import (
 from mesoclinic.scheduling.gate import BookingRefused
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.scheduling.plans import course_plan
-from tests.scheduling.factories import AppointmentFactory, open_clinic, pregnant
+from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic, pregnant
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 30)
@@ -204,3 +204,12 @@ def test_cancelling_a_course_frees_its_future_sessions(rooms, pat, paula):
     )
     # The freed times can be booked again at once.
     assert sessions_of(course_book(plan_for(pat), paula))[0][1] == at(MONDAY, 9)
+
+
+def test_a_course_after_a_long_closure_is_found_beyond_the_first_fortnight(rooms, pat, harbour):
+    for offset in range(21):
+        closed_on(harbour, MONDAY + dt.timedelta(days=offset), "Winter closure")
+    plan = plan_for(pat)
+    days = [p.slot.start.astimezone(LONDON).date() for p in plan.proposal.sessions]
+    assert (days[0], plan.proposal.unplaced) == (MONDAY + dt.timedelta(days=21), [])
+    assert check_course(COURSE, days) == []
