@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import RXNORM
-from mesoclinic.patients.domain import token_digest
+from mesoclinic.patients.domain import intake_submit, token_digest
+from mesoclinic.patients.intake import IntakeForm
 from mesoclinic.patients.models import IntakeLink, Medication, Patient
 from tests.factories import PatientFactory
 from tests.patients.factories import (
@@ -18,6 +19,7 @@ from tests.patients.factories import (
     MedicationFactory,
     ObservationFactory,
 )
+from tests.patients.test_intake import answers
 from tests.scheduling.factories import AppointmentFactory
 
 TODAY = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
@@ -395,3 +397,18 @@ def test_editing_an_imported_observation_keeps_its_code_and_answer(client_for, p
     assert client.post(url, data).status_code == 302
     smoking.refresh_from_db()
     assert (smoking.code, smoking.value_code, smoking.status) == ("72166-2", "266919005", "amended")
+
+
+def test_the_chart_shows_the_latest_questionnaire_answers(client_for, paula, pat):
+    form = IntakeForm(answers(treated_before="yes", treatments="Fillers in 2024", weight="64.5"))
+    assert form.is_valid(), form.errors
+    intake_submit(pat, form.cleaned_data, pat.user)
+    shown = client_for(paula).get(reverse("patients:chart", args=[pat.pk])).context
+    assert [(q[:28], a) for q, a in shown["intake_answers"]][-6:] == [
+        ("Weight in kg", "64.5"),
+        ("Are you allergic to latex (e", "No"),
+        ("Are you allergic to local an", "No"),
+        ("Have you had aesthetic treat", "Yes"),
+        ("Which treatments, and when?", "Fillers in 2024"),
+        ("May the clinic contact you b", "Yes"),
+    ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from mesoclinic.clinical.protocols import all_protocols
 from mesoclinic.patients.facts import HISTORY, resource_of
+from mesoclinic.patients.intake import answered
 from mesoclinic.patients.models import HistoryEntry, Patient
 from mesoclinic.patients.screening import (
     DEFAULT_PROTOCOL,
@@ -53,6 +54,7 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
     screening = screen_patient(patient, today, protocol_id)
     unrecognised = {record.resource for record in screening.unrecognised}
     start = first_opening(patient.clinic, today)
+    responses = list(patient.questionnaire_responses.all()[:3])
     history = [
         (kind, title, [history_row(e, unrecognised) for e in getattr(patient, related).all()])
         for kind, related, title in HISTORY_SECTIONS
@@ -67,7 +69,8 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
         ],
         "protocols": all_protocols(),
         "protocol_id": protocol_id,
-        "intake_responses": list(patient.questionnaire_responses.all()[:3]),
+        "intake_responses": responses,
+        "intake_answers": answered(responses[0].resource) if responses else [],
     }
 
 

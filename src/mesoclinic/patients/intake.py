@@ -210,3 +210,20 @@ def body_mass_index(entries: list[HistoryEntry], authored: datetime) -> list[Obs
             effective=authored,
         )
     ]
+
+
+def answered(resource: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each question a stored response answers, with its answers in words."""
+    return [
+        (item["text"], ", ".join(answer_words(answer) for answer in item.get("answer", [])))
+        for group in resource.get("item", [])
+        for item in group.get("item", [])
+    ]
+
+
+def answer_words(answer: dict[str, Any]) -> str:
+    if "valueBoolean" in answer:
+        return "Yes" if answer["valueBoolean"] else "No"
+    if "valueDecimal" in answer:
+        return f"{answer['valueDecimal']:g}"
+    return str(answer.get("valueString", ""))
