@@ -213,3 +213,15 @@ def test_a_course_after_a_long_closure_is_found_beyond_the_first_fortnight(rooms
     days = [p.slot.start.astimezone(LONDON).date() for p in plan.proposal.sessions]
     assert (days[0], plan.proposal.unplaced) == (MONDAY + dt.timedelta(days=21), [])
     assert check_course(COURSE, days) == []
+
+
+def test_a_session_that_took_place_still_bounds_the_next_ones(rooms, pat, paula):
+    course = course_book(plan_for(pat), paula)
+    course.sessions.filter(number=1).update(status="fulfilled")
+    later = time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
+    with later, pytest.raises(MoveRefused) as refused:
+        session_move(course.sessions.get(number=2), dt.date(2026, 12, 10), paula, following=True)
+    assert str(refused.value) == (
+        "Session 2 must fall between Mon 14 Dec 2026 and Mon 21 Dec 2026 to keep the course's "
+        "intervals; choose a day in that range."
+    )

@@ -1,7 +1,7 @@
 """The scheduling API: plan a course, and book it, exactly as `mesoclinic plan-course` does."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -29,7 +29,9 @@ class PlanRequest(Schema):
     sessions: int | None = None
     same_practitioner: bool = True
     time_of_day: TimeOfDay = TimeOfDay.ANY
-    weekdays: list[int] = Field(default=list(range(7)), description="0 = Monday … 6 = Sunday")
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default=list(range(7)), description="0 = Monday … 6 = Sunday"
+    )
 
 
 class BookRequest(PlanRequest):

@@ -18,6 +18,7 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
 from mesoclinic.scheduling.gate import booking_gate
 from mesoclinic.scheduling.models import (
+    ACTIVE_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -228,9 +229,12 @@ def session_move(
     """Move a session to `day` alone ("this one") or with the later ones ("and the following")."""
     course = session.course
     _, template = template_named(f"{course.protocol_id}/{course.template_id}")
-    sessions = list(course.sessions.holding().order_by("number"))
+    # Sessions that took place count as neighbours too; cancelled ones and no-shows do not.
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
     _refuse_past(session)
-    moving = [s for s in sessions if s.number >= session.number] if following else [session]
+    later = [s for s in sessions if s.number >= session.number and s.status in ACTIVE_STATUSES]
+    moving = later if following else [session]
     first_days = _move_window(session, sessions, day, template, following)
     minutes = session_minutes(template, course.areas)
     gaps = gaps_from(template, session.number, moving[-1].number)
