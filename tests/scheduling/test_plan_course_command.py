@@ -156,3 +156,22 @@ def test_the_api_keeps_intruders_out(client, client_for, charlie, pat, peter, ro
     )
     client.logout()
     assert client.post(url, api_body(pat), content_type="application/json").status_code == 401
+
+
+def test_the_api_documents_plan_and_book(client_for, rita):
+    schema = client_for(rita).get("/api/v1/openapi.json").json()
+    paths = {p: sorted(schema["paths"][p]) for p in schema["paths"] if "/scheduling/" in p}
+    assert paths == {
+        "/api/v1/scheduling/courses/book": ["post"],
+        "/api/v1/scheduling/courses/plan": ["post"],
+    }
+    assert sorted(schema["components"]["schemas"]["PlanRequest"]["properties"]) == [
+        "areas",
+        "from",
+        "patient",
+        "same_practitioner",
+        "sessions",
+        "template",
+        "time_of_day",
+        "weekdays",
+    ]
