@@ -86,3 +86,14 @@ def test_another_clinics_patient_is_404_for_harbour_staff(client_for, paula, pet
 def test_confirming_needs_a_post(client_for, paula, pages):
     url, _ = pages["history-confirm"]
     assert client_for(paula).get(url).status_code == 405
+
+
+def test_impossible_ids_are_not_found_not_an_error(client_for, paula, pat):
+    client = client_for(paula)
+    urls = [
+        f"/patients/{'9' * 25}/",
+        "/patients/0/",
+        f"/api/v1/patients/{'9' * 25}/screening",
+        f"/patients/{pat.pk}/condition/{'9' * 25}/",
+    ]
+    assert [client.get(url).status_code for url in urls] == [404, 404, 404, 404]

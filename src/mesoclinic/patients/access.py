@@ -11,6 +11,7 @@ from mesoclinic.audit.models import Action
 from mesoclinic.patients.models import Patient
 
 NOT_FOUND = "No such patient in your clinic."
+LARGEST_ID = 2**63
 
 
 def patients_visible_to(user: Any) -> QuerySet[Patient]:
@@ -25,7 +26,11 @@ def patients_visible_to(user: Any) -> QuerySet[Patient]:
 def get_patient_for(user: Any, patient_id: int | str, *, purpose: str = "chart") -> Patient:
     """The patient `patient_id` if `user` may see it, else 404; the read is audited."""
     try:
-        patient = patients_visible_to(user).get(pk=int(patient_id))
+        key = int(patient_id)
+        # Past 64 bits no row can match, and the database would refuse the number outright.
+        if not 0 < key < LARGEST_ID:
+            raise ValueError(key)
+        patient = patients_visible_to(user).get(pk=key)
     except (Patient.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
     audit_record(user, Action.READ, patient, summary=purpose, patient_id=patient.pk)

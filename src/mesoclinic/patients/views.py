@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
-from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.chart import chart_context
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
@@ -70,7 +70,10 @@ def history_form_class(kind: str) -> type:
 def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry:
     """One entry of `patient`'s history of that kind, or 404."""
     model = history_form_class(kind)._meta.model
-    entry: HistoryEntry | None = model.objects.filter(patient=patient, pk=entry_id).first()
+    entries = model.objects.filter(patient=patient)
+    entry: HistoryEntry | None = (
+        entries.filter(pk=entry_id).first() if entry_id < LARGEST_ID else None
+    )
     if entry is None:
         raise Http404(f"No such {KIND_LABELS[kind]} in this patient's record.")
     return entry
