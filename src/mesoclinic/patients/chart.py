@@ -1,5 +1,4 @@
-"""What the chart page shows: demographics and appointments to all staff; history and screening
-to clinical staff only."""
+"""What the chart shows: details to all staff; history and screening to clinical staff only."""
 
 from typing import Any
 
