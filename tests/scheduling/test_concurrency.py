@@ -9,9 +9,10 @@ import time_machine
 from django.db import IntegrityError, connection, transaction
 
 from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling import domain
 from mesoclinic.scheduling.domain import SlotTaken, course_book
 from mesoclinic.scheduling.models import Appointment, Course
-from mesoclinic.scheduling.planner import Preferences
+from mesoclinic.scheduling.planner import Named, Preferences, Slot
 from mesoclinic.scheduling.plans import course_plan
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory, open_clinic
@@ -112,3 +113,26 @@ def test_the_database_itself_refuses_a_double_booking(harbour, paula, pat):
     first.save()
     AppointmentFactory(patient=pat, practitioner=paula.practitioner, room=room)
     assert Appointment.objects.holding().count() == 1
+
+
+def test_the_databases_refusal_reads_as_a_conflict(harbour, paula, pat):
+    # The booking's own check runs first; this is the guard behind it, for any writer that skips it.
+    room = factories.RoomFactory(clinic=harbour, name="Room 1")
+    taken = AppointmentFactory(patient=pat, practitioner=paula.practitioner, room=room)
+    course = Course.objects.create(
+        clinic=harbour,
+        patient=pat,
+        protocol_id="ref-000",
+        protocol_version="1",
+        template_id="course",
+        verdict="eligible",
+    )
+    other_room = factories.RoomFactory(clinic=harbour, name="Room 2")
+    practitioner = Named(paula.practitioner.pk, "Paula Tester")
+    slot = Slot(taken.start, taken.end, practitioner, Named(other_room.pk, other_room.name))
+    with pytest.raises(SlotTaken) as refused:
+        domain._insert_session(course, 1, slot, paula)
+    assert str(refused.value) == (
+        "Paula Tester is already booked on Tue 01 Dec 2026 09:00–09:30. "
+        "Nothing was booked; plan the course again."
+    )

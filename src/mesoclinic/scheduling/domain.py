@@ -173,17 +173,17 @@ def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appoint
                 created_by=_user(by),
             )
     except IntegrityError as error:
-        raise _taken_by_constraint(error, slot) from error
+        _raise_taken(error, slot)
+        raise
 
 
-def _taken_by_constraint(error: IntegrityError, slot: Slot) -> SlotTaken | IntegrityError:
-    """The database's own refusal (PostgreSQL exclusion constraints) as a conflict message."""
+def _raise_taken(error: IntegrityError, slot: Slot) -> None:
+    """Raise the database's own refusal (PostgreSQL exclusion constraints) as SlotTaken."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
     if constraint == "appointment_practitioner_no_overlap":
-        return SlotTaken(slot.practitioner.name, slot.start, slot.end)
+        raise SlotTaken(slot.practitioner.name, slot.start, slot.end) from error
     if constraint == "appointment_room_no_overlap":
-        return SlotTaken(slot.room.name, slot.start, slot.end)
-    return error
+        raise SlotTaken(slot.room.name, slot.start, slot.end) from error
 
 
 def _refuse_taken(patient: Patient, slots: list[Slot], ignoring: Iterable[int]) -> None:
@@ -329,7 +329,8 @@ def _apply_move(moving: list[Appointment], proposal: Proposal) -> None:
             with transaction.atomic():
                 session.save(update_fields=["start", "end", "practitioner", "room", "status"])
         except IntegrityError as error:
-            raise _taken_by_constraint(error, placed.slot) from error
+            _raise_taken(error, placed.slot)
+            raise
 
 
 def _moved_summary(moving: list[Appointment], following: bool) -> str:
