@@ -10,9 +10,11 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Fh
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import LOINC, SNOMED
+from mesoclinic.clinical.screening import Formulation
 from mesoclinic.patients.domain import intake_submit
 from mesoclinic.patients.intake import QUESTIONNAIRE_FILE, IntakeForm
 from mesoclinic.patients.models import QuestionnaireResponse
+from mesoclinic.patients.screening import screen_patient
 
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
 
@@ -144,4 +146,49 @@ def test_the_stored_response_is_valid_fhir_and_holds_every_answer(pat):
     assert (stored.questionnaire, stored.resource["subject"]) == (
         "https://mesoclinic.org/fhir/Questionnaire/intake|1",
         {"reference": f"Patient/{pat.pk}"},
+    )
+
+
+def test_every_yes_reaches_the_concept_its_question_asks_about(pat):
+    every_yes = {
+        question: "yes"
+        for question in ALL_NO
+        if question not in ("treated-before", "consent-contact")
+    }
+    form = IntakeForm({**ALL_NO, **every_yes, "weight": "95", "height": "170"})
+    assert form.is_valid(), form.errors
+    intake_submit(pat, form.cleaned_data, pat.user)
+    screening = screen_patient(pat, dt.date(2026, 11, 27))
+    assert [(f.concept.value, f.severity.value) for f in screening.findings] == [
+        ("pregnancy", "absolute"),
+        ("breastfeeding", "absolute"),
+        ("coagulation-disorder", "absolute"),
+        ("stroke-history", "absolute"),
+        ("insulin-dependent-diabetes", "absolute"),
+        ("cardiac-medication", "absolute"),
+        ("autoimmune-disease", "absolute"),
+        ("active-infection", "absolute"),
+        ("obesity", "relative"),
+        ("anticoagulant-therapy", "relative"),
+        ("immunosuppression", "relative"),
+        ("anaphylaxis-history", "relative"),
+        ("latex-allergy", "advisory"),
+    ]
+    # An anaesthetic allergy counts once a formulation names the anaesthetic; weight and height
+    # only count through the BMI computed from them.
+    assert [r.text or r.codes[0].display for r in screening.unrecognised] == [
+        "Lidocaine and other local anaesthetics",
+        "Body weight",
+        "Body height",
+    ]
+
+    with_lidocaine = Formulation("Face cocktail with lidocaine", ("hyaluronic acid", "lidocaine"))
+    planned = screen_patient(pat, dt.date(2026, 11, 27), formulation=with_lidocaine)
+    (allergy,) = [f for f in planned.findings if f.concept.value == "component-allergy"]
+    assert (allergy.severity.value, [e.display for e in allergy.evidence]) == (
+        "absolute",
+        [
+            "Allergy to Lidocaine and other local anaesthetics; Face cocktail with lidocaine "
+            "contains lidocaine"
+        ],
     )
