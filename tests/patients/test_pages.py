@@ -412,3 +412,14 @@ def test_the_chart_shows_the_latest_questionnaire_answers(client_for, paula, pat
         ("Which treatments, and when?", "Fillers in 2024"),
         ("May the clinic contact you b", "Yes"),
     ]
+
+
+def test_the_chart_lists_what_the_core_did_not_recognise(client_for, paula, pat):
+    MedicationFactory(patient=pat, code_system=RXNORM, code="11289", code_display="warfarin")
+    odd = ConditionFactory(patient=pat, text="Funny turns", entered_by="patient")
+    context = client_for(paula).get(reverse("patients:chart", args=[pat.pk])).context
+    assert [(kind, row["entry"]) for kind, row in context["unrecognised"]] == [("condition", odd)]
+    conditions = next(rows for kind, _, rows in context["history"] if kind == "condition")
+    assert [(row["entry"].awaiting_confirmation, row["unrecognised"]) for row in conditions] == [
+        (True, True)
+    ]
