@@ -86,3 +86,21 @@ def test_book_see_move_and_download_a_course(page, live_server, screenshot, tmp_
     download.value.save_as(path)
     events = icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert [e["dtstart"].dt.astimezone(LONDON).date() for e in events] == moved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reception_reads_the_day_by_room_on_a_phone(phone_page, live_server, screenshot):
+    demo_load()
+    james = Course.objects.get(patient__given_name="James")
+    first = james.sessions.get(number=1)
+    sign_in(phone_page, live_server, "reception", DEMO_PASSWORD)
+    day = first.start.astimezone(LONDON).date()
+    phone_page.goto(f"{live_server.url}/clinic/calendar/?view=day&by=room&date={day}")
+    rooms = phone_page.locator(".calendar-grid tbody th").all_inner_texts()
+    assert rooms == ["Consultation room", "Room 1", "Room 2"]
+    cell = phone_page.locator(".calendar-grid .appt", has_text="James Okafor")
+    assert " ".join(cell.inner_text().split()) == (
+        f"{first.start.astimezone(LONDON):%H:%M}–{first.end.astimezone(LONDON):%H:%M} "
+        f"James Okafor session 1 · {first.practitioner}"
+    )
+    screenshot(phone_page, "calendar-day-by-room-phone")
