@@ -148,11 +148,10 @@ def _user(by: Any) -> Any:
 
 
 def _lock(patient: Patient) -> None:
-    """Take the clinic's booking lock: bookings in one clinic wait for each other, never deadlock.
-
-    The check that follows then sees every earlier booking; PostgreSQL's exclusion constraints
-    stay as the last guard, and on SQLite the IMMEDIATE transaction already holds the write lock.
-    """
+    """Take the clinic's booking lock, so bookings in one clinic wait for each other."""
+    # The check after it then sees every earlier booking and racing bookings never deadlock in
+    # the exclusion constraints, which stay as the last guard; SQLite's IMMEDIATE transaction
+    # already holds the write lock.
     list(Clinic.objects.select_for_update().filter(pk=patient.clinic_id).values_list("pk"))
 
 

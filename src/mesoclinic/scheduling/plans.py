@@ -67,11 +67,9 @@ def _earliest(
     first_days: tuple[date, date],
     preferences: Preferences,
 ) -> Proposal:
-    """Search a short first stretch before the whole horizon: most courses start soon.
-
-    The answer is the same: if any course starts in the short stretch, the earliest one does.
-    Only the calendar the search can reach is loaded, which is most of the time planning takes.
-    """
+    """The earliest course, searched over the coming fortnight first, then the whole horizon."""
+    # Same answer: if any course starts in the fortnight, the earliest does. Loading only the
+    # calendar the search can reach saves most of the time planning takes.
     for horizon in (NEAR_DAYS, HORIZON_DAYS):
         days = (first_days[0], min(first_days[0] + timedelta(days=horizon), first_days[1]))
         last_day = days[1] + timedelta(days=sum(g.max_days for g in gaps))

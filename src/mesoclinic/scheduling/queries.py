@@ -28,10 +28,7 @@ def availability_for(
     *,
     ignoring: Iterable[int] = (),
 ) -> Availability:
-    """What the planner needs for `clinic` between two days, in five queries.
-
-    `ignoring` names appointments to leave out, such as the sessions being moved.
-    """
+    """What the planner needs for `clinic` between two days (`ignoring` moving sessions)."""
     tz = clinic.tzinfo
     opening: dict[int, list[Period]] = defaultdict(list)
     for hours in OpeningHours.objects.filter(clinic=clinic):
