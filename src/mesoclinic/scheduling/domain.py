@@ -22,6 +22,7 @@ from mesoclinic.scheduling.models import (
     Appointment,
     AppointmentKind,
     AppointmentStatus,
+    ClinicClosure,
     Course,
     CourseStatus,
     Practitioner,
@@ -69,6 +70,20 @@ def hours_save(formset: Any, by: User, owner: Any) -> None:
 def opening_hours_save(formset: Any, by: User) -> None:
     """Replace the clinic's opening hours."""
     hours_save(formset, by, formset.instance)
+
+
+@transaction.atomic
+def closure_add(form: Any, by: User) -> ClinicClosure:
+    """Close the clinic on one day."""
+    closure: ClinicClosure = save_form_audited(form, by)
+    return closure
+
+
+@transaction.atomic
+def closure_remove(closure: ClinicClosure, by: User) -> None:
+    """Open the clinic again on a day it was closed."""
+    audit_record(by, Action.DELETE, closure, summary=f"open again on {closure.day}")
+    closure.delete()
 
 
 # Courses and their sessions -------------------------------------------------------------------

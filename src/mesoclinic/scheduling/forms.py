@@ -10,6 +10,7 @@ from mesoclinic.clinical.areas import AREAS
 from mesoclinic.clinical.protocols import all_protocols
 from mesoclinic.scheduling.course_rules import session_count, template_named
 from mesoclinic.scheduling.models import (
+    ClinicClosure,
     OpeningHours,
     Practitioner,
     Room,
@@ -189,3 +190,20 @@ class MoveSessionForm(forms.Form):
         widget=forms.RadioSelect,
         initial="one",
     )
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = ClinicClosure
+        fields = ["day", "reason"]
+        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.clinic = clinic
+
+    def clean_day(self) -> Any:
+        day = self.cleaned_data["day"]
+        if ClinicClosure.objects.filter(clinic=self.instance.clinic, day=day).exists():
+            raise forms.ValidationError("The clinic is already closed that day.")
+        return day

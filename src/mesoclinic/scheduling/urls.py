@@ -11,6 +11,8 @@ urlpatterns = [
     path("practitioners/new/", views.practitioner_edit, name="practitioner-new"),
     path("practitioners/<int:practitioner_id>/", views.practitioner_edit, name="practitioner-edit"),
     path("opening-hours/", views.opening_hours_edit, name="opening-hours"),
+    path("closures/", views.closures, name="closures"),
+    path("closures/<int:closure_id>/delete/", views.closure_delete, name="closure-delete"),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path(
         "feeds/<int:practitioner_id>/<str:token>.ics",

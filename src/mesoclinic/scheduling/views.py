@@ -3,17 +3,26 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import admin_required
-from mesoclinic.scheduling.domain import opening_hours_save, practitioner_save, room_save
+from mesoclinic.scheduling.domain import (
+    closure_add,
+    closure_remove,
+    opening_hours_save,
+    practitioner_save,
+    room_save,
+)
 from mesoclinic.scheduling.forms import (
+    ClosureForm,
     OpeningHoursFormSet,
     PractitionerForm,
     PractitionerUserForm,
     RoomForm,
     WorkingHoursFormSet,
 )
-from mesoclinic.scheduling.models import Practitioner, Room
+from mesoclinic.scheduling.models import ClinicClosure, Practitioner, Room
 
 
 @admin_required
@@ -83,3 +92,26 @@ def opening_hours_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Saved the opening hours.")
         return redirect("scheduling:opening-hours")
     return render(request, "scheduling/opening_hours_form.html", {"hours": formset})
+
+
+@admin_required
+def closures(request: HttpRequest) -> HttpResponse:
+    """The clinic's coming closed days, and a form to add one."""
+    clinic = request.user.clinic
+    form = ClosureForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        closure = closure_add(form, request.user)
+        messages.success(request, f"The clinic is closed on {closure.day:%a %d %b %Y}.")
+        return redirect("scheduling:closures")
+    today = timezone.localdate(timezone=clinic.tzinfo)
+    coming = ClinicClosure.objects.filter(clinic=clinic, day__gte=today)
+    return render(request, "scheduling/closures.html", {"form": form, "closures": coming})
+
+
+@admin_required
+@require_POST
+def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
+    closure = get_object_or_404(ClinicClosure, pk=closure_id, clinic=request.user.clinic)
+    closure_remove(closure, request.user)
+    messages.success(request, f"The clinic is open again on {closure.day:%a %d %b %Y}.")
+    return redirect("scheduling:closures")
