@@ -35,7 +35,7 @@ def test_navigation_per_role(db, role, labels):
         ("rita", "dashboard/reception.html", "Reception dashboard"),
     ],
 )
-def test_staff_dashboard_per_role(client_for, request, who, template, heading):
+def test_staff_dashboard_per_role(db, client_for, request, who, template, heading):
     response = client_for(request.getfixturevalue(who)).get(reverse("home"))
     assert response.templates[0].name == template
     assert f"<h1>{heading}</h1>" in response.content.decode()

@@ -30,7 +30,9 @@ def test_anonymous_visitor_is_sent_to_login(client, db, page):
 
 @pytest.mark.parametrize("page", ADMIN_PAGES)
 @pytest.mark.parametrize("intruder", ["rita", "paula"])
-def test_reception_and_practitioners_cannot_reach_admin_pages(client_for, request, intruder, page):
+def test_reception_and_practitioners_cannot_reach_admin_pages(
+    db, client_for, request, intruder, page
+):
     user = request.getfixturevalue(intruder)
     assert client_for(user).get(reverse(page)).status_code == 403
 

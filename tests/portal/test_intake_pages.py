@@ -45,7 +45,7 @@ def test_unanswered_questions_are_marked_and_nothing_is_stored(client_for, pat):
 
 
 @pytest.mark.parametrize("who", ["paula", "rita"])
-def test_staff_cannot_fill_a_patients_portal_questionnaire(client_for, request, who):
+def test_staff_cannot_fill_a_patients_portal_questionnaire(db, client_for, request, who):
     user = request.getfixturevalue(who)
     assert client_for(user).get(reverse("portal:intake")).status_code == 403
 
