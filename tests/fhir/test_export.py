@@ -1,5 +1,6 @@
 """`mesoclinic export-fhir`: valid R4, stable ids, and export → import → export gives the same."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -8,7 +9,10 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.models import Condition, Patient
+from mesoclinic.scheduling.models import Course
+from tests.factories import RoomFactory
 from tests.fhir.records import full_record
+from tests.scheduling.factories import AppointmentFactory
 from tests.shared import FHIR_SAMPLES, needs_shared
 
 TYPES = [
@@ -19,6 +23,7 @@ TYPES = [
     "AllergyIntolerance",
     "Observation",
 ]
+CALENDAR_TYPES = ["Practitioner", "Location", "CarePlan", "Appointment"]
 
 
 def export(folder, clinic, capsys):
@@ -151,3 +156,55 @@ def test_export_needs_a_clinic_when_there_are_several(harbour, riverside, tmp_pa
 
     with pytest.raises(CommandError, match="There are 2 clinics; say which with --clinic ID"):
         call_command("export-fhir", str(tmp_path))
+
+
+def test_booked_sessions_are_exported_as_appointments_with_practitioner_and_room(
+    harbour, pat, paula, tmp_path, capsys
+):
+    course = Course.objects.create(
+        clinic=harbour,
+        patient=pat,
+        protocol_id="ref-000",
+        protocol_version="1",
+        template_id="default",
+        areas=["face"],
+        verdict="eligible",
+    )
+    room = RoomFactory(clinic=harbour, name="Room 1")
+    for number, day in enumerate((1, 15), start=1):
+        AppointmentFactory(
+            patient=pat,
+            practitioner=paula.practitioner,
+            room=room,
+            kind="session",
+            course=course,
+            number=number,
+            start=dt.datetime(2026, 12, day, 10, tzinfo=dt.UTC),
+        )
+    report = export(tmp_path, harbour, capsys)
+    assert {t: report["exported"][t] for t in CALENDAR_TYPES} == {
+        "Practitioner": 1,
+        "Location": 1,
+        "CarePlan": 1,
+        "Appointment": 2,
+    }
+    exported = resources_in(tmp_path)
+    ids = {f"{r['resourceType']}/{r['id']}" for rs in exported.values() for r in rs}
+    pat.refresh_from_db()
+    for appointment in exported["Appointment.ndjson"]:
+        actors = [p["actor"]["reference"] for p in appointment["participant"]]
+        assert actors == [
+            f"Patient/{pat.fhir_id}",
+            f"Practitioner/practitioner-{paula.practitioner.pk}",
+            f"Location/room-{room.pk}",
+        ]
+        assert {*actors, appointment["basedOn"][0]["reference"]} <= ids
+    assert [(a["description"], a["start"]) for a in exported["Appointment.ndjson"]] == [
+        ("Mesotherapy session 1", "2026-12-01T10:00:00+00:00"),
+        ("Mesotherapy session 2", "2026-12-15T10:00:00+00:00"),
+    ]
+    for name in ("Practitioner.ndjson", "Location.ndjson", "CarePlan.ndjson"):
+        for resource in exported[name]:
+            model = get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+            assert model.model_dump(mode="json", exclude_none=True) == resource
+    assert exported["CarePlan.ndjson"][0]["subject"]["reference"] == f"Patient/{pat.fhir_id}"

@@ -12,6 +12,13 @@ from mesoclinic.accounts.models import Clinic
 from mesoclinic.fhir.kinds import HISTORY
 from mesoclinic.fhir.to_fhir import patient_resource
 from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.fhir import (
+    appointment_to_fhir,
+    course_to_fhir,
+    practitioner_to_fhir,
+    room_to_fhir,
+)
+from mesoclinic.scheduling.models import Appointment, Course, Practitioner, Room
 
 Resource = dict[str, Any]
 CHUNK = 2000
@@ -34,7 +41,7 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
 
 
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
-    """(type, resource) for every record of the clinic: Patients first, then their history."""
+    """(type, resource) for every record of the clinic: Patients, their history, the calendar."""
     patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
     for patient in patients.iterator(chunk_size=CHUNK):
         yield "Patient", patient_resource(patient, list(patient.identifiers.all()))
@@ -42,6 +49,24 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
         for row in rows.iterator(chunk_size=CHUNK):
             yield resource_type, kind.to_fhir(row)
+    yield from calendar_resources(clinic)
+
+
+def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """The clinic's practitioners, rooms, courses and appointments, as the calendar holds them."""
+    practitioners = Practitioner.objects.filter(clinic=clinic).select_related("user")
+    for practitioner in practitioners.order_by("pk"):
+        yield "Practitioner", practitioner_to_fhir(practitioner)
+    for room in Room.objects.filter(clinic=clinic).order_by("pk"):
+        yield "Location", room_to_fhir(room)
+    courses = Course.objects.filter(clinic=clinic).select_related("patient").order_by("pk")
+    for course in courses.iterator(chunk_size=CHUNK):
+        yield "CarePlan", course_to_fhir(course)
+    appointments = Appointment.objects.filter(clinic=clinic).select_related(
+        "patient", "practitioner__user", "room"
+    )
+    for appointment in appointments.order_by("pk").iterator(chunk_size=CHUNK):
+        yield "Appointment", appointment_to_fhir(appointment)
 
 
 def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> dict[str, int]:

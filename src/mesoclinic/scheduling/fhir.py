@@ -1,11 +1,19 @@
-"""Appointments as FHIR R4 Appointment resources, for the FHIR export (which the fhir app owns)."""
+"""The calendar as FHIR R4: Appointments with their Practitioner, Location (room) and CarePlan."""
 
 from datetime import UTC
 from typing import Any
 
-from mesoclinic.scheduling.models import Appointment, AppointmentKind
+from mesoclinic.scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    Course,
+    CourseStatus,
+    Practitioner,
+    Room,
+)
 
 APPOINTMENT_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0276"
+LOCATION_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"
 # HL7 v2 table 0276: a consultation is a check-up, a course session a follow-up.
 TYPE_CODES = {
     AppointmentKind.CONSULTATION: ("CHECKUP", "A routine check-up, such as an annual physical"),
@@ -54,3 +62,65 @@ def _description(appointment: Appointment) -> str:
     if appointment.number:
         return f"Mesotherapy session {appointment.number}"
     return "Mesotherapy consultation"
+
+
+PROFESSION_CODES = "http://snomed.info/sct"
+# SNOMED CT occupations: medical practitioner, and nurse for a nurse injector.
+PROFESSIONS = {"doctor": ("158965000", "Medical practitioner"), "nurse": ("106292003", "Nurse")}
+# A course is a CarePlan; FHIR has no "planned" status, a booked course is already active.
+CARE_PLAN_STATUS = {
+    CourseStatus.PLANNED: "active",
+    CourseStatus.ACTIVE: "active",
+    CourseStatus.COMPLETED: "completed",
+    CourseStatus.CANCELLED: "revoked",
+}
+
+
+def practitioner_to_fhir(practitioner: Practitioner) -> dict[str, Any]:
+    """A Practitioner resource with name and profession, as the Appointments refer to it."""
+    user = practitioner.user
+    code, display = PROFESSIONS[practitioner.profession]
+    resource: dict[str, Any] = {
+        "resourceType": "Practitioner",
+        "id": f"practitioner-{practitioner.pk}",
+        "active": practitioner.active,
+        "name": [{"family": user.last_name, "given": [user.first_name]}],
+        "qualification": [
+            {"code": {"coding": [{"system": PROFESSION_CODES, "code": code, "display": display}]}}
+        ],
+    }
+    if user.email:
+        resource["telecom"] = [{"system": "email", "value": user.email, "use": "work"}]
+    return resource
+
+
+def room_to_fhir(room: Room) -> dict[str, Any]:
+    """A room as a Location resource."""
+    return {
+        "resourceType": "Location",
+        "id": f"room-{room.pk}",
+        "status": "active" if room.active else "inactive",
+        "name": room.name,
+        "mode": "instance",
+        "physicalType": {"coding": [{"system": LOCATION_TYPE, "code": "ro", "display": "Room"}]},
+    }
+
+
+def course_to_fhir(course: Course) -> dict[str, Any]:
+    """A course as a CarePlan for its patient, naming its protocol, template and areas."""
+    patient = course.patient
+    areas = ", ".join(course.areas)
+    return {
+        "resourceType": "CarePlan",
+        "id": f"course-{course.pk}",
+        "status": CARE_PLAN_STATUS[CourseStatus(course.status)],
+        "intent": "plan",
+        "title": f"Mesotherapy course ({course.protocol_id}/{course.template_id})",
+        "description": f"Protocol {course.protocol_id} version {course.protocol_version}"
+        + (f"; areas: {areas}" if areas else ""),
+        "subject": {
+            "reference": f"Patient/{patient.fhir_id or patient.pk}",
+            "display": str(patient),
+        },
+        "created": f"{course.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z",
+    }
