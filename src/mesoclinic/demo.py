@@ -81,7 +81,9 @@ def demo_load() -> None:
             name=name, defaults={"timezone": spec["timezone"], "phone": spec["phone"]}
         )
         for room in spec["rooms"]:
-            Room.objects.get_or_create(clinic=clinic, name=room)
+            Room.objects.get_or_create(
+                clinic=clinic, name=room, defaults={"for_sessions": "Consultation" not in room}
+            )
         if not clinic.opening_hours.exists():
             _open_clinic(clinic)
         for person in spec["people"]:

@@ -85,6 +85,25 @@ def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
     ]
 
 
+def test_sessions_are_never_booked_into_a_consultation_only_room(harbour, pat, paula):
+    consultation, treatment = open_clinic(
+        harbour, [paula.practitioner], rooms=("A consultation room", "Treatment room")
+    )
+    consultation.for_sessions = False
+    consultation.save()
+    # Both sessions on the same day at the same hour: the second room taken is not an option.
+    AppointmentFactory(
+        patient__clinic=harbour,
+        practitioner__clinic=harbour,
+        room=treatment,
+        start=at(MONDAY, 9),
+        end=at(MONDAY, 12),
+    )
+    course = course_book(plan_for(pat), paula)
+    assert {str(s.room) for s in course.sessions.all()} == {"Treatment room"}
+    assert course.sessions.order_by("number").first().start == at(MONDAY, 12)
+
+
 def test_a_booking_that_loses_the_race_says_who_and_when_and_leaves_nothing(
     rooms, pat, paula, harbour
 ):

@@ -38,7 +38,9 @@ def test_practitioner_list_query_count_does_not_grow(
 
 
 def test_adding_a_room_is_audited(client_for, alice, harbour):
-    client_for(alice).post(reverse("scheduling:room-new"), {"name": "Room 3", "active": "on"})
+    client_for(alice).post(
+        reverse("scheduling:room-new"), {"name": "Room 3", "active": "on", "for_sessions": "on"}
+    )
     room = Room.objects.get()
     assert (room.clinic, room.name, room.active) == (harbour, "Room 3", True)
     assert list(

@@ -25,7 +25,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
-        fields = ["name", "active"]
+        fields = ["name", "active", "for_sessions"]
 
     def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,12 @@ class Room(models.Model):
     clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(max_length=80)
     active = models.BooleanField(default=True)
+    # A consultation room has no couch or sterile trolley: sessions are never booked into it.
+    for_sessions = models.BooleanField(
+        "treatment sessions",
+        default=True,
+        help_text="Treatment sessions may be booked here; untick for a consultation-only room.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -28,7 +28,10 @@ def availability_for(
     *,
     ignoring: Iterable[int] = (),
 ) -> Availability:
-    """What the planner needs for `clinic` between two days (`ignoring` moving sessions)."""
+    """What the planner needs to place sessions in `clinic` between two days.
+
+    Only rooms fit for treatment sessions count; `ignoring` names sessions being moved.
+    """
     tz = clinic.tzinfo
     opening: dict[int, list[Period]] = defaultdict(list)
     for hours in OpeningHours.objects.filter(clinic=clinic):
@@ -39,10 +42,15 @@ def availability_for(
         opening={day: tuple(periods) for day, periods in opening.items()},
         closed_days=frozenset(closed.values_list("day", flat=True)),
         practitioners=tuple(practitioners_of(clinic)),
-        rooms=tuple(Named(r.id, r.name) for r in Room.objects.filter(clinic=clinic, active=True)),
+        rooms=tuple(Named(r.id, r.name) for r in treatment_rooms(clinic)),
     )
     _add_busy(availability, clinic, patient_id, days, set(ignoring))
     return availability
+
+
+def treatment_rooms(clinic: Clinic) -> QuerySet[Room]:
+    """The clinic's rooms in use where sessions may be booked."""
+    return Room.objects.filter(clinic=clinic, active=True, for_sessions=True)
 
 
 def practitioners_of(clinic: Clinic) -> list[Staff]:
