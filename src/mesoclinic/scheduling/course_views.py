@@ -94,7 +94,8 @@ def _proposal_context(
         "total": len(plan.proposal.sessions) + len(plan.proposal.unplaced),
         "windows": plan_windows(plan),
         "verdict": verdict.value,
-        "findings": findings,
+        # Reception books courses but never sees what the screening found.
+        "findings": findings if request.user.sees_clinical_notes else [],
         "book": book,
         "may_override": request.user.role == Role.PRACTITIONER,
     }

@@ -40,6 +40,9 @@ def booking_gate(
         raise BookingRefused(NOT_BOOKABLE.format(patient=patient))
     if verdict is not Verdict.CONTRAINDICATED:
         return GateResult(verdict.value, findings, overridden=False)
+    if by is not None and not by.sees_clinical_notes:
+        # Reception learns that a practitioner must decide, never which condition it is.
+        raise BookingRefused(ONLY_PRACTITIONERS)
     if not override_reason.strip():
         absolute = sorted({f["concept"] for f in findings if f["severity"] == "absolute"})
         raise BookingRefused(NEEDS_OVERRIDE.format(patient=patient, concepts=", ".join(absolute)))
