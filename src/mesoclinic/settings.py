@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # The API docs page then serves Swagger UI from our static files, not a CDN (see csp.py).
+    "ninja",
     "mesoclinic.accounts",
     "mesoclinic.audit",
     "mesoclinic.patients",
@@ -55,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.audit.middleware.AuditContextMiddleware",
+    "mesoclinic.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "mesoclinic.urls"
