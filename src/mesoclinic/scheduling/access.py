@@ -5,11 +5,12 @@ from typing import Any
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.scheduling.models import Appointment, Course, Practitioner
 
 NO_COURSE = "No such course in your clinic."
 NO_SESSION = "This course has no such session."
+NO_APPOINTMENT = "No such appointment in your clinic."
 FEED_SALT = "mesoclinic.scheduling.practitioner-feed"
 
 
@@ -20,6 +21,22 @@ def course_for(user: Any, course_id: int, *, purpose: str = "course") -> Course:
         raise Http404(NO_COURSE)
     course.patient = get_patient_for(user, course.patient_id, purpose=purpose)
     return course
+
+
+def appointment_for(user: Any, appointment_id: int, *, purpose: str) -> Appointment:
+    """The appointment if `user` may see its patient, else 404; the read is audited."""
+    # Past 64 bits no row can match, and the database would refuse the number outright.
+    if not 0 < appointment_id < LARGEST_ID:
+        raise Http404(NO_APPOINTMENT)
+    appointment = (
+        Appointment.objects.filter(pk=appointment_id)
+        .select_related("practitioner__user", "room", "clinic")
+        .first()
+    )
+    if appointment is None:
+        raise Http404(NO_APPOINTMENT)
+    appointment.patient = get_patient_for(user, appointment.patient_id, purpose=purpose)
+    return appointment
 
 
 def session_of(course: Course, number: int) -> Appointment:

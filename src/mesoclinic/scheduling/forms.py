@@ -207,3 +207,31 @@ class ClosureForm(forms.ModelForm):
         if ClinicClosure.objects.filter(clinic=self.instance.clinic, day=day).exists():
             raise forms.ValidationError("The clinic is already closed that day.")
         return day
+
+
+class ConsultationSearchForm(forms.Form):
+    """The day to look from and the practitioner wanted, or anyone."""
+
+    day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.none(), required=False, empty_label="Anyone"
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(
+            clinic=clinic, active=True
+        ).select_related("user")
+
+
+class ConsultationBookForm(forms.Form):
+    """One of the free times shown: its start and its practitioner."""
+
+    start = forms.DateTimeField(widget=forms.HiddenInput)
+    practitioner = forms.ModelChoiceField(
+        queryset=Practitioner.objects.none(), widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = Practitioner.objects.filter(clinic=clinic)

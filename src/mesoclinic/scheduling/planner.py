@@ -241,16 +241,22 @@ def earliest_on_day(
     av: Availability, day: date, staff: Staff, length: timedelta, prefs: Preferences
 ) -> Slot | None:
     """The earliest start on `day` when `staff`, a room and the patient are all free."""
+    return next(free_slots_on_day(av, day, staff, length, prefs), None)
+
+
+def free_slots_on_day(
+    av: Availability, day: date, staff: Staff, length: timedelta, prefs: Preferences
+) -> Iterator[Slot]:
+    """Every quarter-hour start on `day` when `staff`, a room and the patient are free, in order."""
     if day in av.closed_days or day.weekday() not in prefs.weekdays:
-        return None
+        return
     for begins, ends, latest in _open_periods(av, day, staff, prefs.time_of_day):
         start = begins
         while start + length <= ends and start < latest:
             slot = _free_at(av, day, staff, start, start + length)
             if slot is not None:
-                return slot
+                yield slot
             start += STEP
-    return None
 
 
 def _free_at(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from mesoclinic.accounts.models import Clinic
+from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -18,7 +19,8 @@ from mesoclinic.scheduling.models import (
     Practitioner,
     Room,
 )
-from mesoclinic.scheduling.planner import Availability, Named, Period, Staff, wall
+from mesoclinic.scheduling.planner import Availability, Named, Period, Slot, Staff, wall
+from mesoclinic.scheduling.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
 
 
 def availability_for(
@@ -32,6 +34,40 @@ def availability_for(
 
     Only rooms fit for treatment sessions count; `ignoring` names sessions being moved.
     """
+    return _availability(clinic, patient_id, days, treatment_rooms(clinic), set(ignoring))
+
+
+def consultation_availability(
+    clinic: Clinic, patient_id: int | None, days: tuple[date, date]
+) -> Availability:
+    """What booking a consultation needs: any room in use, consultation rooms first."""
+    return _availability(clinic, patient_id, days, consultation_rooms(clinic), set())
+
+
+def consultation_slots(
+    patient: Patient, first_day: date, practitioner_id: int | None, now: datetime, count: int
+) -> list[Slot]:
+    """The first `count` free consultation starts for `patient` from `first_day` on."""
+    days = (first_day, first_day + timedelta(days=SEARCH_DAYS))
+    availability = consultation_availability(patient.clinic, patient.pk, days)
+    slots = open_slots(
+        availability,
+        CONSULTATION_MINUTES,
+        days,
+        practitioner_id=practitioner_id,
+        not_before=now,
+    )
+    return first_starts(slots, count)
+
+
+def _availability(
+    clinic: Clinic,
+    patient_id: int | None,
+    days: tuple[date, date],
+    rooms: QuerySet[Room],
+    ignoring: set[int],
+) -> Availability:
+    """Hours, closures, practitioners, `rooms` and the appointments that touch `days`."""
     tz = clinic.tzinfo
     opening: dict[int, list[Period]] = defaultdict(list)
     for hours in OpeningHours.objects.filter(clinic=clinic):
@@ -42,15 +78,20 @@ def availability_for(
         opening={day: tuple(periods) for day, periods in opening.items()},
         closed_days=frozenset(closed.values_list("day", flat=True)),
         practitioners=tuple(practitioners_of(clinic)),
-        rooms=tuple(Named(r.id, r.name) for r in treatment_rooms(clinic)),
+        rooms=tuple(Named(r.id, r.name) for r in rooms),
     )
-    _add_busy(availability, clinic, patient_id, days, set(ignoring))
+    _add_busy(availability, clinic, patient_id, days, ignoring)
     return availability
 
 
 def treatment_rooms(clinic: Clinic) -> QuerySet[Room]:
     """The clinic's rooms in use where sessions may be booked."""
     return Room.objects.filter(clinic=clinic, active=True, for_sessions=True)
+
+
+def consultation_rooms(clinic: Clinic) -> QuerySet[Room]:
+    """The clinic's rooms in use, consultation-only rooms first, so treatment rooms stay free."""
+    return Room.objects.filter(clinic=clinic, active=True).order_by("for_sessions", "name")
 
 
 def practitioners_of(clinic: Clinic) -> list[Staff]:

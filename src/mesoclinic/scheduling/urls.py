@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mesoclinic.scheduling import calendar_views, course_views, views
+from mesoclinic.scheduling import calendar_views, consultation_views, course_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -27,5 +27,25 @@ urlpatterns = [
         "courses/<int:course_id>/sessions/<int:number>/move/",
         course_views.session_move_view,
         name="session-move",
+    ),
+    path(
+        "patients/<int:patient_id>/book-consultation/",
+        consultation_views.book_consultation,
+        name="book-consultation",
+    ),
+    path(
+        "appointments/<int:appointment_id>/",
+        consultation_views.appointment_detail,
+        name="appointment",
+    ),
+    path(
+        "appointments/<int:appointment_id>/status/",
+        consultation_views.appointment_status,
+        name="appointment-status",
+    ),
+    path(
+        "appointments/<int:appointment_id>/calendar.ics",
+        consultation_views.appointment_ical,
+        name="appointment-ical",
     ),
 ]
