@@ -260,7 +260,8 @@ def test_on_the_day_the_patient_arrives_or_does_not(consultation, rita):
         ("arrived", "A patient is marked arrived on the day of the appointment, Mon 23 Nov 2026."),
         (
             "noshow",
-            "A patient is marked absent once the appointment has begun, at 09:00 on Mon 23 Nov 2026.",
+            "A patient is marked absent once the appointment has begun, "
+            "at 09:00 on Mon 23 Nov 2026.",
         ),
         (
             "fulfilled",
