@@ -204,7 +204,7 @@ def test_marking_arrived_from_the_appointment_page_is_audited(client_for, rita, 
     with time_machine.travel(at(MONDAY, 8, 55), tick=False):
         response = client_for(rita).post(url, {"status": "arrived"}, follow=True)
     consultation.refresh_from_db()
-    assert [str(m) for m in response.context["messages"]] == ["The appointment is now arrived."]
+    assert [str(m) for m in response.context["messages"]] == ["Pat Example has arrived."]
     assert consultation.status == "arrived"
     assert list(
         AuditEvent.objects.filter(patient_id=pat.pk, actor__username="rita")

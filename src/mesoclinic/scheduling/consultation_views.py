@@ -35,6 +35,11 @@ QUESTIONS = {
     "noshow": "Mark the patient as absent (no-show)?",
     "cancelled": "Cancel this appointment and free its time?",
 }
+DONE = {
+    "arrived": "{patient} has arrived.",
+    "noshow": "{patient} did not come: marked as a no-show.",
+    "cancelled": "Cancelled; the time is free again.",
+}
 
 
 @staff_required
@@ -114,7 +119,7 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
     except AppointmentRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"The appointment is now {changed.get_status_display().lower()}.")
+        messages.success(request, DONE[changed.status].format(patient=changed.patient))
     return redirect("scheduling:appointment", appointment.pk)
 
 
