@@ -1,5 +1,6 @@
 """Writing the audit trail: every read and change of patient data passes through here."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -18,8 +19,25 @@ def audit_record(
     clinic_id: int | None = None,
 ) -> AuditEvent:
     """Append one audit event for `actor` doing `action` on `obj`."""
+    event = audit_event(
+        actor, action, obj, summary=summary, patient_id=patient_id, clinic_id=clinic_id
+    )
+    event.save()
+    return event
+
+
+def audit_event(
+    actor: Any,
+    action: Action,
+    obj: models.Model,
+    *,
+    summary: str = "",
+    patient_id: int | None = None,
+    clinic_id: int | None = None,
+) -> AuditEvent:
+    """The audit event for `actor` doing `action` on `obj`, not yet written."""
     actor = actor if actor is not None and actor.is_authenticated else None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         clinic_id=clinic_id if clinic_id is not None else _clinic_id_of(obj, actor),
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
@@ -30,6 +48,25 @@ def audit_record(
         summary=summary[:300],
         ip_address=current_ip.get(),
     )
+
+
+def audit_patients_shown(
+    actor: Any,
+    patients: Iterable[models.Model],
+    *,
+    summary: str,
+    action: Action = Action.READ,
+    listing: AuditEvent | None = None,
+) -> None:
+    """Audit each patient a list showed (and the `listing` itself, if given) in one insert."""
+    # One row per patient, so a patient's trail shows every calendar and search that named them.
+    events = [listing] if listing is not None else []
+    shown = {patient.pk: patient for patient in patients}
+    events += [
+        audit_event(actor, action, patient, summary=summary, patient_id=pk)
+        for pk, patient in shown.items()
+    ]
+    AuditEvent.objects.bulk_create(events)
 
 
 def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:

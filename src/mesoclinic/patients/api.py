@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.clinical.screening import screening_to_json
 from mesoclinic.patients.access import get_patient_for
@@ -51,7 +52,9 @@ def require_role(request: HttpRequest, roles: frozenset[str], refusal: str) -> A
 def patient_search(request: HttpRequest, q: str = "") -> Any:
     """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
     user = require_role(request, STAFF_ROLES, STAFF_ONLY)
-    return list(search_patients(user, q)[:MOST_RESULTS])
+    found = list(search_patients(user, q)[:MOST_RESULTS])
+    audit_patients_shown(user, found, summary=f"API patient search {q!r}")
+    return found
 
 
 @router.get("/{patient_id}/screening", summary="Screen a patient (SPEC.md's JSON)")

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.queries import awaiting_confirmation, has_answered_intake
 
 MOST_SHOWN = 10
@@ -13,13 +14,15 @@ MOST_SHOWN = 10
 
 def practitioner_attention(user: Any) -> list[SafeString]:
     """A line per patient whose own entries wait for a practitioner's confirmation."""
+    patients = list(awaiting_confirmation(user)[:MOST_SHOWN])
+    audit_patients_shown(user, patients, summary="dashboard: entries to confirm")
     return [
         format_html(
             '<a href="{}#history">{}</a>: entries from the patient to confirm',
             reverse("patients:chart", args=[patient.pk]),
             patient,
         )
-        for patient in awaiting_confirmation(user)[:MOST_SHOWN]
+        for patient in patients
     ]
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.chart import chart_context
 from mesoclinic.patients.codes import search_codes
@@ -38,6 +39,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    audit_patients_shown(request.user, page.object_list, summary=f"patient search {query!r}")
     return render(request, "patients/search.html", {"query": query, "page": page})
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import staff_required
-from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.domain import audit_event, audit_patients_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.scheduling.access import course_for, feed_token, practitioner_for_feed
 from mesoclinic.scheduling.ical import appointments_to_ical
@@ -32,12 +32,19 @@ def calendar(request: HttpRequest) -> HttpResponse:
     first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
-    audit_record(request.user, Action.READ, clinic, summary=f"calendar {view} of {first} by {by}")
+    rows = calendar_rows(clinic, by, days)
+    summary = f"calendar {view} of {first} by {by}"
+    audit_patients_shown(
+        request.user,
+        (a.patient for row in rows for day in row.days for a in day),
+        summary=summary,
+        listing=audit_event(request.user, Action.READ, clinic, summary=summary),
+    )
     context = {
         "view": view,
         "by": by,
         "days": days,
-        "rows": calendar_rows(clinic, by, days),
+        "rows": rows,
         "previous": first - step,
         "next": first + step,
         "today": timezone.localdate(timezone=clinic.tzinfo),
@@ -87,13 +94,20 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
     """A practitioner's appointments as a feed; the secret token in the address is the key."""
     practitioner = practitioner_for_feed(practitioner_id, token)
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
-    appointments = (
+    appointments = list(
         Appointment.objects.holding()
         .filter(practitioner=practitioner, end__gte=since)
         .select_related("practitioner__user", "room", "clinic", "patient")
     )
-    audit_record(
+    listing = audit_event(
         None, Action.EXPORT, practitioner, summary="calendar feed", clinic_id=practitioner.clinic_id
+    )
+    audit_patients_shown(
+        None,
+        (a.patient for a in appointments),
+        summary=f"calendar feed of {practitioner}",
+        action=Action.EXPORT,
+        listing=listing,
     )
     body = appointments_to_ical(appointments, f"{practitioner} — mesoclinic", staff=True)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -5,6 +5,7 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.models import Appointment
 from mesoclinic.scheduling.planner import wall
@@ -22,9 +23,13 @@ def todays_appointments(user: User) -> list[str]:
     )
     if user.role == "practitioner":
         day = day.filter(practitioner__user=user)
+    shown = list(day)
+    audit_patients_shown(
+        user, (a.patient for a in shown), summary="dashboard: today's appointments"
+    )
     return [
         f"{a.start.astimezone(tz):%H:%M} {a.patient} · {_what(a)} with {a.practitioner}, {a.room}"
-        for a in day
+        for a in shown
     ]
 
 
@@ -32,7 +37,12 @@ def patients_upcoming(user: User) -> list[str]:
     """A patient's own coming appointments, soonest first."""
     tz = user.clinic.tzinfo
     mine = patients_visible_to(user).values_list("pk", flat=True)
-    coming = upcoming_sessions(mine, timezone.now())[:UPCOMING_SHOWN]
+    coming = list(
+        upcoming_sessions(mine, timezone.now()).select_related("patient")[:UPCOMING_SHOWN]
+    )
+    audit_patients_shown(
+        user, (a.patient for a in coming), summary="dashboard: upcoming appointments"
+    )
     return [
         f"{a.start.astimezone(tz):%a %d %b %Y %H:%M} · {_what(a)} with {a.practitioner}, {a.room}"
         for a in coming

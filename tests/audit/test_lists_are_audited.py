@@ -1,0 +1,97 @@
+"""Lists that show patients (dashboards, calendar, feed, search) leave a row per patient shown."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.scheduling.access import feed_token
+from tests import factories
+from tests.patients.factories import ConditionFactory
+from tests.scheduling.factories import AppointmentFactory
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def morning(harbour, paula, pat):
+    """Two appointments for Pat and one for Ann with Paula on Monday morning."""
+    ann = factories.PatientFactory(clinic=harbour, given_name="Ann", family_name="Lee")
+    room = factories.RoomFactory(clinic=harbour, name="Room 1")
+    for hour, patient in ((9, pat), (10, ann), (11, pat)):
+        start = dt.datetime.combine(MONDAY, dt.time(hour), tzinfo=LONDON)
+        AppointmentFactory(patient=patient, practitioner=paula.practitioner, room=room, start=start)
+    return ann
+
+
+def trail(**filters):
+    """The audit rows, oldest first, as (who, action, what, patient, summary)."""
+    rows = AuditEvent.objects.filter(**filters).order_by("id")
+    return [
+        (e.actor_label, e.action, e.object_type, e.patient_id, e.summary)
+        for e in rows.exclude(action="login")
+    ]
+
+
+def test_the_staff_dashboard_audits_each_patient_of_the_day(client_for, rita, pat, morning):
+    client_for(rita).get(reverse("home"))
+    summary = "dashboard: today's appointments"
+    assert trail() == [
+        ("rita", "read", "patients.Patient", pat.pk, summary),
+        ("rita", "read", "patients.Patient", morning.pk, summary),
+    ]
+
+
+def test_the_practitioner_dashboard_audits_the_entries_waiting(client_for, paula, pat, harbour):
+    ConditionFactory(patient=pat, entered_by="patient")
+    client_for(paula).get(reverse("home"))
+    assert trail() == [
+        ("paula", "read", "patients.Patient", pat.pk, "dashboard: entries to confirm")
+    ]
+
+
+def test_the_patient_dashboard_audits_their_own_appointments(client_for, pat, morning):
+    client_for(pat.user).get(reverse("home"))
+    summary = "dashboard: upcoming appointments"
+    assert trail() == [("pat", "read", "patients.Patient", pat.pk, summary)]
+
+
+def test_the_calendar_audits_the_clinic_and_each_patient_on_it(client_for, rita, pat, morning):
+    client_for(rita).get(f"{reverse('scheduling:calendar')}?view=day&date={MONDAY}")
+    summary = "calendar day of 2026-11-23 by practitioner"
+    assert trail() == [
+        ("rita", "read", "accounts.Clinic", None, summary),
+        ("rita", "read", "patients.Patient", pat.pk, summary),
+        ("rita", "read", "patients.Patient", morning.pk, summary),
+    ]
+
+
+def test_the_practitioner_feed_audits_each_patient_it_hands_out(client, paula, pat, morning):
+    practitioner = paula.practitioner
+    client.get(reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)]))
+    summary = "calendar feed of Paula Tester"
+    assert trail() == [
+        ("system", "export", "scheduling.Practitioner", None, "calendar feed"),
+        ("system", "export", "patients.Patient", pat.pk, summary),
+        ("system", "export", "patients.Patient", morning.pk, summary),
+    ]
+
+
+def test_the_patient_search_page_and_api_audit_each_patient_found(client_for, rita, pat, morning):
+    client = client_for(rita)
+    client.get(reverse("patients:search"), {"q": "lee"})
+    client.get("/api/v1/patients/", {"q": "example"})
+    assert trail() == [
+        ("rita", "read", "patients.Patient", morning.pk, "patient search 'lee'"),
+        ("rita", "read", "patients.Patient", pat.pk, "API patient search 'example'"),
+    ]
