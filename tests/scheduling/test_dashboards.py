@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from mesoclinic.scheduling.dashboard import Upcoming
+from mesoclinic.scheduling.models import Appointment, Course
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory
 
@@ -18,6 +20,10 @@ TODAY = dt.date(2026, 11, 23)
 def frozen_now():
     with time_machine.travel(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), tick=False):
         yield
+
+
+def at_noon(day):
+    return dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
 
 
 @pytest.fixture
@@ -49,8 +55,82 @@ def test_reception_sees_the_whole_clinics_day_and_a_practitioner_their_own(
 
 
 def test_the_patient_sees_their_own_upcoming_appointments(client_for, pat, appointments):
+    first, second, third = Appointment.objects.filter(patient=pat).order_by("start")
+    ical = lambda a: reverse("scheduling:appointment-ical", args=[a.pk])  # noqa: E731 — a local shorthand
     assert client_for(pat.user).get(reverse("home")).context["today"] == [
-        "Mon 23 Nov 2026 10:00 · consultation with Paula Tester, Room 1",
-        "Mon 23 Nov 2026 11:00 · consultation with Olga Tester, Room 1",
-        "Tue 24 Nov 2026 09:00 · consultation with Paula Tester, Room 1",
+        Upcoming(
+            "Mon 23 Nov 2026 10:00",
+            "consultation with Paula Tester, Room 1",
+            ical(first),
+            "Add to your calendar",
+        ),
+        Upcoming(
+            "Mon 23 Nov 2026 11:00",
+            "consultation with Olga Tester, Room 1",
+            ical(second),
+            "Add to your calendar",
+        ),
+        Upcoming(
+            "Tue 24 Nov 2026 09:00",
+            "consultation with Paula Tester, Room 1",
+            ical(third),
+            "Add to your calendar",
+        ),
     ]
+
+
+def course_of(pat, paula, room, sessions):
+    """A course of `sessions` booked Wednesdays from 25 Nov, in rows of their own."""
+    course = Course.objects.create(
+        clinic=pat.clinic,
+        patient=pat,
+        protocol_id="ref-000",
+        protocol_version="1",
+        template_id="course",
+        verdict="eligible",
+    )
+    for number in range(1, sessions + 1):
+        AppointmentFactory(
+            patient=pat,
+            practitioner=paula.practitioner,
+            room=room,
+            kind="session",
+            course=course,
+            number=number,
+            start=dt.datetime.combine(
+                TODAY + dt.timedelta(days=2 + 14 * (number - 1)), dt.time(9), tzinfo=LONDON
+            ),
+        )
+    return course
+
+
+def test_a_course_is_added_to_the_calendar_once_from_its_first_session(
+    client_for, pat, paula, harbour
+):
+    course = course_of(pat, paula, factories.RoomFactory(clinic=harbour, name="Room 1"), 2)
+    assert client_for(pat.user).get(reverse("home")).context["today"] == [
+        Upcoming(
+            "Wed 25 Nov 2026 09:00",
+            "session 1 with Paula Tester, Room 1",
+            reverse("scheduling:course-ical", args=[course.pk]),
+            "Add the course to your calendar",
+        ),
+        Upcoming("Wed 09 Dec 2026 09:00", "session 2 with Paula Tester, Room 1"),
+    ]
+
+
+def test_the_patients_dashboard_query_count_does_not_grow(
+    client_for, pat, paula, harbour, django_assert_num_queries
+):
+    client = client_for(pat.user)
+    room = factories.RoomFactory(clinic=harbour, name="Room 1")
+    AppointmentFactory(
+        patient=pat, practitioner=paula.practitioner, room=room, start=at_noon(TODAY)
+    )
+    # 1 session, 2 user, 3 the patient's record, 4 whether they answered the intake, 5 their
+    # record's id, 6 upcoming appointments with their people and rooms, 7 audit rows in one insert
+    with django_assert_num_queries(7):
+        client.get(reverse("home"))
+    course_of(pat, paula, room, 2)
+    with django_assert_num_queries(7):
+        assert len(client.get(reverse("home")).context["today"]) == 3

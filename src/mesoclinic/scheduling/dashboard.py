@@ -1,7 +1,9 @@
 """The scheduling lines of the dashboards: today's appointments for staff, upcoming for patients."""
 
+from dataclasses import dataclass
 from datetime import time, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User
@@ -33,7 +35,17 @@ def todays_appointments(user: User) -> list[str]:
     ]
 
 
-def patients_upcoming(user: User) -> list[str]:
+@dataclass(frozen=True)
+class Upcoming:
+    """One coming appointment on the patient's dashboard, with a calendar file to add it."""
+
+    when: str
+    what: str
+    calendar_url: str = ""
+    calendar_label: str = ""
+
+
+def patients_upcoming(user: User) -> list[Upcoming]:
     """A patient's own coming appointments, soonest first."""
     tz = user.clinic.tzinfo
     mine = patients_visible_to(user).values_list("pk", flat=True)
@@ -43,10 +55,27 @@ def patients_upcoming(user: User) -> list[str]:
     audit_patients_shown(
         user, (a.patient for a in coming), summary="dashboard: upcoming appointments"
     )
+    courses_linked: set[int] = set()
     return [
-        f"{a.start.astimezone(tz):%a %d %b %Y %H:%M} · {_what(a)} with {a.practitioner}, {a.room}"
+        Upcoming(
+            f"{a.start.astimezone(tz):%a %d %b %Y %H:%M}",
+            f"{_what(a)} with {a.practitioner}, {a.room}",
+            *_calendar_link(a, courses_linked),
+        )
         for a in coming
     ]
+
+
+def _calendar_link(appointment: Appointment, courses_linked: set[int]) -> tuple[str, str]:
+    """A consultation's own .ics; for a course, its .ics once, on its first session shown."""
+    course_id = appointment.course_id
+    if course_id is None:
+        url = reverse("scheduling:appointment-ical", args=[appointment.pk])
+        return url, "Add to your calendar"
+    if course_id in courses_linked:
+        return "", ""
+    courses_linked.add(course_id)
+    return reverse("scheduling:course-ical", args=[course_id]), "Add the course to your calendar"
 
 
 def _what(appointment: Appointment) -> str:
