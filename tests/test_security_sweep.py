@@ -1,0 +1,297 @@
+"""Every address of the application tried by every kind of intruder, and for CSRF and GET safety.
+
+A new address fails `test_every_address_is_in_the_sweep` until it is listed here with who may
+open it, so no page, API call or feed is ever left without its intruder tests.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling.access import feed_token
+from mesoclinic.scheduling.domain import course_book
+from mesoclinic.scheduling.plans import course_plan
+from tests.patients.factories import ConditionFactory
+from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
+
+REF_000 = load_protocol("ref-000")
+
+# Who may open each address: anyone, any signed-in user, the patient, staff, clinical staff
+# (admin and practitioner) or the clinic admin.
+PUBLIC, SIGNED_IN, PATIENT, STAFF, CLINICAL, ADMIN = (
+    "public",
+    "signed in",
+    "patient",
+    "staff",
+    "clinical",
+    "admin",
+)
+
+# name: (method, who may, address given Harbour's records `h`)
+ADDRESSES = {
+    "home": ("get", PUBLIC, lambda h: "/"),
+    "login": ("get", PUBLIC, lambda h: "/login/"),
+    "logout": ("post", PUBLIC, lambda h: "/logout/"),
+    "password_reset": ("get", PUBLIC, lambda h: "/password-reset/"),
+    "password_reset_done": ("get", PUBLIC, lambda h: "/password-reset/sent/"),
+    "password_reset_confirm": ("get", PUBLIC, lambda h: "/password-reset/x/y/"),
+    "password_reset_complete": ("get", PUBLIC, lambda h: "/password-reset/done/"),
+    "accounts:staff": ("get", ADMIN, lambda h: "/accounts/staff/"),
+    "accounts:staff-new": ("get", ADMIN, lambda h: "/accounts/staff/new/"),
+    "accounts:staff-edit": ("get", ADMIN, lambda h: f"/accounts/staff/{h['rita'].pk}/"),
+    "scheduling:rooms": ("get", ADMIN, lambda h: "/clinic/rooms/"),
+    "scheduling:room-new": ("get", ADMIN, lambda h: "/clinic/rooms/new/"),
+    "scheduling:room-edit": ("get", ADMIN, lambda h: f"/clinic/rooms/{h['room'].pk}/"),
+    "scheduling:practitioners": ("get", ADMIN, lambda h: "/clinic/practitioners/"),
+    "scheduling:practitioner-new": ("get", ADMIN, lambda h: "/clinic/practitioners/new/"),
+    "scheduling:practitioner-edit": (
+        "get",
+        ADMIN,
+        lambda h: f"/clinic/practitioners/{h['practitioner'].pk}/",
+    ),
+    "scheduling:opening-hours": ("get", ADMIN, lambda h: "/clinic/opening-hours/"),
+    "scheduling:closures": ("get", ADMIN, lambda h: "/clinic/closures/"),
+    "scheduling:closure-delete": (
+        "post",
+        ADMIN,
+        lambda h: f"/clinic/closures/{h['closure'].pk}/delete/",
+    ),
+    "scheduling:calendar": ("get", STAFF, lambda h: "/clinic/calendar/"),
+    "scheduling:feed": ("get", PUBLIC, lambda h: h["feed"]),
+    "scheduling:plan-course": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/plan-course/",
+    ),
+    "scheduling:course": ("get", STAFF, lambda h: f"/clinic/courses/{h['course'].pk}/"),
+    "scheduling:course-ical": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/clinic/courses/{h['course'].pk}/calendar.ics",
+    ),
+    "scheduling:course-cancel": (
+        "post",
+        STAFF,
+        lambda h: f"/clinic/courses/{h['course'].pk}/cancel/",
+    ),
+    "scheduling:session-move": (
+        "post",
+        STAFF,
+        lambda h: f"/clinic/courses/{h['course'].pk}/sessions/3/move/",
+    ),
+    "scheduling:book-consultation": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/book-consultation/",
+    ),
+    "scheduling:appointment": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/appointments/{h['appointment'].pk}/",
+    ),
+    "scheduling:appointment-status": (
+        "post",
+        STAFF,
+        lambda h: f"/clinic/appointments/{h['appointment'].pk}/status/",
+    ),
+    "scheduling:appointment-ical": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/clinic/appointments/{h['appointment'].pk}/calendar.ics",
+    ),
+    "audit:events": ("get", ADMIN, lambda h: "/audit/"),
+    "patients:search": ("get", STAFF, lambda h: "/patients/"),
+    "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
+    "patients:codes": ("get", CLINICAL, lambda h: "/patients/codes/medication/"),
+    "patients:chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
+    "patients:edit": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/edit/"),
+    "patients:intake-link": ("post", STAFF, lambda h: f"/patients/{h['pat'].pk}/intake-link/"),
+    "patients:history-new": (
+        "get",
+        CLINICAL,
+        lambda h: f"/patients/{h['pat'].pk}/condition/new/",
+    ),
+    "patients:history-edit": (
+        "get",
+        CLINICAL,
+        lambda h: f"/patients/{h['pat'].pk}/condition/{h['entry'].pk}/",
+    ),
+    "patients:history-confirm": (
+        "post",
+        CLINICAL,
+        lambda h: f"/patients/{h['pat'].pk}/condition/{h['entry'].pk}/confirm/",
+    ),
+    "portal:intake": ("get", PATIENT, lambda h: "/portal/intake/"),
+    "portal:intake-link": ("get", PUBLIC, lambda h: "/portal/intake/unknown-token/"),
+    "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
+    "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
+    "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
+    "api:openapi-view": ("get", PUBLIC, lambda h: "/api/v1/docs"),
+    "api:api-root": ("get", PUBLIC, lambda h: "/api/v1/"),
+    "api:patient_search": ("get", STAFF, lambda h: "/api/v1/patients/"),
+    "api:patient_screening": (
+        "get",
+        CLINICAL,
+        lambda h: f"/api/v1/patients/{h['pat'].pk}/screening",
+    ),
+    "api:import_resources": ("post", CLINICAL, lambda h: "/api/v1/fhir/import"),
+    "api:plan": ("post", STAFF, lambda h: "/api/v1/scheduling/courses/plan"),
+    "api:book": ("post", STAFF, lambda h: "/api/v1/scheduling/courses/book"),
+}
+GUARDED = {name for name, (_, who, _) in ADDRESSES.items() if who != PUBLIC}
+# Addresses that answer an intruder in JSON (401/403/404) instead of a login page.
+MACHINE = {name for name in ADDRESSES if name.startswith(("api:", "fhir:"))}
+# What a role below the one needed gets: 403 from the pages and the JSON API; the FHIR API
+# answers with an OperationOutcome carrying the same status.
+TOO_LOW = {
+    PATIENT: ("rita", "paula", "alice"),
+    STAFF: ("pat",),
+    CLINICAL: ("rita", "pat"),
+    ADMIN: ("rita", "paula", "pat"),
+}
+# Addresses that name one of Harbour's records, which another clinic's admin must not find.
+HARBOURS_RECORDS = {
+    name for name, (_, who, address) in ADDRESSES.items() if who in (STAFF, CLINICAL, ADMIN)
+} - {
+    "accounts:staff",
+    "accounts:staff-new",
+    "scheduling:rooms",
+    "scheduling:room-new",
+    "scheduling:practitioners",
+    "scheduling:practitioner-new",
+    "scheduling:opening-hours",
+    "scheduling:closures",
+    "scheduling:calendar",
+    "audit:events",
+    "patients:search",
+    "patients:new",
+    "patients:codes",
+    "api:patient_search",
+    "api:import_resources",
+}
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def h(harbour, alice, paula, rita, pat):
+    """Harbour's records that the addresses name."""
+    rooms = open_clinic(harbour, [paula.practitioner])
+    pat.fhir_id = "pat-1"
+    pat.save()
+    plan = course_plan(pat, REF_000, REF_000.course(), dt.date(2026, 11, 30))
+    start = dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC)
+    return {
+        "pat": pat,
+        "rita": rita,
+        "room": rooms[0],
+        "practitioner": paula.practitioner,
+        "closure": closed_on(harbour, dt.date(2026, 12, 25)),
+        "entry": ConditionFactory(patient=pat, entered_by="patient"),
+        "course": course_book(plan, paula),
+        "appointment": AppointmentFactory(
+            patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
+        ),
+        "feed": f"/clinic/feeds/{paula.practitioner.pk}/{feed_token(paula.practitioner)}.ics",
+        "alice": alice,
+        "paula": paula,
+    }
+
+
+def send(client, name, h):
+    """Ask for address `name` as its method and a body naming Pat, where one is needed."""
+    method, _, address = ADDRESSES[name]
+    url = address(h)
+    if name in ("api:plan", "api:book"):
+        body = {"patient": str(h["pat"].pk), "template": "ref-000", "from": "2026-12-07"}
+        return client.post(url, json.dumps(body), content_type="application/json")
+    return getattr(client, method)(url)
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from names(pattern.url_patterns, inner)
+        else:
+            yield namespace + pattern.name
+
+
+def test_every_address_is_in_the_sweep():
+    assert sorted(names(get_resolver().url_patterns)) == sorted(ADDRESSES)
+
+
+def test_anonymous_visitors_are_sent_to_login_or_refused(client, h):
+    answers = {name: send(client, name, h) for name in sorted(GUARDED)}
+    assert {
+        name: r.status_code if name in MACHINE else (r.status_code, r.get("Location"))
+        for name, r in answers.items()
+    } == {
+        name: 401 if name in MACHINE else (302, f"/login/?next={ADDRESSES[name][2](h)}")
+        for name in answers
+    }
+
+
+@pytest.mark.parametrize("who", ["pat", "rita", "paula", "alice"])
+def test_a_role_below_the_one_needed_is_refused(who, h):
+    user = h["pat"].user if who == "pat" else h[who]
+    client = signed_in(user)
+    refused = sorted(
+        name for name, (_, needed, _) in ADDRESSES.items() if who in TOO_LOW.get(needed, ())
+    )
+    assert {name: send(client, name, h).status_code for name in refused} == {
+        name: 403 for name in refused
+    }
+
+
+def test_another_clinics_admin_finds_none_of_harbours_records(charlie, h):
+    client = signed_in(charlie)
+    assert {name: send(client, name, h).status_code for name in sorted(HARBOURS_RECORDS)} == {
+        name: 404 for name in HARBOURS_RECORDS
+    }
+
+
+def test_another_patient_finds_none_of_pats_records(peter, h):
+    client = signed_in(peter.user)
+    mine_only = ["scheduling:course-ical", "scheduling:appointment-ical", "fhir:read"]
+    assert {name: send(client, name, h).status_code for name in mine_only} == {
+        name: 404 for name in mine_only
+    }
+
+
+def test_every_change_needs_the_csrf_token(h):
+    changes = sorted(
+        name for name, (method, who, _) in ADDRESSES.items() if method == "post" and who != PUBLIC
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(h["alice"])
+    assert {name: send(client, name, h).status_code for name in changes} == {
+        name: 403 for name in changes
+    }
+
+
+def test_nothing_changes_on_a_get(h):
+    posts = sorted(
+        name
+        for name, (method, who, _) in ADDRESSES.items()
+        if method == "post" and name not in MACHINE
+    )
+    client = signed_in(h["alice"])
+    assert {name: client.get(ADDRESSES[name][2](h)).status_code for name in posts} == {
+        name: 405 for name in posts
+    }
