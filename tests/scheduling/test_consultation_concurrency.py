@@ -9,8 +9,10 @@ import pytest
 import time_machine
 from django.db import connection
 
+from mesoclinic.scheduling import domain
 from mesoclinic.scheduling.domain import SlotTaken, consultation_book
-from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.models import Appointment, Room
+from mesoclinic.scheduling.planner import Named, Slot
 from tests import factories
 from tests.scheduling.factories import open_clinic
 from tests.scheduling.test_concurrency import overlapping_pairs
@@ -87,3 +89,19 @@ def test_the_earliest_for_everyone_at_once_never_double_books(clinic):
     # Two practitioners and two rooms: two at a time, every half hour from 09:00.
     starts = sorted(a.start.astimezone(LONDON).strftime("%H:%M") for a in outcomes)
     assert starts == ["09:00", "09:00", "09:30", "09:30", "10:00", "10:00", "10:30", "10:30"]
+
+
+def test_the_databases_refusal_of_a_consultation_reads_as_a_conflict(clinic):
+    # The booking's own check under the lock runs first; this is the guard behind it.
+    practitioners, patients = clinic
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        taken = consultation_book(patients[0], practitioners[0], MONDAY_NINE, None)
+    other_room = Room.objects.get(clinic=patients[0].clinic, name="Room 2")
+    person = Named(practitioners[0].pk, str(practitioners[0]))
+    slot = Slot(taken.start, taken.end, person, Named(other_room.pk, other_room.name))
+    with pytest.raises(SlotTaken) as refused:
+        domain._insert_consultation(patients[1], slot, None)
+    assert str(refused.value) == (
+        f"{practitioners[0]} is already booked on Mon 30 Nov 2026 09:00–09:30. "
+        "Nothing was booked; choose another time."
+    )

@@ -200,13 +200,13 @@ def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appoint
         raise
 
 
-def _raise_taken(error: IntegrityError, slot: Slot) -> None:
+def _raise_taken(error: IntegrityError, slot: Slot, advice: str = NOTHING_BOOKED) -> None:
     """Raise the database's own refusal (PostgreSQL exclusion constraints) as SlotTaken."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
     if constraint == "appointment_practitioner_no_overlap":
-        raise SlotTaken(slot.practitioner.name, slot.start, slot.end) from error
+        raise SlotTaken(slot.practitioner.name, slot.start, slot.end, advice) from error
     if constraint == "appointment_room_no_overlap":
-        raise SlotTaken(slot.room.name, slot.start, slot.end) from error
+        raise SlotTaken(slot.room.name, slot.start, slot.end, advice) from error
 
 
 def _refuse_taken(patient: Patient, slots: list[Slot], ignoring: Iterable[int]) -> None:
@@ -497,7 +497,7 @@ def _insert_consultation(patient: Patient, slot: Slot, by: Any) -> Appointment:
                 created_by=_user(by),
             )
     except IntegrityError as error:
-        _raise_taken(error, slot)
+        _raise_taken(error, slot, CHOOSE_ANOTHER)
         raise
 
 
