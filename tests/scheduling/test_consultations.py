@@ -196,6 +196,17 @@ def test_a_start_in_the_past_is_refused(rita, pat, paula, rooms):
     assert str(refused.value) == "Fri 20 Nov 2026 09:00 has already passed; choose a time to come."
 
 
+def test_nothing_is_booked_for_a_patient_who_has_died(rita, pat, rooms):
+    pat.deceased = True
+    pat.save()
+    with pytest.raises(AppointmentRefused) as refused:
+        consultation_book(pat, None, None, rita, from_day=MONDAY)
+    assert (str(refused.value), Appointment.objects.count()) == (
+        "Pat Example's record says they have died: nothing can be booked.",
+        0,
+    )
+
+
 def test_no_slot_within_sixty_days_says_so(harbour, rita, pat, paula):
     factories.RoomFactory(clinic=harbour)  # a room, but no opening hours at all
     with pytest.raises(NoFreeSlot) as none:

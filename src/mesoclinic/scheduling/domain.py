@@ -16,7 +16,7 @@ from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
-from mesoclinic.scheduling.gate import booking_gate
+from mesoclinic.scheduling.gate import NOT_BOOKABLE, booking_gate
 from mesoclinic.scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
@@ -411,6 +411,8 @@ def consultation_book(
 ) -> Appointment:
     """Book a consultation at `start` or the earliest; its length is a product decision."""
     # No screening gate: the consultation is where the screening happens.
+    if patient.deceased:
+        raise AppointmentRefused(NOT_BOOKABLE.format(patient=patient))
     now = timezone.now()
     if start is not None and start < now:
         raise AppointmentRefused(IN_THE_PAST.format(start=start.astimezone(patient.clinic.tzinfo)))
