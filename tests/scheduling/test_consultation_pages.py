@@ -290,3 +290,11 @@ def test_the_patient_downloads_their_consultation_and_nobody_else_can(
         f'attachment; filename="appointment-{consultation.pk}.ics"',
         "appointment calendar file",
     )
+
+
+def test_practitioners_book_consultations_too(client_for, paula, pat, rooms):
+    response = client_for(paula).get(reverse("scheduling:book-consultation", args=[pat.pk]))
+    assert (response.status_code, shown(response)[0]) == (
+        200,
+        ("Mon 23 Nov 09:00", "Paula Tester", "Room 1"),
+    )
