@@ -62,3 +62,14 @@ def test_demo_refuses_to_run_in_production(db, settings):
     with pytest.raises(CommandError, match="Refusing to load demo accounts"):
         call_command("demo")
     assert Clinic.objects.count() == 0
+
+
+@pytest.mark.parametrize("command", ["screen", "plan-course", "book-consultation"])
+def test_every_date_argument_is_read_and_refused_alike(command):
+    option = "--on" if command == "screen" else "--from"
+    result = mesoclinic(command, "1", option, "27/11/2026", "--template=ref-000")
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert (result.returncode, last_line.split(": ", 2)[-1]) == (
+        2,
+        f"argument {option}: '27/11/2026' is not a date such as 2026-11-27",
+    )

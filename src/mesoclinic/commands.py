@@ -1,5 +1,7 @@
 """The shared shape of mesoclinic's reporting commands: `--json` and the exit codes of SPEC.md."""
 
+import argparse
+import datetime as dt
 import json
 from typing import Any
 
@@ -8,6 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_PARTIAL = 3
+
+
+def calendar_date(text: str) -> dt.date:
+    """A date argument such as 2026-11-27; argparse reports anything else as bad usage (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-27") from None
 
 
 class PartlyRejected(CommandError):

@@ -1,7 +1,5 @@
 """`mesoclinic screen PATIENT`: screen a stored patient against a protocol, as text or JSON."""
 
-import argparse
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError
@@ -12,7 +10,7 @@ from mesoclinic.clinical.facts import HistoryRecord
 from mesoclinic.clinical.preparation import PreparationStep
 from mesoclinic.clinical.protocols import protocol_ids
 from mesoclinic.clinical.screening import Screening, screening_to_json
-from mesoclinic.commands import ReportCommand
+from mesoclinic.commands import ReportCommand, calendar_date
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.patients.screening import (
     DEFAULT_PROTOCOL,
@@ -22,14 +20,6 @@ from mesoclinic.patients.screening import (
 )
 
 NO_SUCH_CLINIC = "--clinic {clinic_id}: there is no clinic with that id"
-
-
-def treatment_day(text: str) -> dt.date:
-    """An --on value: a calendar date such as 2026-11-27."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-27") from None
 
 
 class Command(ReportCommand):
@@ -44,7 +34,7 @@ class Command(ReportCommand):
         parser.add_argument("patient", metavar="PATIENT", help="internal id or imported FHIR id")
         parser.add_argument(
             "--on",
-            type=treatment_day,
+            type=calendar_date,
             metavar="DATE",
             help="the day of the treatment (default: today in the clinic's time zone)",
         )

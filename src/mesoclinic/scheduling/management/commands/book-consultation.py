@@ -1,12 +1,10 @@
 """`mesoclinic book-consultation PATIENT --from DATE`: book the earliest free consultation."""
 
-import argparse
-from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from mesoclinic.commands import ReportCommand
+from mesoclinic.commands import ReportCommand, calendar_date
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.domain import (
@@ -20,19 +18,14 @@ from mesoclinic.scheduling.models import Appointment, Practitioner
 NO_PRACTITIONER = "--practitioner {username}: no active practitioner of {clinic} has that user name"
 
 
-def a_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-12-01") from None
-
-
 class Command(ReportCommand):
     help = "Book a patient's consultation at the earliest free time from a day."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("patient", help="internal id or the FHIR id it was imported with")
-        parser.add_argument("--from", dest="first", required=True, type=a_date, metavar="DATE")
+        parser.add_argument(
+            "--from", dest="first", required=True, type=calendar_date, metavar="DATE"
+        )
         parser.add_argument(
             "--practitioner", metavar="USERNAME", help="this practitioner only (default: anyone)"
         )

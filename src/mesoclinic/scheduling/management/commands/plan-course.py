@@ -1,13 +1,12 @@
 """`mesoclinic plan-course PATIENT --template ID --from DATE [--book]`: plan, and book, a course."""
 
 import argparse
-from datetime import date
 from typing import Any
 
 from django.core.management.base import CommandError
 
 from mesoclinic.clinical.protocols import UnknownProtocol
-from mesoclinic.commands import ReportCommand
+from mesoclinic.commands import ReportCommand, calendar_date
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain import CourseIncomplete, SlotTaken, course_book
@@ -16,13 +15,6 @@ from mesoclinic.scheduling.planner import Preferences, TimeOfDay
 from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_to_json
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def a_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-12-01") from None
 
 
 def weekdays(text: str) -> frozenset[int]:
@@ -39,7 +31,9 @@ class Command(ReportCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("patient", help="internal id or the FHIR id it was imported with")
         parser.add_argument("--template", required=True, help="protocol id, or protocol/template")
-        parser.add_argument("--from", dest="first", required=True, type=a_date, metavar="DATE")
+        parser.add_argument(
+            "--from", dest="first", required=True, type=calendar_date, metavar="DATE"
+        )
         parser.add_argument("--book", action="store_true", help="book the whole course")
         parser.add_argument("--areas", default="face", help="areas treated, comma-separated")
         parser.add_argument("--sessions", type=int, help="how many sessions (default: the most)")
