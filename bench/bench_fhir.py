@@ -6,11 +6,12 @@ the samples are not there (set MESOCLINIC_SHARED to the folder holding `fhir-sam
 """
 
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from sandbox import set_up_django
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MESOCLINIC_SHARED", ROOT.parent / "shared"))
@@ -26,17 +27,6 @@ def main() -> None:
         clinic = fresh_database()
         imported = bench_import(clinic)
         bench_export(clinic, Path(folder) / "export", imported)
-
-
-def set_up_django(folder: Path) -> None:
-    """A throwaway SQLite database, so the benchmark never touches a real one."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["MESOCLINIC_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def fresh_database() -> Any:

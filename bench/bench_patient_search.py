@@ -6,14 +6,14 @@ then times the search the staff page runs: the count and the first page of 25.
 """
 
 import datetime as dt
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from sandbox import set_up_django
 
 ROOT = Path(__file__).resolve().parents[1]
 PATIENTS = 100_000
@@ -76,17 +76,6 @@ def main() -> None:
         print(f"created {created:,} patients")
         for kind, queries in QUERIES.items():
             report(kind, [time_search(user, q) for _ in range(ROUNDS) for q in queries])
-
-
-def set_up_django(folder: Path) -> None:
-    """A throwaway SQLite database, so the benchmark never touches a real one."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["MESOCLINIC_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def fresh_database() -> Any:

@@ -14,15 +14,15 @@ It prints the median and the 99th percentile of each, and the ratio of course to
 """
 
 import datetime as dt
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from sandbox import set_up_django
 
 ROOT = Path(__file__).resolve().parents[1]
 PRACTITIONERS = 20
@@ -55,17 +55,6 @@ def main() -> None:
         ):
             ratio = statistics.median(course) / statistics.median(slot)
             print(f"course / single slot (median, {what}): {ratio:.1f}×")
-
-
-def set_up_django(folder: Path) -> None:
-    """A throwaway SQLite database, so the benchmark never touches a real one."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.sqlite3'}"
-    os.environ["MESOCLINIC_VAR_DIR"] = str(folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mesoclinic.settings")
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
 
 
 def synthetic_clinic() -> list[Any]:
