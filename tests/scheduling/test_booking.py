@@ -85,6 +85,12 @@ def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
     ]
 
 
+def test_a_course_planned_in_the_afternoon_never_starts_in_the_morning_gone_by(rooms, pat):
+    with time_machine.travel(at(MONDAY, 15, 5), tick=False):
+        plan = plan_for(pat, first=MONDAY)
+    assert plan.proposal.sessions[0].slot.start == at(MONDAY, 15, 15)
+
+
 def test_sessions_are_never_booked_into_a_consultation_only_room(harbour, pat, paula):
     consultation, treatment = open_clinic(
         harbour, [paula.practitioner], rooms=("A consultation room", "Treatment room")

@@ -65,7 +65,6 @@ def book_consultation(request: HttpRequest, patient_id: int) -> HttpResponse:
             patient,
             search.cleaned_data["day"],
             practitioner.pk if practitioner else None,
-            timezone.now(),
             SHOWN_SLOTS,
         )
     template = (

@@ -455,9 +455,7 @@ def _consultation_slot(
     first = max(from_day or now.astimezone(tz).date(), now.astimezone(tz).date())
     days = (first, first + timedelta(days=SEARCH_DAYS))
     availability = consultation_availability(patient.clinic, patient.pk, days)
-    slots = open_slots(
-        availability, CONSULTATION_MINUTES, days, practitioner_id=wanted, not_before=now
-    )
+    slots = open_slots(availability, CONSULTATION_MINUTES, days, practitioner_id=wanted)
     found = next(slots, None)
     if found is None:
         with_whom = f" with {practitioner}" if practitioner is not None else ""

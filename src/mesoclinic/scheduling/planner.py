@@ -74,6 +74,8 @@ class Availability:
     practitioner_busy: dict[tuple[int, date], list[Interval]] = field(default_factory=dict)
     room_busy: dict[tuple[int, date], list[Interval]] = field(default_factory=dict)
     patient_busy: dict[date, list[Interval]] = field(default_factory=dict)
+    # Nothing is offered before this moment (now, when planning against the real calendar).
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def free_slots_on_day(
         start = begins
         while start + length <= ends and start < latest:
             slot = _free_at(av, day, staff, start, start + length)
-            if slot is not None:
+            if slot is not None and (av.not_before is None or start >= av.not_before):
                 yield slot
             start += STEP
 

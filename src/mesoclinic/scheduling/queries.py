@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.patients.models import Patient
@@ -45,18 +46,12 @@ def consultation_availability(
 
 
 def consultation_slots(
-    patient: Patient, first_day: date, practitioner_id: int | None, now: datetime, count: int
+    patient: Patient, first_day: date, practitioner_id: int | None, count: int
 ) -> list[Slot]:
     """The first `count` free consultation starts for `patient` from `first_day` on."""
     days = (first_day, first_day + timedelta(days=SEARCH_DAYS))
     availability = consultation_availability(patient.clinic, patient.pk, days)
-    slots = open_slots(
-        availability,
-        CONSULTATION_MINUTES,
-        days,
-        practitioner_id=practitioner_id,
-        not_before=now,
-    )
+    slots = open_slots(availability, CONSULTATION_MINUTES, days, practitioner_id=practitioner_id)
     return first_starts(slots, count)
 
 
@@ -67,7 +62,10 @@ def _availability(
     rooms: QuerySet[Room],
     ignoring: set[int],
 ) -> Availability:
-    """Hours, closures, practitioners, `rooms` and the appointments that touch `days`."""
+    """Hours, closures, practitioners, `rooms` and the appointments that touch `days`.
+
+    The real calendar never offers a time that has already passed.
+    """
     tz = clinic.tzinfo
     opening: dict[int, list[Period]] = defaultdict(list)
     for hours in OpeningHours.objects.filter(clinic=clinic):
@@ -79,6 +77,7 @@ def _availability(
         closed_days=frozenset(closed.values_list("day", flat=True)),
         practitioners=tuple(practitioners_of(clinic)),
         rooms=tuple(Named(r.id, r.name) for r in rooms),
+        not_before=timezone.now(),
     )
     _add_busy(availability, clinic, patient_id, days, ignoring)
     return availability

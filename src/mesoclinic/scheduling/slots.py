@@ -18,7 +18,6 @@ def open_slots(
     days: tuple[date, date],
     *,
     practitioner_id: int | None = None,
-    not_before: datetime | None = None,
 ) -> Iterator[Slot]:
     """Every free slot between two days, soonest first; at one start, in the clinic's order."""
     length = timedelta(minutes=minutes)
@@ -27,9 +26,7 @@ def open_slots(
     while day <= days[1]:
         # Each practitioner's day comes in time order; merging keeps ties in the clinic's order.
         each = [free_slots_on_day(av, day, person, length, ANY_TIME) for person in staff]
-        for slot in heapq.merge(*each, key=lambda s: s.start):
-            if not_before is None or slot.start >= not_before:
-                yield slot
+        yield from heapq.merge(*each, key=lambda s: s.start)
         day += timedelta(days=1)
 
 
