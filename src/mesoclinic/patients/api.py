@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES
+from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.clinical.screening import screening_to_json
@@ -41,17 +42,10 @@ class ScreeningQuery(Schema):
     protocol: str = DEFAULT_PROTOCOL
 
 
-def require_role(request: HttpRequest, roles: frozenset[str], refusal: str) -> Any:
-    user: Any = request.auth  # type: ignore[attr-defined]
-    if user.role not in roles:
-        raise HttpError(403, refusal)
-    return user
-
-
 @router.get("/", response=list[PatientOut], summary="Search patients by name, birth date or phone")
 def patient_search(request: HttpRequest, q: str = "") -> Any:
     """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
-    user = require_role(request, STAFF_ROLES, STAFF_ONLY)
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     found = list(search_patients(user, q)[:MOST_RESULTS])
     audit_patients_shown(user, found, summary=f"API patient search {q!r}")
     return found
@@ -62,7 +56,7 @@ def patient_screening(
     request: HttpRequest, patient_id: int, query: Query[ScreeningQuery]
 ) -> dict[str, Any]:
     """The screening and preparation of `mesoclinic screen --json`; the read is audited."""
-    user = require_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY)
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY)
     patient = get_patient_for(user, patient_id, purpose="screen")
     on = query.on or timezone.localdate(timezone=patient.clinic.tzinfo)
     try:

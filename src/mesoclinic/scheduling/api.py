@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from mesoclinic.accounts.models import STAFF_ROLES
+from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.course_rules import template_named
@@ -58,10 +59,9 @@ def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
 
 
 def _plan(request: HttpRequest, body: PlanRequest) -> CoursePlan:
-    if request.user.role not in STAFF_ROLES:
-        raise HttpError(403, STAFF_ONLY)
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     try:
-        patient = find_patient(request.user, body.patient, purpose="plan course")
+        patient = find_patient(user, body.patient, purpose="plan course")
     except PatientNotFound as missing:
         raise HttpError(404, str(missing)) from None
     try:
