@@ -60,3 +60,13 @@ def test_dashboards_chart_calendar_and_course_under_the_policy(page, live_server
     assert Course.objects.get(pk=course.pk).status != CourseStatus.CANCELLED
 
     assert refused == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_api_docs_render_under_the_policy(page, live_server, screenshot):
+    refused = refusals(page)
+    page.goto(f"{live_server.url}/api/v1/docs")
+    page.locator(".swagger-ui .info .title").wait_for()
+    screenshot(page, "csp-api-docs")
+    assert page.locator(".swagger-ui .info .title").inner_text().split()[0] == "mesoclinic"
+    assert refused == []
