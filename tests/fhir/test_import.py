@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.commands import PartlyRejected
@@ -445,3 +447,20 @@ def test_a_medication_named_by_absolute_url_is_found(harbour):
         "http://www.whocc.no/atc",
         "N02BA01",
     )
+
+
+def test_the_history_of_many_patients_is_audited_in_one_insert(harbour, tmp_path, capsys):
+    patients = [patient_json(f"p{n}") for n in range(3)]
+    conditions = [condition_json(f"c{n}", f"Patient/p{n}") for n in range(3)]
+    write_ndjson(tmp_path / "patients.ndjson", patients)
+    write_ndjson(tmp_path / "conditions.ndjson", conditions)
+    with CaptureQueriesContext(connection) as queries:
+        import_json(capsys, str(tmp_path))
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "audit_auditevent"')]
+    # One per patient created (each in its own transaction), one for all the history, one run.
+    assert len(inserts) == 3 + 1 + 1
+    updates = AuditEvent.objects.filter(action="update").order_by("patient_id")
+    assert list(updates.values_list("patient_id", "summary")) == [
+        (p.pk, "FHIR import: 1 Condition created or updated")
+        for p in Patient.objects.order_by("pk")
+    ]

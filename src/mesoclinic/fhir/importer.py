@@ -10,8 +10,8 @@ from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
 from mesoclinic.accounts.models import Clinic
-from mesoclinic.audit.domain import audit_record
-from mesoclinic.audit.models import Action
+from mesoclinic.audit.domain import audit_event, audit_record
+from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
 from mesoclinic.fhir.sources import Entry, Reading
@@ -290,11 +290,17 @@ class Importer:
         return outcome
 
     def _audit_history(self, kind: HistoryKind, touched: Counter[int]) -> None:
-        """One update row per patient whose history this batch changed."""
-        for patient_id, count in touched.items():
-            patient = Patient(pk=patient_id, clinic=self.clinic)
-            summary = f"FHIR import: {count} {kind.resource_type} created or updated"
-            audit_record(self.actor, Action.UPDATE, patient, summary=summary, patient_id=patient_id)
+        """One update row per patient whose history this batch changed, in one insert."""
+        AuditEvent.objects.bulk_create(
+            audit_event(
+                self.actor,
+                Action.UPDATE,
+                Patient(pk=patient_id, clinic=self.clinic),
+                summary=f"FHIR import: {count} {kind.resource_type} created or updated",
+                patient_id=patient_id,
+            )
+            for patient_id, count in touched.items()
+        )
 
 
 def _same(row: Any, fields: dict[str, Any]) -> bool:
