@@ -1,5 +1,6 @@
 """Clinics and the people who use mesoclinic, each with one role in one clinic."""
 
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -90,3 +91,8 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+def signed_in_user(actor: Any) -> User | None:
+    """`actor` if it is a signed-in user; None for the system (the command line) or a visitor."""
+    return actor if actor is not None and actor.is_authenticated else None

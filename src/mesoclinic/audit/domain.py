@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 
+from mesoclinic.accounts.models import signed_in_user
 from mesoclinic.audit.middleware import current_ip
 from mesoclinic.audit.models import Action, AuditEvent
 
@@ -36,7 +37,7 @@ def audit_event(
     clinic_id: int | None = None,
 ) -> AuditEvent:
     """The audit event for `actor` doing `action` on `obj`, not yet written."""
-    actor = actor if actor is not None and actor.is_authenticated else None
+    actor = signed_in_user(actor)
     return AuditEvent(
         clinic_id=clinic_id if clinic_id is not None else _clinic_id_of(obj, actor),
         actor=actor,

@@ -6,7 +6,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, signed_in_user
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
@@ -18,7 +18,7 @@ from mesoclinic.fhir.sources import Source, read_sources
 def fhir_import(clinic: Clinic, actor: Any, sources: list[Source]) -> ImportReport:
     """Import FHIR resources into `clinic`; each resource is written whole or not at all."""
     run = ImportRun.objects.create(
-        clinic=clinic, actor=_person(actor), sources="\n".join(s.name for s in sources)
+        clinic=clinic, actor=signed_in_user(actor), sources="\n".join(s.name for s in sources)
     )
     report = Importer(clinic, actor, read_sources(sources)).run()
     document = report.as_json()
@@ -29,10 +29,6 @@ def fhir_import(clinic: Clinic, actor: Any, sources: list[Source]) -> ImportRepo
         run.save()
         audit_record(actor, Action.IMPORT, run, summary=_summary(report), clinic_id=clinic.pk)
     return report
-
-
-def _person(actor: Any) -> Any:
-    return actor if actor is not None and actor.is_authenticated else None
 
 
 def _summary(report: ImportReport) -> str:

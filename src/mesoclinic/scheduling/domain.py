@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from mesoclinic.accounts.domain import account_invite
-from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.audit.domain import audit_record, save_form_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
@@ -143,7 +143,7 @@ def course_book(plan: CoursePlan, by: Any, override_reason: str = "") -> Course:
             override_reason=override_reason.strip() if gate.overridden else "",
             override_by=by if gate.overridden else None,
             override_at=timezone.now() if gate.overridden else None,
-            created_by=_user(by),
+            created_by=signed_in_user(by),
         )
         for placed in proposal.sessions:
             _insert_session(course, placed.number, placed.slot, by)
@@ -165,10 +165,6 @@ def _booked_summary(course: Course, slots: list[Slot]) -> str:
     if course.override_reason:
         summary += f"; over a contraindication: {course.override_reason}"
     return summary
-
-
-def _user(by: Any) -> Any:
-    return by if by is not None and by.is_authenticated else None
 
 
 def _lock(patient: Patient) -> None:
@@ -193,7 +189,7 @@ def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appoint
                 status=AppointmentStatus.BOOKED,
                 course=course,
                 number=number,
-                created_by=_user(by),
+                created_by=signed_in_user(by),
             )
     except IntegrityError as error:
         _raise_taken(error, slot)
@@ -494,7 +490,7 @@ def _insert_consultation(patient: Patient, slot: Slot, by: Any) -> Appointment:
                 end=slot.end,
                 kind=AppointmentKind.CONSULTATION,
                 status=AppointmentStatus.BOOKED,
-                created_by=_user(by),
+                created_by=signed_in_user(by),
             )
     except IntegrityError as error:
         _raise_taken(error, slot, CHOOSE_ANOTHER)
