@@ -131,7 +131,9 @@ def test_the_databases_refusal_reads_as_a_conflict(harbour, paula, pat):
     practitioner = Named(paula.practitioner.pk, "Paula Tester")
     slot = Slot(taken.start, taken.end, practitioner, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
-        domain._insert_session(course, 1, slot, paula)
+        domain._insert_appointment(
+            pat, slot, paula, domain.NOTHING_BOOKED, kind="session", course=course, number=1
+        )
     assert str(refused.value) == (
         "Paula Tester is already booked on Tue 01 Dec 2026 09:00–09:30. "
         "Nothing was booked; plan the course again."

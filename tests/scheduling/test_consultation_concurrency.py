@@ -100,7 +100,9 @@ def test_the_databases_refusal_of_a_consultation_reads_as_a_conflict(clinic):
     person = Named(practitioners[0].pk, str(practitioners[0]))
     slot = Slot(taken.start, taken.end, person, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
-        domain._insert_consultation(patients[1], slot, None)
+        domain._insert_appointment(
+            patients[1], slot, None, domain.CHOOSE_ANOTHER, kind="consultation"
+        )
     assert str(refused.value) == (
         f"{practitioners[0]} is already booked on Mon 30 Nov 2026 09:00–09:30. "
         "Nothing was booked; choose another time."

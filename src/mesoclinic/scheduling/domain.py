@@ -146,7 +146,15 @@ def course_book(plan: CoursePlan, by: Any, override_reason: str = "") -> Course:
             created_by=signed_in_user(by),
         )
         for placed in proposal.sessions:
-            _insert_session(course, placed.number, placed.slot, by)
+            _insert_appointment(
+                course.patient,
+                placed.slot,
+                by,
+                NOTHING_BOOKED,
+                kind=AppointmentKind.SESSION,
+                course=course,
+                number=placed.number,
+            )
         audit_record(
             by,
             Action.CREATE,
@@ -175,24 +183,25 @@ def _lock(patient: Patient) -> None:
     list(Clinic.objects.select_for_update().filter(pk=patient.clinic_id).values_list("pk"))
 
 
-def _insert_session(course: Course, number: int, slot: Slot, by: Any) -> Appointment:
+def _insert_appointment(
+    patient: Patient, slot: Slot, by: Any, advice: str, **kind: Any
+) -> Appointment:
+    """Book `slot` for `patient`; the database's own refusal of an overlap reads as SlotTaken."""
     try:
         with transaction.atomic():
             return Appointment.objects.create(
-                clinic=course.clinic,
-                patient=course.patient,
+                clinic_id=patient.clinic_id,
+                patient=patient,
                 practitioner_id=slot.practitioner.id,
                 room_id=slot.room.id,
                 start=slot.start,
                 end=slot.end,
-                kind=AppointmentKind.SESSION,
                 status=AppointmentStatus.BOOKED,
-                course=course,
-                number=number,
                 created_by=signed_in_user(by),
+                **kind,
             )
     except IntegrityError as error:
-        _raise_taken(error, slot)
+        _raise_taken(error, slot, advice)
         raise
 
 
@@ -419,7 +428,9 @@ def consultation_book(
     with transaction.atomic():
         _lock(patient)
         slot = _consultation_slot(patient, practitioner, start, from_day, now)
-        appointment = _insert_consultation(patient, slot, by)
+        appointment = _insert_appointment(
+            patient, slot, by, CHOOSE_ANOTHER, kind=AppointmentKind.CONSULTATION
+        )
         audit_record(
             by,
             Action.CREATE,
@@ -476,25 +487,6 @@ def _why_not_at(
         return SlotTaken(who, local, end.astimezone(local.tzinfo), CHOOSE_ANOTHER)
     name = str(practitioner) if practitioner is not None else "No practitioner"
     return AppointmentRefused(NOT_OPEN.format(practitioner=name, start=local))
-
-
-def _insert_consultation(patient: Patient, slot: Slot, by: Any) -> Appointment:
-    try:
-        with transaction.atomic():
-            return Appointment.objects.create(
-                clinic=patient.clinic,
-                patient=patient,
-                practitioner_id=slot.practitioner.id,
-                room_id=slot.room.id,
-                start=slot.start,
-                end=slot.end,
-                kind=AppointmentKind.CONSULTATION,
-                status=AppointmentStatus.BOOKED,
-                created_by=signed_in_user(by),
-            )
-    except IntegrityError as error:
-        _raise_taken(error, slot, CHOOSE_ANOTHER)
-        raise
 
 
 def appointment_set_status(appointment: Appointment, status: str, by: Any) -> Appointment:
