@@ -67,10 +67,6 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES
 
     @property
-    def is_clinic_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
-    @property
     def sees_clinical_notes(self) -> bool:
         return self.role in CLINICAL_ROLES
 
