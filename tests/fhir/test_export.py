@@ -138,16 +138,26 @@ def test_synthea_round_trip_gives_the_same_resources(harbour, riverside, tmp_pat
     assert second == first
 
 
-def test_export_is_audited(harbour, alice, tmp_path, capsys):
+def test_export_is_audited_for_the_clinic_and_on_each_patients_trail(
+    harbour, riverside, alice, tmp_path, capsys
+):
     full_record(harbour)
+    full_record(riverside)
     export(tmp_path, harbour, capsys)
-    exports = AuditEvent.objects.filter(action="export").values_list("object_type", "summary")
-    assert list(exports) == [
+    exports = AuditEvent.objects.filter(action="export").order_by("id")
+    harbour_patients = list(Patient.objects.filter(clinic=harbour).order_by("pk"))
+    assert [(e.object_type, e.patient_id, e.clinic_id, e.summary) for e in exports] == [
         (
             "accounts.Clinic",
+            None,
+            harbour.pk,
             f"FHIR export to {tmp_path}: 2 Patient, 3 Condition, 1 MedicationStatement, "
             "1 MedicationRequest, 1 AllergyIntolerance, 5 Observation",
-        )
+        ),
+        *[
+            ("patients.Patient", p.pk, harbour.pk, f"FHIR export to {tmp_path}")
+            for p in harbour_patients
+        ],
     ]
 
 

@@ -7,12 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic, signed_in_user
-from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.domain import audit_event, audit_patients_shown, audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
 from mesoclinic.fhir.importer import Importer, ImportReport
 from mesoclinic.fhir.models import ImportRun
 from mesoclinic.fhir.sources import Source, read_sources
+from mesoclinic.patients.models import Patient
 
 
 def fhir_import(clinic: Clinic, actor: Any, sources: list[Source]) -> ImportReport:
@@ -45,5 +46,15 @@ def fhir_export(clinic: Clinic, actor: Any, directory: Path) -> dict[str, int]:
         assign_clinic_fhir_ids(clinic)
         counts = write_ndjson(clinic_resources(clinic), directory)
         summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
-        audit_record(actor, Action.EXPORT, clinic, summary=f"FHIR export to {directory}: {summary}")
+        listing = audit_event(
+            actor, Action.EXPORT, clinic, summary=f"FHIR export to {directory}: {summary}"
+        )
+        # Each patient's own trail shows that their record left the system, and where to.
+        audit_patients_shown(
+            actor,
+            Patient.objects.filter(clinic=clinic).only("pk", "clinic_id"),
+            summary=f"FHIR export to {directory}",
+            action=Action.EXPORT,
+            listing=listing,
+        )
     return counts
