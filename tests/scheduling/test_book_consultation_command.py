@@ -4,25 +4,15 @@ import datetime as dt
 import json
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.scheduling.models import Appointment
 from tests import factories
-from tests.scheduling.factories import closed_on, open_clinic
+from tests.scheduling.factories import closed_on
 
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def run(capsys, *args):

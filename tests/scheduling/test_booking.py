@@ -29,17 +29,6 @@ COURSE = REF_000.course()
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
-@pytest.fixture
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
-
-
 def at(day, hour, minute=0):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
 

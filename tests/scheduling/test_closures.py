@@ -3,20 +3,16 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.scheduling.models import ClinicClosure
 from tests.scheduling.factories import closed_on
 
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
 CHRISTMAS = dt.date(2026, 12, 25)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 def test_the_admin_closes_a_day_and_opens_it_again(client_for, alice, harbour):

@@ -14,7 +14,10 @@ from mesoclinic.scheduling.consultation_views import NOT_SHOWN
 from mesoclinic.scheduling.domain import consultation_book
 from mesoclinic.scheduling.models import Appointment
 from tests import factories
-from tests.scheduling.factories import AppointmentFactory, open_clinic
+from tests.scheduling.factories import AppointmentFactory
+
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 23)
@@ -22,17 +25,6 @@ MONDAY = dt.date(2026, 11, 23)
 
 def at(day, hour, minute=0):
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
 
 
 @pytest.fixture
@@ -258,6 +250,7 @@ def test_an_impossible_appointment_id_is_a_404(client_for, rita):
 def test_the_patient_downloads_their_consultation_and_nobody_else_can(
     client, client_for, pat, peter, charlie, consultation
 ):
+
     url = reverse("scheduling:appointment-ical", args=[consultation.pk])
     assert client_for(peter.user).get(url).status_code == 404
     assert client_for(charlie).get(url).status_code == 404

@@ -17,7 +17,7 @@ from mesoclinic.scheduling.domain import (
 )
 from mesoclinic.scheduling.models import Appointment, WorkingHours
 from tests import factories
-from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
+from tests.scheduling.factories import AppointmentFactory, closed_on
 
 LONDON = ZoneInfo("Europe/London")
 SATURDAY_NOON = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
@@ -32,11 +32,6 @@ def at(day, hour, minute=0):
 def frozen_now():
     with time_machine.travel(SATURDAY_NOON, tick=False):
         yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
 
 
 def booked(appointment):

@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
@@ -16,22 +15,14 @@ from mesoclinic.scheduling.course_views import CHANGED
 from mesoclinic.scheduling.domain import course_book
 from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.plans import course_plan
-from tests.scheduling.factories import open_clinic, pregnant
+from tests.scheduling.factories import pregnant
+
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 30)
 REF_000 = load_protocol("ref-000")
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
 
 
 @pytest.fixture
@@ -253,6 +244,7 @@ def test_intruders_cannot_move_or_cancel(client, client_for, name, data, course,
 def test_course_page_query_count_does_not_grow(
     client_for, paula, pat, rooms, django_assert_num_queries
 ):
+
     client = client_for(paula)
     short = course_book(
         course_plan(

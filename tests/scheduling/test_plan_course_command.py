@@ -1,28 +1,17 @@
 """`mesoclinic plan-course` and the same through the JSON API."""
 
-import datetime as dt
 import json
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mesoclinic.clinical.areas import AREAS
 from mesoclinic.scheduling.gate import NEEDS_OVERRIDE
 from mesoclinic.scheduling.models import Course
-from tests.scheduling.factories import open_clinic, pregnant
+from tests.scheduling.factories import pregnant
 
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rooms(harbour, paula):
-    return open_clinic(harbour, [paula.practitioner])
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def session(number, day, start, end):

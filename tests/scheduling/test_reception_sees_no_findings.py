@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from mesoclinic.clinical.protocols import load_protocol
@@ -14,14 +13,11 @@ from mesoclinic.scheduling.plans import course_plan
 from tests.scheduling.factories import open_clinic, pregnant
 from tests.scheduling.test_course_pages import plan_data
 
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
 MONDAY = dt.date(2026, 11, 30)
 STANDARD = load_protocol("standard")
-
-
-@pytest.fixture(autouse=True)
-def frozen_now():
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 @pytest.fixture
@@ -71,6 +67,7 @@ def test_the_course_page_keeps_the_screening_and_override_from_reception(
 def test_the_charts_course_list_keeps_the_override_from_reception(
     client_for, paula, rita, overridden
 ):
+
     url = reverse("patients:chart", args=[overridden.patient_id])
     courses = r'<section class="card" aria-labelledby="courses-heading">.*?</section>'
     for_paula = re.search(courses, client_for(paula).get(url).content.decode(), re.S)
