@@ -4,10 +4,10 @@ from typing import Any
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
-from mesoclinic.scheduling.models import Practitioner, Room
 
 TEMPLATES = {
     Role.ADMIN: "dashboard/admin.html",

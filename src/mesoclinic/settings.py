@@ -24,6 +24,8 @@ DEBUG = env_flag("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+# The address people reach mesoclinic at: links in emails come from it, never from a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -37,13 +39,13 @@ INSTALLED_APPS = [
     "ninja",
     "mesoclinic.accounts",
     "mesoclinic.audit",
+    "mesoclinic.clinics",
     "mesoclinic.patients",
     "mesoclinic.scheduling",
-    "mesoclinic.treatments",
-    "mesoclinic.inventory",
-    "mesoclinic.followup",
     "mesoclinic.fhir",
     "mesoclinic.portal",
+    # Last: the project's own commands (demo, protocols, aftercare) and its composed pages.
+    "mesoclinic",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +67,7 @@ WSGI_APPLICATION = "mesoclinic.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -134,7 +136,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get(

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -349,16 +350,18 @@ def test_staff_send_a_one_time_intake_link(client_for, rita, pat):
     assert list(
         AuditEvent.objects.filter(action="create").values_list("summary", "patient_id")
     ) == [("intake link sent", pat.pk)]
-    assert (
-        message
-        == f"Intake link for Pat Example, one use, 7 days: http://testserver/portal/intake/{token}/"
-    )
+    link = f"{settings.SITE_URL}/portal/intake/{token}/"
+    assert message == f"Intake link for Pat Example, one use, 7 days: {link}"
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_intake_link_is_emailed_when_the_patient_has_an_address(client_for, rita, harbour):
+def test_the_intake_link_is_emailed_when_the_patient_has_an_address(
+    client_for, rita, harbour, django_capture_on_commit_callbacks
+):
     lena = PatientFactory(clinic=harbour, given_name="Lena", email="lena@example.org")
-    response = client_for(rita).post(reverse("patients:intake-link", args=[lena.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("patients:intake-link", args=[lena.pk])
+        response = client_for(rita).post(url, follow=True)
     (message,) = [str(m) for m in response.context["messages"]]
     url = message.rsplit(": ", 1)[1]
     (sent,) = mail.outbox
@@ -402,7 +405,7 @@ def test_editing_an_imported_observation_keeps_its_code_and_answer(client_for, p
 def test_the_chart_shows_the_latest_questionnaire_answers(client_for, paula, pat):
     form = IntakeForm(answers(treated_before="yes", treatments="Fillers in 2024", weight="64.5"))
     assert form.is_valid(), form.errors
-    intake_submit(pat, form.cleaned_data, pat.user)
+    intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
     shown = client_for(paula).get(reverse("patients:chart", args=[pat.pk])).context
     assert [(q[:28], a) for q, a in shown["intake_answers"]][-6:] == [
         ("Weight in kg", "64.5"),

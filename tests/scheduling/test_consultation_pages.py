@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.scheduling.consultation_views import NOT_SHOWN
-from mesoclinic.scheduling.domain import consultation_book
+from mesoclinic.scheduling.domain.appointments import consultation_book
 from mesoclinic.scheduling.models import Appointment
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory
@@ -29,7 +29,7 @@ def at(day, hour, minute=0):
 
 @pytest.fixture
 def consultation(rita, pat, rooms):
-    return consultation_book(pat, None, None, rita, from_day=MONDAY)
+    return consultation_book(patient=pat, practitioner=None, start=None, by=rita, from_day=MONDAY)
 
 
 def shown(response):
@@ -112,7 +112,10 @@ def test_a_time_taken_meanwhile_is_refused_and_the_times_shown_again(
     client_for, rita, pat, paula, harbour, rooms
 ):
     consultation_book(
-        factories.PatientFactory(clinic=harbour), paula.practitioner, at(MONDAY, 9), rita
+        patient=factories.PatientFactory(clinic=harbour),
+        practitioner=paula.practitioner,
+        start=at(MONDAY, 9),
+        by=rita,
     )
     response = client_for(rita).post(
         reverse("scheduling:book-consultation", args=[pat.pk]),

@@ -28,7 +28,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     patient = get_patient_for(request.user, own.pk if own else 0, purpose="intake")
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        intake_submit(patient, form.cleaned_data, request.user)
+        intake_submit(patient=patient, answers=form.cleaned_data, by=request.user)
         messages.success(request, "Thank you: your answers were sent to the clinic.")
         return redirect("home")
     return render(request, "portal/intake.html", intake_context(form, patient))
@@ -46,7 +46,7 @@ def intake_by_link(request: HttpRequest, token: str) -> HttpResponse:
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intake_submit(patient, form.cleaned_data, None, link_token=token)
+            intake_submit(patient=patient, answers=form.cleaned_data, by=None, link_token=token)
         except IntakeLinkUnusable:
             return link_refused(request, "used")
         return render(request, "portal/intake_done.html", {"clinic": patient.clinic})

@@ -12,9 +12,10 @@ from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import staff_required
 from mesoclinic.audit.domain import audit_event, audit_patients_shown
 from mesoclinic.audit.models import Action
+from mesoclinic.clinics.models import Practitioner
 from mesoclinic.scheduling.access import course_for, feed_token, practitioner_for_feed
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.models import Appointment, Practitioner
+from mesoclinic.scheduling.models import Appointment
 from mesoclinic.scheduling.queries import calendar_rows
 
 VIEWS = ("day", "week")

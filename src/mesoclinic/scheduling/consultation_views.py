@@ -12,21 +12,21 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS
 from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.access import appointment_for
-from mesoclinic.scheduling.domain import (
+from mesoclinic.scheduling.domain.appointments import (
     AppointmentRefused,
     NoFreeSlot,
-    SlotTaken,
     appointment_set_status,
     consultation_book,
     status_changes,
 )
+from mesoclinic.scheduling.domain.booking import SlotTaken
 from mesoclinic.scheduling.forms import ConsultationBookForm, ConsultationSearchForm
 from mesoclinic.scheduling.ical import appointments_to_ical
 from mesoclinic.scheduling.queries import consultation_slots
-from mesoclinic.scheduling.slots import CONSULTATION_MINUTES, SEARCH_DAYS
 
 SHOWN_SLOTS = 6
 NOT_SHOWN = "That time was not one of those shown; choose one of the free times below."
@@ -84,7 +84,10 @@ def _book(request: HttpRequest, patient: Patient, context: dict[str, Any]) -> Ht
     practitioner = form.cleaned_data["practitioner"]
     try:
         appointment = consultation_book(
-            patient, practitioner, form.cleaned_data["start"], request.user
+            patient=patient,
+            practitioner=practitioner,
+            start=form.cleaned_data["start"],
+            by=request.user,
         )
     except (SlotTaken, AppointmentRefused, NoFreeSlot) as refused:
         context["book_error"] = str(refused)
@@ -114,7 +117,9 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
     """Cancel the appointment, or mark its patient arrived or absent."""
     appointment = appointment_for(request.user, appointment_id, purpose="change appointment")
     try:
-        changed = appointment_set_status(appointment, request.POST.get("status", ""), request.user)
+        changed = appointment_set_status(
+            appointment=appointment, status=request.POST.get("status", ""), by=request.user
+        )
     except AppointmentRefused as refused:
         messages.error(request, str(refused))
     else:

@@ -15,17 +15,12 @@ from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.access import course_for, session_of
 from mesoclinic.scheduling.course_rules import template_named
-from mesoclinic.scheduling.domain import (
-    CourseIncomplete,
-    MoveRefused,
-    SlotTaken,
-    course_book,
-    course_cancel,
-    session_move,
-)
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book, course_cancel
+from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
 from mesoclinic.scheduling.forms import BookCourseForm, MoveSessionForm, PlanCourseForm
 from mesoclinic.scheduling.gate import BookingRefused, screening_for_booking
-from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_windows
+from mesoclinic.scheduling.proposals import CourseProposal, proposal_windows, propose_course
 
 CHANGED = (
     "The calendar changed since this proposal was made; here is the new one. Nothing was booked."
@@ -33,20 +28,20 @@ CHANGED = (
 
 
 @staff_required
-def plan_course(request: HttpRequest, patient_id: int) -> HttpResponse:
+def course_planner(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Plan a course (shown whole, with what could not be placed) and book it in one action."""
     patient = get_patient_for(request.user, patient_id, purpose="plan course")
     form = PlanCourseForm(request.POST or None, clinic=patient.clinic, initial=_initial(request))
     context: dict[str, Any] = {"patient": patient, "form": form}
     if request.method == "POST" and form.is_valid():
-        plan = _plan(patient, form)
+        proposal = _propose(patient, form)
         book = BookCourseForm(
             request.POST if "book" in request.POST else None,
-            initial={"proposal": proposal_key(plan)},
+            initial={"proposal": proposal_key(proposal)},
         )
-        context.update(_proposal_context(request, plan, book))
+        context.update(_proposal_context(request, proposal, book))
         if "book" in request.POST:
-            booked = _book(request, plan, book, context)
+            booked = _book(request, proposal, book, context)
             if booked is not None:
                 return booked
     template = (
@@ -61,10 +56,10 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return {"first_day": timezone.localdate(timezone=request.user.clinic.tzinfo)}
 
 
-def _plan(patient: Patient, form: PlanCourseForm) -> CoursePlan:
+def _propose(patient: Patient, form: PlanCourseForm) -> CourseProposal:
     data = form.cleaned_data
     protocol, template = template_named(data["template"])
-    return course_plan(
+    return propose_course(
         patient,
         protocol,
         template,
@@ -75,24 +70,24 @@ def _plan(patient: Patient, form: PlanCourseForm) -> CoursePlan:
     )
 
 
-def proposal_key(plan: CoursePlan) -> str:
+def proposal_key(proposal: CourseProposal) -> str:
     """What the person saw, so a booking never books a different course than the one shown."""
     return "|".join(
         f"{p.number}@{p.slot.start.isoformat()}#{p.slot.practitioner.id}#{p.slot.room.id}"
-        for p in plan.proposal.sessions
+        for p in proposal.placement.sessions
     )
 
 
 def _proposal_context(
-    request: HttpRequest, plan: CoursePlan, book: BookCourseForm
+    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm
 ) -> dict[str, Any]:
-    sessions = plan.proposal.sessions
-    on = sessions[0].slot.start.date() if sessions else plan.first_days[0]
-    verdict, findings = screening_for_booking(plan.patient, plan.protocol.id, on)
+    sessions = proposal.placement.sessions
+    on = sessions[0].slot.start.date() if sessions else proposal.first_days[0]
+    verdict, findings = screening_for_booking(proposal.patient, proposal.protocol.id, on)
     return {
-        "plan": plan,
-        "total": len(plan.proposal.sessions) + len(plan.proposal.unplaced),
-        "windows": plan_windows(plan),
+        "proposal": proposal,
+        "total": len(proposal.placement.sessions) + len(proposal.placement.unplaced),
+        "windows": proposal_windows(proposal),
         "verdict": verdict.value,
         # Reception books courses but never sees what the screening found.
         "findings": findings if request.user.sees_clinical_notes else [],
@@ -102,19 +97,23 @@ def _proposal_context(
 
 
 def _book(
-    request: HttpRequest, plan: CoursePlan, book: BookCourseForm, context: dict[str, Any]
+    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm, context: dict[str, Any]
 ) -> HttpResponse | None:
     """Book the proposal the person saw; on refusal, say why in the context and return None."""
-    if not book.is_valid() or book.cleaned_data["proposal"] != proposal_key(plan):
+    if not book.is_valid() or book.cleaned_data["proposal"] != proposal_key(proposal):
         context["book_error"] = CHANGED
-        context["book"] = BookCourseForm(initial={"proposal": proposal_key(plan)})
+        context["book"] = BookCourseForm(initial={"proposal": proposal_key(proposal)})
         return None
     try:
-        course = course_book(plan, request.user, book.cleaned_data["override_reason"])
+        course = course_book(
+            proposal=proposal, by=request.user, override_reason=book.cleaned_data["override_reason"]
+        )
     except (CourseIncomplete, SlotTaken, BookingRefused) as refused:
         context["book_error"] = str(refused)
         return None
-    messages.success(request, f"Booked {len(plan.proposal.sessions)} sessions for {plan.patient}.")
+    messages.success(
+        request, f"Booked {len(proposal.placement.sessions)} sessions for {proposal.patient}."
+    )
     url = reverse("scheduling:course", args=[course.pk])
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204, headers={"HX-Redirect": url})
@@ -145,7 +144,9 @@ def session_move_view(request: HttpRequest, course_id: int, number: int) -> Http
         return redirect("scheduling:course", course.pk)
     following = form.cleaned_data["scope"] == "following"
     try:
-        session_move(session, form.cleaned_data["day"], request.user, following=following)
+        session_move(
+            session=session, day=form.cleaned_data["day"], by=request.user, following=following
+        )
     except (MoveRefused, SlotTaken) as refused:
         messages.error(request, str(refused))
     else:
@@ -158,6 +159,6 @@ def session_move_view(request: HttpRequest, course_id: int, number: int) -> Http
 @require_POST
 def course_cancel_view(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_for(request.user, course_id, purpose="cancel course")
-    freed = course_cancel(course, request.user)
+    freed = course_cancel(course=course, by=request.user)
     messages.success(request, f"Cancelled the course; {freed} future sessions were freed.")
     return redirect("scheduling:course", course.pk)

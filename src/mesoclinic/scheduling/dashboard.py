@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.models import Appointment
-from mesoclinic.scheduling.planner import wall
 from mesoclinic.scheduling.queries import appointments_on, upcoming_sessions
 
 UPCOMING_SHOWN = 6

@@ -11,17 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
+from mesoclinic.clinical.planner import Availability, Named, Period, Slot, Staff, wall
+from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
+from mesoclinic.clinics.models import ClinicClosure, OpeningHours, Practitioner, Room
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import (
-    Appointment,
-    AppointmentStatus,
-    ClinicClosure,
-    OpeningHours,
-    Practitioner,
-    Room,
-)
-from mesoclinic.scheduling.planner import Availability, Named, Period, Slot, Staff, wall
-from mesoclinic.scheduling.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 
 
 def availability_for(

@@ -1,25 +1,16 @@
 from django.urls import path
 
-from mesoclinic.scheduling import calendar_views, consultation_views, course_views, views
+from mesoclinic.scheduling import calendar_views, consultation_views, course_views
 
 app_name = "scheduling"
 urlpatterns = [
-    path("rooms/", views.room_list, name="rooms"),
-    path("rooms/new/", views.room_edit, name="room-new"),
-    path("rooms/<int:room_id>/", views.room_edit, name="room-edit"),
-    path("practitioners/", views.practitioner_list, name="practitioners"),
-    path("practitioners/new/", views.practitioner_edit, name="practitioner-new"),
-    path("practitioners/<int:practitioner_id>/", views.practitioner_edit, name="practitioner-edit"),
-    path("opening-hours/", views.opening_hours_edit, name="opening-hours"),
-    path("closures/", views.closures, name="closures"),
-    path("closures/<int:closure_id>/delete/", views.closure_delete, name="closure-delete"),
     path("calendar/", calendar_views.calendar, name="calendar"),
     path(
         "feeds/<int:practitioner_id>/<str:token>.ics",
         calendar_views.practitioner_feed,
         name="feed",
     ),
-    path("patients/<int:patient_id>/plan-course/", course_views.plan_course, name="plan-course"),
+    path("patients/<int:patient_id>/plan-course/", course_views.course_planner, name="plan-course"),
     path("courses/<int:course_id>/", course_views.course_detail, name="course"),
     path("courses/<int:course_id>/calendar.ics", calendar_views.course_ical, name="course-ical"),
     path("courses/<int:course_id>/cancel/", course_views.course_cancel_view, name="course-cancel"),

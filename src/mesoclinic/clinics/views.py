@@ -1,4 +1,4 @@
-"""The clinic admin's pages for rooms, practitioners and hours."""
+"""The clinic admin's pages for rooms, practitioners, hours and closed days."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -7,14 +7,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import admin_required
-from mesoclinic.scheduling.domain import (
+from mesoclinic.clinics.domain import (
     closure_add,
     closure_remove,
     opening_hours_save,
     practitioner_save,
     room_save,
 )
-from mesoclinic.scheduling.forms import (
+from mesoclinic.clinics.forms import (
     ClosureForm,
     OpeningHoursFormSet,
     PractitionerForm,
@@ -22,13 +22,13 @@ from mesoclinic.scheduling.forms import (
     RoomForm,
     WorkingHoursFormSet,
 )
-from mesoclinic.scheduling.models import ClinicClosure, Practitioner, Room
+from mesoclinic.clinics.models import ClinicClosure, Practitioner, Room
 
 
 @admin_required
 def room_list(request: HttpRequest) -> HttpResponse:
     rooms = Room.objects.filter(clinic=request.user.clinic)
-    return render(request, "scheduling/room_list.html", {"rooms": rooms})
+    return render(request, "clinics/room_list.html", {"rooms": rooms})
 
 
 @admin_required
@@ -38,10 +38,11 @@ def room_edit(request: HttpRequest, room_id: int | None = None) -> HttpResponse:
         room = get_object_or_404(Room, pk=room_id, clinic=request.user.clinic)
     form = RoomForm(request.POST or None, instance=room, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
-        saved = room_save(form, request.user)
+        clinic = request.user.clinic
+        saved = room_save(clinic=clinic, room=room, **form.cleaned_data, by=request.user)
         messages.success(request, f"Saved room {saved}.")
-        return redirect("scheduling:rooms")
-    return render(request, "scheduling/room_form.html", {"form": form, "room": room})
+        return redirect("clinics:rooms")
+    return render(request, "clinics/room_form.html", {"form": form, "room": room})
 
 
 @admin_required
@@ -51,7 +52,7 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
         .select_related("user")
         .prefetch_related("working_hours")
     )
-    return render(request, "scheduling/practitioner_list.html", {"practitioners": practitioners})
+    return render(request, "clinics/practitioner_list.html", {"practitioners": practitioners})
 
 
 @admin_required
@@ -70,16 +71,23 @@ def practitioner_edit(request: HttpRequest, practitioner_id: int | None = None) 
     hours = WorkingHoursFormSet(data, instance=practitioner, prefix="hours")
     forms_valid = all([user_form.is_valid(), practitioner_form.is_valid(), hours.is_valid()])
     if request.method == "POST" and forms_valid:
-        saved = practitioner_save(user_form, practitioner_form, hours, request.user, request)
+        saved = practitioner_save(
+            clinic=clinic,
+            practitioner=practitioner if practitioner.pk else None,
+            **user_form.cleaned_data,
+            **practitioner_form.cleaned_data,
+            hours=hours.periods(),
+            by=request.user,
+        )
         messages.success(request, f"Saved practitioner {saved}.")
-        return redirect("scheduling:practitioners")
+        return redirect("clinics:practitioners")
     context = {
         "user_form": user_form,
         "practitioner_form": practitioner_form,
         "hours": hours,
         "practitioner": practitioner if practitioner.pk else None,
     }
-    return render(request, "scheduling/practitioner_form.html", context)
+    return render(request, "clinics/practitioner_form.html", context)
 
 
 @admin_required
@@ -88,10 +96,10 @@ def opening_hours_edit(request: HttpRequest) -> HttpResponse:
         request.POST or None, instance=request.user.clinic, prefix="hours"
     )
     if request.method == "POST" and formset.is_valid():
-        opening_hours_save(formset, request.user)
+        opening_hours_save(clinic=request.user.clinic, hours=formset.periods(), by=request.user)
         messages.success(request, "Saved the opening hours.")
-        return redirect("scheduling:opening-hours")
-    return render(request, "scheduling/opening_hours_form.html", {"hours": formset})
+        return redirect("clinics:opening-hours")
+    return render(request, "clinics/opening_hours_form.html", {"hours": formset})
 
 
 @admin_required
@@ -100,18 +108,18 @@ def closures(request: HttpRequest) -> HttpResponse:
     clinic = request.user.clinic
     form = ClosureForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
-        closure = closure_add(form, request.user)
+        closure = closure_add(clinic=clinic, **form.cleaned_data, by=request.user)
         messages.success(request, f"The clinic is closed on {closure.day:%a %d %b %Y}.")
-        return redirect("scheduling:closures")
+        return redirect("clinics:closures")
     today = timezone.localdate(timezone=clinic.tzinfo)
     coming = ClinicClosure.objects.filter(clinic=clinic, day__gte=today)
-    return render(request, "scheduling/closures.html", {"form": form, "closures": coming})
+    return render(request, "clinics/closures.html", {"form": form, "closures": coming})
 
 
 @admin_required
 @require_POST
 def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
     closure = get_object_or_404(ClinicClosure, pk=closure_id, clinic=request.user.clinic)
-    closure_remove(closure, request.user)
+    closure_remove(closure=closure, by=request.user)
     messages.success(request, f"The clinic is open again on {closure.day:%a %d %b %Y}.")
-    return redirect("scheduling:closures")
+    return redirect("clinics:closures")

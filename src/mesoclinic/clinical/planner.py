@@ -117,7 +117,7 @@ class Unplaced:
 
 
 @dataclass
-class Proposal:
+class Placement:
     """The planner's answer: the sessions it placed and, when the course does not fit, the rest."""
 
     sessions: list[Placed]
@@ -130,21 +130,21 @@ class Proposal:
         return not self.unplaced
 
 
-def plan_course(
+def earliest_course(
     availability: Availability,
     gaps: tuple[Gap, ...],
     minutes: int,
     first_days: tuple[date, date],
     preferences: Preferences = Preferences(),
     first_number: int = 1,
-) -> Proposal:
+) -> Placement:
     """The earliest course of len(gaps)+1 sessions, the first on a day within `first_days`."""
     search = _Search(availability, gaps, timedelta(minutes=minutes), preferences)
     course = search.course(0, first_days, None)
     placed = course if course is not None else search.deepest
     sessions = [Placed(first_number + k, slot) for k, slot in enumerate(placed)]
     unplaced = _unplaced(search, first_days, placed, first_number)
-    return Proposal(sessions, unplaced, minutes, gaps)
+    return Placement(sessions, unplaced, minutes, gaps)
 
 
 def default_first_days(first: date) -> tuple[date, date]:

@@ -4,7 +4,7 @@ import heapq
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
-from mesoclinic.scheduling.planner import Availability, Preferences, Slot, free_slots_on_day
+from mesoclinic.clinical.planner import Availability, Preferences, Slot, free_slots_on_day
 
 # A consultation's length is the clinic's product decision, not a protocol's: one constant.
 CONSULTATION_MINUTES = 30
