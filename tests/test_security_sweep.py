@@ -108,7 +108,7 @@ ADDRESSES = {
     "patients:search": ("get", STAFF, lambda h: "/patients/"),
     "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
     "patients:codes": ("get", CLINICAL, lambda h: "/patients/codes/medication/"),
-    "patients:chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
+    "chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
     "patients:edit": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/edit/"),
     "patients:intake-link": ("post", STAFF, lambda h: f"/patients/{h['pat'].pk}/intake-link/"),
     "patients:history-new": (

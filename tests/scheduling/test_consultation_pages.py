@@ -163,7 +163,7 @@ def test_the_free_times_cost_the_same_queries_however_busy_the_day(
 
 
 def test_the_chart_offers_booking_and_opens_each_appointment(client_for, rita, pat, consultation):
-    page = client_for(rita).get(reverse("patients:chart", args=[pat.pk])).content.decode()
+    page = client_for(rita).get(reverse("chart", args=[pat.pk])).content.decode()
     assert re.findall(r'<a class="button" href="(/clinic/[^"]+)">', page) == [
         f"/clinic/patients/{pat.pk}/book-consultation/",
         f"/clinic/patients/{pat.pk}/plan-course/",

@@ -68,7 +68,7 @@ def test_the_charts_course_list_keeps_the_override_from_reception(
     client_for, paula, rita, overridden
 ):
 
-    url = reverse("patients:chart", args=[overridden.patient_id])
+    url = reverse("chart", args=[overridden.patient_id])
     courses = r'<section class="card" aria-labelledby="courses-heading">.*?</section>'
     for_paula = re.search(courses, client_for(paula).get(url).content.decode(), re.S)
     for_rita = re.search(courses, client_for(rita).get(url).content.decode(), re.S)

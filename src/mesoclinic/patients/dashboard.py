@@ -19,7 +19,7 @@ def practitioner_attention(user: Any) -> list[SafeString]:
     return [
         format_html(
             '<a href="{}#history">{}</a>: entries from the patient to confirm',
-            reverse("patients:chart", args=[patient.pk]),
+            reverse("chart", args=[patient.pk]),
             patient,
         )
         for patient in patients

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
-from mesoclinic.patients.chart import chart_context
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
     PatientDetails,
@@ -55,15 +54,8 @@ def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpRes
             clinic=request.user.clinic, patient=patient, details=details, by=request.user
         )
         messages.success(request, f"Saved {saved}.")
-        return redirect("patients:chart", saved.pk)
+        return redirect("chart", saved.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
-
-
-@staff_required
-def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_patient_for(request.user, patient_id, purpose="chart")
-    context = chart_context(request.user, patient, request.GET.get("protocol", ""))
-    return render(request, "patients/chart.html", context)
 
 
 def history_form_class(kind: str) -> type:
@@ -100,7 +92,7 @@ def history_edit(
             by=request.user,
         )
         messages.success(request, f"Saved {saved}.")
-        return redirect("patients:chart", patient.pk)
+        return redirect("chart", patient.pk)
     context = {"form": form, "patient": patient, "kind": kind, "kind_label": KIND_LABELS[kind]}
     return render(request, "patients/history_form.html", {**context, "entry": entry})
 
@@ -114,7 +106,7 @@ def history_confirm(
     entry = history_entry_of(patient, kind, entry_id)
     history_entry_confirm(entry=entry, by=request.user)
     messages.success(request, f"Confirmed {entry}.")
-    return redirect(reverse("patients:chart", args=[patient.pk]) + "#history")
+    return redirect(reverse("chart", args=[patient.pk]) + "#history")
 
 
 @clinical_staff_required
@@ -135,4 +127,4 @@ def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     sent = intake_link_send(patient=patient, by=request.user)
     emailed = f"Emailed to {patient.email}. " if sent.emailed else ""
     messages.success(request, f"{emailed}Intake link for {patient}, one use, 7 days: {sent.url}")
-    return redirect("patients:chart", patient.pk)
+    return redirect("chart", patient.pk)
