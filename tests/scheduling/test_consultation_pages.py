@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.consultation_views import NOT_SHOWN
+from mesoclinic.scheduling.views.consultations import NOT_SHOWN
 from mesoclinic.scheduling.domain.appointments import consultation_book
 from mesoclinic.scheduling.models import Appointment
 from tests import factories

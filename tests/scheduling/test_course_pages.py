@@ -11,7 +11,7 @@ from django.urls import reverse
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.course_views import CHANGED
+from mesoclinic.scheduling.views.courses import CHANGED
 from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import propose_course
