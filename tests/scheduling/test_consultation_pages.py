@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.views.consultations import NOT_SHOWN
 from mesoclinic.scheduling.domain.appointments import consultation_book
 from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.views.consultations import NOT_SHOWN
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory
 

@@ -11,10 +11,10 @@ from django.urls import reverse
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.views.courses import CHANGED
 from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.scheduling.views.courses import CHANGED
 from tests.scheduling.factories import pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
