@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import RXNORM
-from mesoclinic.patients.domain import intake_submit, token_digest
+from mesoclinic.patients.domain import intake_submit
 from mesoclinic.patients.intake import IntakeForm
-from mesoclinic.patients.models import IntakeLink, Medication, Patient
+from mesoclinic.patients.models import IntakeLink, Medication, Patient, token_digest
 from tests.factories import PatientFactory
 from tests.patients.factories import (
     AllergyFactory,

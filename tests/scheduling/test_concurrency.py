@@ -133,7 +133,13 @@ def test_the_databases_refusal_reads_as_a_conflict(harbour, paula, pat):
     slot = Slot(taken.start, taken.end, practitioner, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
         booking.appointment_insert(
-            pat, slot, paula, booking.NOTHING_BOOKED, kind="session", course=course, number=1
+            patient=pat,
+            slot=slot,
+            by=paula,
+            advice=booking.NOTHING_BOOKED,
+            kind="session",
+            course=course,
+            number=1,
         )
     assert str(refused.value) == (
         "Paula Tester is already booked on Tue 01 Dec 2026 09:00–09:30. "

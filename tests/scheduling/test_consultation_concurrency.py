@@ -109,7 +109,11 @@ def test_the_databases_refusal_of_a_consultation_reads_as_a_conflict(clinic):
     slot = Slot(taken.start, taken.end, person, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
         booking.appointment_insert(
-            patients[1], slot, None, appointments.CHOOSE_ANOTHER, kind="consultation"
+            patient=patients[1],
+            slot=slot,
+            by=None,
+            advice=appointments.CHOOSE_ANOTHER,
+            kind="consultation",
         )
     assert str(refused.value) == (
         f"{practitioners[0]} is already booked on Mon 30 Nov 2026 09:00–09:30. "

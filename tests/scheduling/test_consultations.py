@@ -275,7 +275,7 @@ def consultation(rita, pat, rooms):
 
 
 def test_a_future_consultation_can_only_be_cancelled(consultation, rita, pat):
-    assert status_changes(consultation, SATURDAY_NOON) == ["cancelled"]
+    assert status_changes(appointment=consultation, now=SATURDAY_NOON) == ["cancelled"]
     appointment_set_status(appointment=consultation, status="cancelled", by=rita)
     consultation.refresh_from_db()
     assert consultation.status == "cancelled"
@@ -287,14 +287,20 @@ def test_a_future_consultation_can_only_be_cancelled(consultation, rita, pat):
 def test_on_the_day_the_patient_arrives_or_does_not(consultation, rita):
     before = at(MONDAY, 8)
     after = at(MONDAY, 9, 5)
-    assert (status_changes(consultation, before), status_changes(consultation, after)) == (
+    assert (
+        status_changes(appointment=consultation, now=before),
+        status_changes(appointment=consultation, now=after),
+    ) == (
         ["cancelled", "arrived"],
         ["arrived", "noshow"],
     )
     with time_machine.travel(after, tick=False):
         appointment_set_status(appointment=consultation, status="arrived", by=rita)
     consultation.refresh_from_db()
-    assert (consultation.status, status_changes(consultation, after)) == ("arrived", [])
+    assert (consultation.status, status_changes(appointment=consultation, now=after)) == (
+        "arrived",
+        [],
+    )
 
 
 @pytest.mark.parametrize(

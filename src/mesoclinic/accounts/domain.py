@@ -1,8 +1,5 @@
 """Changes to clinic staff accounts, each one transaction with its audit row."""
 
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -10,6 +7,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.accounts.site import site_link_context
 from mesoclinic.audit.domain import save_audited
 
 
@@ -33,7 +31,7 @@ def staff_save(
             member.set_unusable_password()
         account = {"username": username, "first_name": first_name, "last_name": last_name}
         values = {**account, "email": email, "role": role, "is_active": is_active}
-        saved = save_audited(member, values=values, by=by)
+        saved = save_audited(obj=member, values=values, by=by)
     if adding:
         account_invite(user=saved)
     return saved
@@ -42,17 +40,6 @@ def staff_save(
 def account_invite(*, user: User) -> None:
     """Email `user` a one-time link to choose a password, once the account is saved."""
     transaction.on_commit(lambda: _invite_send(user))
-
-
-def site_url(path: str) -> str:
-    """The address of `path` (from "/") on the configured site, for links sent by email."""
-    return settings.SITE_URL + path
-
-
-def site_link_context() -> dict[str, str]:
-    """The `protocol` and `domain` Django's email templates build their links from."""
-    site = urlsplit(settings.SITE_URL)
-    return {"protocol": site.scheme, "domain": site.netloc}
 
 
 def _invite_send(user: User) -> None:

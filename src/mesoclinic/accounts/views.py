@@ -6,10 +6,11 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from mesoclinic.accounts.domain import site_link_context, staff_save
+from mesoclinic.accounts.domain import staff_save
 from mesoclinic.accounts.forms import StaffForm, ThrottledAuthenticationForm
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.accounts.permissions import admin_required
+from mesoclinic.accounts.site import site_link_context
 
 STAFF_ROLES_MANAGED_HERE = [Role.ADMIN, Role.RECEPTION]
 

@@ -13,33 +13,33 @@ Saved = TypeVar("Saved", bound=models.Model)
 
 
 def audit_record(
-    actor: Any,
+    *,
+    by: Any,
     action: Action,
     obj: models.Model,
-    *,
     summary: str = "",
     patient_id: int | None = None,
     clinic_id: int | None = None,
 ) -> AuditEvent:
-    """Append one audit event for `actor` doing `action` on `obj`."""
+    """Append one audit event for `by` doing `action` on `obj`."""
     event = audit_event(
-        actor, action, obj, summary=summary, patient_id=patient_id, clinic_id=clinic_id
+        by=by, action=action, obj=obj, summary=summary, patient_id=patient_id, clinic_id=clinic_id
     )
     event.save()
     return event
 
 
 def audit_event(
-    actor: Any,
+    *,
+    by: Any,
     action: Action,
     obj: models.Model,
-    *,
     summary: str = "",
     patient_id: int | None = None,
     clinic_id: int | None = None,
 ) -> AuditEvent:
-    """The audit event for `actor` doing `action` on `obj`, not yet written."""
-    actor = signed_in_user(actor)
+    """The audit event for `by` doing `action` on `obj`, not yet written."""
+    actor = signed_in_user(by)
     return AuditEvent(
         clinic_id=clinic_id if clinic_id is not None else _clinic_id_of(obj, actor),
         actor=actor,
@@ -54,9 +54,9 @@ def audit_event(
 
 
 def audit_patients_shown(
-    actor: Any,
-    patients: Iterable[models.Model],
     *,
+    by: Any,
+    patients: Iterable[models.Model],
     summary: str,
     action: Action = Action.READ,
     listing: AuditEvent | None = None,
@@ -66,7 +66,7 @@ def audit_patients_shown(
     events = [listing] if listing is not None else []
     shown = {patient.pk: patient for patient in patients}
     events += [
-        audit_event(actor, action, patient, summary=summary, patient_id=pk)
+        audit_event(by=by, action=action, obj=patient, summary=summary, patient_id=pk)
         for pk, patient in shown.items()
     ]
     AuditEvent.objects.bulk_create(events)
@@ -83,8 +83,8 @@ def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:
 
 
 def save_audited(
-    obj: Saved,
     *,
+    obj: Saved,
     values: Mapping[str, Any],
     by: Any,
     patient_id: int | None = None,
@@ -113,5 +113,5 @@ def save_audited(
     if obj._meta.label == "patients.Patient":
         patient_id = obj.pk
     summary = f"{obj}: {', '.join(dict.fromkeys(changed))}".strip(": ")
-    audit_record(by, action, obj, summary=summary, patient_id=patient_id)
+    audit_record(by=by, action=action, obj=obj, summary=summary, patient_id=patient_id)
     return obj

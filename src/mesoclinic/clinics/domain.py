@@ -29,7 +29,7 @@ def room_save(
     """Add a room to `clinic`, or change `room`."""
     room = room or Room(clinic=clinic)
     values = {"name": name, "for_sessions": for_sessions, "active": active}
-    saved: Room = save_audited(room, values=values, by=by)
+    saved: Room = save_audited(obj=room, values=values, by=by)
     return saved
 
 
@@ -58,12 +58,14 @@ def practitioner_save(
         if adding:
             user.set_unusable_password()
         account = {"username": username, "first_name": first_name, "last_name": last_name}
-        save_audited(user, values={**account, "email": email, "is_active": is_active}, by=by)
+        save_audited(obj=user, values={**account, "email": email, "is_active": is_active}, by=by)
         practitioner = practitioner or Practitioner(clinic=clinic, user=user)
         values = {"profession": profession, "registration_number": registration_number}
-        saved: Practitioner = save_audited(practitioner, values={**values, "active": active}, by=by)
+        saved: Practitioner = save_audited(
+            obj=practitioner, values={**values, "active": active}, by=by
+        )
         if _hours_replace(saved.working_hours.all(), WorkingHours, {"practitioner": saved}, hours):
-            audit_record(by, Action.UPDATE, saved, summary=f"hours of {saved}")
+            audit_record(by=by, action=Action.UPDATE, obj=saved, summary=f"hours of {saved}")
     if adding:
         account_invite(user=user)
     return saved
@@ -73,7 +75,7 @@ def practitioner_save(
 def opening_hours_save(*, clinic: Clinic, hours: Sequence[WeeklyPeriod], by: User) -> None:
     """Replace the clinic's opening hours."""
     if _hours_replace(clinic.opening_hours.all(), OpeningHours, {"clinic": clinic}, hours):
-        audit_record(by, Action.UPDATE, clinic, summary=f"hours of {clinic}")
+        audit_record(by=by, action=Action.UPDATE, obj=clinic, summary=f"hours of {clinic}")
 
 
 def _hours_replace(
@@ -97,12 +99,12 @@ def _hours_replace(
 def closure_add(*, clinic: Clinic, day: date, reason: str, by: User) -> ClinicClosure:
     """Close the clinic on one day."""
     closure = ClinicClosure(clinic=clinic)
-    saved: ClinicClosure = save_audited(closure, values={"day": day, "reason": reason}, by=by)
+    saved: ClinicClosure = save_audited(obj=closure, values={"day": day, "reason": reason}, by=by)
     return saved
 
 
 @transaction.atomic
 def closure_remove(*, closure: ClinicClosure, by: User) -> None:
     """Open the clinic again on a day it was closed."""
-    audit_record(by, Action.DELETE, closure, summary=f"open again on {closure.day}")
+    audit_record(by=by, action=Action.DELETE, obj=closure, summary=f"open again on {closure.day}")
     closure.delete()

@@ -1,7 +1,6 @@
 """Changes to the patient record; each runs in one transaction and writes its audit row."""
 
 import datetime as dt
-import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -13,12 +12,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from mesoclinic.accounts.domain import site_url
 from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
-from mesoclinic.patients.models import HistoryEntry, IntakeLink, Patient, QuestionnaireResponse
+from mesoclinic.patients.models import (
+    HistoryEntry,
+    IntakeLink,
+    Patient,
+    QuestionnaireResponse,
+    token_digest,
+)
 
 INTAKE_LINK_LIFETIME = dt.timedelta(days=7)
 # An entry's code is one thing to the person who chose it, though it is kept as three fields.
@@ -48,7 +53,7 @@ def patient_save(
 ) -> Patient:
     """Add a patient to `clinic`, or change `patient`'s demographics."""
     patient = patient or Patient(clinic=clinic)
-    return save_audited(patient, values=asdict(details), by=by)
+    return save_audited(obj=patient, values=asdict(details), by=by)
 
 
 @transaction.atomic
@@ -59,7 +64,9 @@ def history_entry_save(
     if entry._state.adding:
         entry.patient = patient  # type: ignore[attr-defined]
         entry.recorded_by = by
-    return save_audited(entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS)
+    return save_audited(
+        obj=entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS
+    )
 
 
 @transaction.atomic
@@ -69,18 +76,13 @@ def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
     entry.confirmed_at = timezone.now()
     entry.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     audit_record(
-        by,
-        Action.UPDATE,
-        entry,
+        by=by,
+        action=Action.UPDATE,
+        obj=entry,
         summary=f"confirmed {entry}",
-        patient_id=entry.patient_id,  # type: ignore[attr-defined]
+        patient_id=entry.patient_id,
     )
     return entry
-
-
-def token_digest(token: str) -> str:
-    """What is stored of an intake link's token: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ def intake_link_send(*, patient: Patient, by: User) -> IntakeLinkSent:
         created_by=by,
         expires_at=timezone.now() + INTAKE_LINK_LIFETIME,
     )
-    audit_record(by, Action.CREATE, link, summary="intake link sent", patient_id=patient.pk)
+    audit_record(
+        by=by, action=Action.CREATE, obj=link, summary="intake link sent", patient_id=patient.pk
+    )
     url = site_url(reverse("portal:intake-link", args=[token]))
     if patient.email:
         transaction.on_commit(lambda: _intake_link_email(link, url))
@@ -152,9 +156,9 @@ def intake_submit(
         entry.save()
     summary = f"intake questionnaire: {len(entries)} history entries to confirm"
     audit_record(
-        by,
-        Action.CREATE,
-        response,
+        by=by,
+        action=Action.CREATE,
+        obj=response,
         summary=summary,
         patient_id=patient.pk,
         clinic_id=patient.clinic_id,

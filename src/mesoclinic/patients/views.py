@@ -38,7 +38,9 @@ def patient_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    audit_patients_shown(request.user, page.object_list, summary=f"patient search {query!r}")
+    audit_patients_shown(
+        by=request.user, patients=page.object_list, summary=f"patient search {query!r}"
+    )
     return render(request, "patients/search.html", {"query": query, "page": page})
 
 

@@ -81,15 +81,19 @@ def consultation_book(
             OTHER_CLINIC.format(practitioner=practitioner, clinic=patient.clinic)
         )
     with transaction.atomic():
-        clinic_lock(patient)
+        clinic_lock(patient=patient)
         slot = _consultation_slot(patient, practitioner, start, from_day, now)
         appointment = appointment_insert(
-            patient, slot, by, CHOOSE_ANOTHER, kind=AppointmentKind.CONSULTATION
+            patient=patient,
+            slot=slot,
+            by=by,
+            advice=CHOOSE_ANOTHER,
+            kind=AppointmentKind.CONSULTATION,
         )
         audit_record(
-            by,
-            Action.CREATE,
-            appointment,
+            by=by,
+            action=Action.CREATE,
+            obj=appointment,
             summary=f"booked a consultation on {slot.start:%Y-%m-%d %H:%M} with "
             f"{slot.practitioner.name} in {slot.room.name}",
             patient_id=patient.pk,
@@ -156,9 +160,9 @@ def appointment_set_status(
         current.save(update_fields=["status"])
         local = current.start.astimezone(current.clinic.tzinfo)
         audit_record(
-            by,
-            Action.UPDATE,
-            current,
+            by=by,
+            action=Action.UPDATE,
+            obj=current,
             summary=f"{current.get_kind_display().lower()} of {local:%Y-%m-%d %H:%M}: "
             f"{before} → {current.get_status_display().lower()}",
             patient_id=current.patient_id,
@@ -185,7 +189,7 @@ def _refuse_status(appointment: Appointment, status: str, now: datetime) -> None
         raise AppointmentRefused(NO_SHOW_AFTER_START.format(start=local))
 
 
-def status_changes(appointment: Appointment, now: datetime) -> list[str]:
+def status_changes(*, appointment: Appointment, now: datetime) -> list[str]:
     """The statuses `appointment` may take now, for the buttons a page offers."""
     allowed = []
     for status in STATUS_CHOICES:

@@ -27,7 +27,7 @@ class SlotTaken(Exception):
         )
 
 
-def clinic_lock(patient: Patient) -> None:
+def clinic_lock(*, patient: Patient) -> None:
     """Take the clinic's booking lock, so bookings in one clinic wait for each other."""
     # The check after it then sees every earlier booking and racing bookings never deadlock in
     # the exclusion constraints, which stay as the last guard; SQLite's IMMEDIATE transaction
@@ -36,7 +36,7 @@ def clinic_lock(patient: Patient) -> None:
 
 
 def appointment_insert(
-    patient: Patient, slot: Slot, by: Any, advice: str, **kind: Any
+    *, patient: Patient, slot: Slot, advice: str, by: Any, **kind: Any
 ) -> Appointment:
     """Book `slot` for `patient`; the database's own refusal of an overlap reads as SlotTaken."""
     try:
@@ -53,11 +53,11 @@ def appointment_insert(
                 **kind,
             )
     except IntegrityError as error:
-        overlap_refused(error, slot, advice)
+        overlap_refused(error=error, slot=slot, advice=advice)
         raise
 
 
-def overlap_refused(error: IntegrityError, slot: Slot, advice: str = NOTHING_BOOKED) -> None:
+def overlap_refused(*, error: IntegrityError, slot: Slot, advice: str = NOTHING_BOOKED) -> None:
     """Raise the database's own refusal (PostgreSQL exclusion constraints) as SlotTaken."""
     constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "") or ""
     if constraint == "appointment_practitioner_no_overlap":
@@ -66,7 +66,7 @@ def overlap_refused(error: IntegrityError, slot: Slot, advice: str = NOTHING_BOO
         raise SlotTaken(slot.room.name, slot.start, slot.end, advice) from error
 
 
-def refuse_taken(patient: Patient, slots: list[Slot], ignoring: Iterable[int]) -> None:
+def refuse_taken(*, patient: Patient, slots: list[Slot], ignoring: Iterable[int]) -> None:
     """Raise SlotTaken when an active appointment holds a slot's practitioner, room or patient."""
     overlap = Q(pk__in=[])
     for slot in slots:

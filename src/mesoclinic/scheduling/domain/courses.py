@@ -31,9 +31,9 @@ def course_book(*, proposal: CourseProposal, by: User | None, override_reason: s
     first = placement.sessions[0].slot.start.date()
     gate = booking_gate(patient, proposal.protocol.id, first, by, override_reason)
     with transaction.atomic():
-        clinic_lock(patient)
+        clinic_lock(patient=patient)
         slots = [p.slot for p in placement.sessions]
-        refuse_taken(patient, slots, ignoring=())
+        refuse_taken(patient=patient, slots=slots, ignoring=())
         course = Course.objects.create(
             clinic=patient.clinic,
             patient=patient,
@@ -51,18 +51,18 @@ def course_book(*, proposal: CourseProposal, by: User | None, override_reason: s
         )
         for placed in placement.sessions:
             appointment_insert(
-                course.patient,
-                placed.slot,
-                by,
-                NOTHING_BOOKED,
+                patient=course.patient,
+                slot=placed.slot,
+                by=by,
+                advice=NOTHING_BOOKED,
                 kind=AppointmentKind.SESSION,
                 course=course,
                 number=placed.number,
             )
         audit_record(
-            by,
-            Action.CREATE,
-            course,
+            by=by,
+            action=Action.CREATE,
+            obj=course,
             summary=_booked_summary(course, slots),
             patient_id=patient.pk,
         )
@@ -87,9 +87,9 @@ def course_cancel(*, course: Course, by: User | None) -> int:
         course.status = CourseStatus.CANCELLED
         course.save(update_fields=["status"])
         audit_record(
-            by,
-            Action.UPDATE,
-            course,
+            by=by,
+            action=Action.UPDATE,
+            obj=course,
             summary=f"cancelled; {freed} future sessions freed",
             patient_id=course.patient_id,
         )

@@ -37,15 +37,17 @@ def session_move(
     gaps = gaps_from(template, session.number, moving[-1].number)
     proposal = _replan(course, moving, first_days, gaps, minutes)
     with transaction.atomic():
-        clinic_lock(course.patient)
+        clinic_lock(patient=course.patient)
         refuse_taken(
-            course.patient, [p.slot for p in proposal.sessions], ignoring=[s.pk for s in moving]
+            patient=course.patient,
+            slots=[p.slot for p in proposal.sessions],
+            ignoring=[s.pk for s in moving],
         )
         _apply_move(moving, proposal)
         audit_record(
-            by,
-            Action.UPDATE,
-            course,
+            by=by,
+            action=Action.UPDATE,
+            obj=course,
             patient_id=course.patient_id,
             summary=_moved_summary(moving, following),
         )
@@ -128,7 +130,7 @@ def _apply_move(moving: list[Appointment], proposal: Placement) -> None:
             with transaction.atomic():
                 session.save(update_fields=["start", "end", "practitioner", "room", "status"])
         except IntegrityError as error:
-            overlap_refused(error, placed.slot)
+            overlap_refused(error=error, slot=placed.slot)
             raise
 
 

@@ -36,10 +36,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     rows = calendar_rows(clinic, by, days)
     summary = f"calendar {view} of {first} by {by}"
     audit_patients_shown(
-        request.user,
-        (a.patient for row in rows for day in row.days for a in day),
+        by=request.user,
+        patients=(a.patient for row in rows for day in row.days for a in day),
         summary=summary,
-        listing=audit_event(request.user, Action.READ, clinic, summary=summary),
+        listing=audit_event(by=request.user, action=Action.READ, obj=clinic, summary=summary),
     )
     context = {
         "view": view,
@@ -101,11 +101,15 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
         .select_related("practitioner__user", "room", "clinic", "patient")
     )
     listing = audit_event(
-        None, Action.EXPORT, practitioner, summary="calendar feed", clinic_id=practitioner.clinic_id
+        by=None,
+        action=Action.EXPORT,
+        obj=practitioner,
+        summary="calendar feed",
+        clinic_id=practitioner.clinic_id,
     )
     audit_patients_shown(
-        None,
-        (a.patient for a in appointments),
+        by=None,
+        patients=(a.patient for a in appointments),
         summary=f"calendar feed of {practitioner}",
         action=Action.EXPORT,
         listing=listing,

@@ -105,7 +105,8 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
     """One appointment: when, who, where, and the status changes it may take now."""
     appointment = appointment_for(request.user, appointment_id, purpose="appointment")
     changes = [
-        {"status": s, "question": QUESTIONS[s]} for s in status_changes(appointment, timezone.now())
+        {"status": s, "question": QUESTIONS[s]}
+        for s in status_changes(appointment=appointment, now=timezone.now())
     ]
     context = {"appointment": appointment, "changes": changes}
     return render(request, "scheduling/appointment.html", context)
