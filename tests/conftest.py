@@ -56,6 +56,13 @@ def fast_password_hashing():
 
 
 @pytest.fixture
+def frozen_now():
+    """Saturday 21 November 2026, 10:00 UTC: the Monday courses start on is nine days away."""
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
 def harbour(db):
     return factories.ClinicFactory(name="Harbour Skin Clinic")
 

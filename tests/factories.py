@@ -29,7 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Tester"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     clinic = factory.SubFactory(ClinicFactory)
-    role = Role.ADMIN
+    # The least powerful role: a test that needs more says so.
+    role = Role.PATIENT
     password = factory.django.Password(PASSWORD)
 
 

@@ -259,6 +259,24 @@ def test_a_role_below_the_one_needed_is_refused(who, h):
     }
 
 
+# The least powerful user each kind of address lets in.
+LEAST_POWERFUL = {PATIENT: "pat", STAFF: "rita", CLINICAL: "paula", ADMIN: "alice"}
+
+
+def test_the_role_needed_opens_every_page(h):
+    """The refusals above are not a broken page: the least powerful role allowed gets in."""
+    pages = sorted(
+        name
+        for name, (method, who, _) in ADDRESSES.items()
+        if method == "get" and who in LEAST_POWERFUL and name not in MACHINE
+    )
+    answers = {}
+    for name in pages:
+        who = LEAST_POWERFUL[ADDRESSES[name][1]]
+        answers[name] = send(signed_in(h["pat"].user if who == "pat" else h[who]), name, h)
+    assert {name: r.status_code for name, r in answers.items()} == {name: 200 for name in pages}
+
+
 def test_another_clinics_admin_finds_none_of_harbours_records(charlie, h):
     client = signed_in(charlie)
     assert {name: send(client, name, h).status_code for name in sorted(HARBOURS_RECORDS)} == {

@@ -77,3 +77,11 @@ def test_admin_can_deactivate_a_receptionist(client_for, alice, rita):
     client_for(alice).post(reverse("accounts:staff-edit", args=[rita.pk]), data)
     rita.refresh_from_db()
     assert (rita.is_active, rita.first_name) == (False, "Rosa")
+
+
+def test_the_staff_page_edits_neither_patients_nor_practitioners(client_for, alice, pat, paula):
+    client = client_for(alice)
+    assert [
+        client.get(reverse("accounts:staff-edit", args=[user.pk])).status_code
+        for user in (pat.user, paula)
+    ] == [404, 404]

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
@@ -261,3 +262,33 @@ def test_course_page_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = client.get(reverse("scheduling:course", args=[long.pk]))
     assert len(response.context["sessions"]) == 6
+
+
+def feed_url(practitioner):
+    return reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)])
+
+
+def test_the_feed_and_the_course_file_query_counts_do_not_grow(
+    client_for, rooms, pat, paula, django_assert_num_queries
+):
+    calendar_app = Client()  # a feed reader, signed in as nobody
+    short = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY, sessions=4), by=paula
+    )
+    # The feed: 1 practitioner, 2 appointments with their patients and rooms, 3 the
+    # practitioner's user (their name), 4 audit rows in one insert
+    with django_assert_num_queries(4):
+        calendar_app.get(feed_url(paula.practitioner))
+    # The course file: 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions
+    patient = client_for(pat.user)
+    with django_assert_num_queries(6):
+        patient.get(reverse("scheduling:course-ical", args=[short.pk]))
+    long = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
+    )
+    with django_assert_num_queries(4):
+        feed = calendar_app.get(feed_url(paula.practitioner))
+    with django_assert_num_queries(6):
+        ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
+    events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
+    assert (len(events(feed)), len(events(ics))) == (10, 6)

@@ -129,3 +129,25 @@ def test_opening_hours_are_saved_for_the_admins_clinic(client_for, alice, harbou
         (5, dt.time(10))
     ]
     assert OpeningHours.objects.filter(clinic=riverside).count() == 1
+
+
+def test_another_clinics_admin_can_neither_open_nor_change_harbours_set_up(
+    client_for, harbour, charlie
+):
+    room = factories.RoomFactory(clinic=harbour, name="Room 1")
+    practitioner = factories.PractitionerFactory(clinic=harbour)
+    urls = [
+        reverse("clinics:room-edit", args=[room.pk]),
+        reverse("clinics:practitioner-edit", args=[practitioner.pk]),
+    ]
+    client = client_for(charlie)
+    assert [client.post(url, {"name": "Hijacked"}).status_code for url in urls] == [404, 404]
+    room.refresh_from_db()
+    assert room.name == "Room 1"
+
+
+def test_the_room_list_shows_only_the_admins_own_clinic(client_for, harbour, riverside, charlie):
+    factories.RoomFactory(clinic=harbour, name="Harbour room")
+    factories.RoomFactory(clinic=riverside, name="Riverside room")
+    response = client_for(charlie).get(reverse("clinics:rooms"))
+    assert [room.name for room in response.context["rooms"]] == ["Riverside room"]
