@@ -1,3 +1,5 @@
+"""Every address of mesoclinic, by app; the chart and the dashboards come from `pages`."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 

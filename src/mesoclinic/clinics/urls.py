@@ -1,3 +1,5 @@
+"""Addresses of the clinic admin's set-up pages, under /clinic/."""
+
 from django.urls import path
 
 from mesoclinic.clinics import views

@@ -1,3 +1,5 @@
+"""Addresses of the patient record's pages, under /patients/."""
+
 from django.urls import path
 
 from mesoclinic.patients import views

@@ -1,4 +1,4 @@
-"""The staff's pages for the patient record: search, demographics, the chart and its history."""
+"""The staff's pages for the patient record: search, demographics, history and intake links."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied

@@ -1,4 +1,4 @@
-"""Forms for the clinic admin: rooms, practitioners and their hours."""
+"""Forms of the calendar: planning and booking a course, moving a session, a consultation."""
 
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""Addresses of the calendar's pages, under /clinic/."""
+
 from django.urls import path
 
 from mesoclinic.scheduling.views import calendar, consultations, courses
