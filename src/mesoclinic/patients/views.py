@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
@@ -33,7 +33,7 @@ KIND_LABELS = {
 
 
 @staff_required
-def patient_search(request: HttpRequest) -> HttpResponse:
+def patient_search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -43,7 +43,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpResponse:
+def patient_edit(request: SignedInRequest, patient_id: int | None = None) -> HttpResponse:
     patient = None
     if patient_id is not None:
         patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
@@ -78,7 +78,7 @@ def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry
 
 @clinical_staff_required
 def history_edit(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int | None = None
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int | None = None
 ) -> HttpResponse:
     form_class = history_form_class(kind)
     patient = get_patient_for(request.user, patient_id, purpose=f"edit {kind}")
@@ -100,7 +100,7 @@ def history_edit(
 @clinical_staff_required
 @require_POST
 def history_confirm(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int
 ) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose=f"confirm {kind}")
     entry = history_entry_of(patient, kind, entry_id)
@@ -110,7 +110,7 @@ def history_confirm(
 
 
 @clinical_staff_required
-def code_search(request: HttpRequest, kind: str) -> HttpResponse:
+def code_search(request: SignedInRequest, kind: str) -> HttpResponse:
     """The htmx answer to the code search box: matching codes of the value sets, as choices."""
     history_form_class(kind)
     query = request.GET.get("code_search", "")
@@ -120,7 +120,7 @@ def code_search(request: HttpRequest, kind: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
+def send_intake_link(request: SignedInRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose="send intake link")
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
