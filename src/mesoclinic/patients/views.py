@@ -19,7 +19,7 @@ from mesoclinic.patients.domain import (
     intake_link_send,
     patient_save,
 )
-from mesoclinic.patients.forms import HISTORY_FORMS, PatientForm
+from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, PatientForm
 from mesoclinic.patients.models import HistoryEntry, Patient
 from mesoclinic.patients.queries import search_patients
 
@@ -58,7 +58,7 @@ def patient_edit(request: SignedInRequest, patient_id: int | None = None) -> Htt
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
-def history_form_class(kind: str) -> type:
+def history_form_class(kind: str) -> type[HistoryForm]:
     if kind not in HISTORY_FORMS:
         raise Http404(f"No kind of history called {kind!r}.")
     return HISTORY_FORMS[kind]
