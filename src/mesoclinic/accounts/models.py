@@ -1,6 +1,6 @@
 """Clinics and the people who use mesoclinic, each with one role in one clinic."""
 
-from typing import Any
+from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -54,7 +54,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
 
     REQUIRED_FIELDS = ["email"]
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

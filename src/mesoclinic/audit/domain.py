@@ -75,8 +75,9 @@ def audit_patients_shown(
 def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:
     """The clinic an audited object belongs to: its own, or else the actor's."""
     if obj._meta.label == "accounts.Clinic":
-        return obj.pk
-    clinic_id = getattr(obj, "clinic_id", None)
+        clinic_pk: int = obj.pk
+        return clinic_pk
+    clinic_id: int | None = getattr(obj, "clinic_id", None)
     if clinic_id is None and actor is not None:
         clinic_id = actor.clinic_id
     return clinic_id

@@ -232,7 +232,8 @@ class Importer:
         return entry, patient_id, fields
 
     def _patient_reference(self, kind: HistoryKind, entry: Entry) -> str:
-        return (entry.resource.get(kind.subject) or {}).get("reference", "")
+        reference: str = (entry.resource.get(kind.subject) or {}).get("reference", "")
+        return reference
 
     def _resolve_patient(self, kind: HistoryKind, entry: Entry) -> int:
         reference = self._patient_reference(kind, entry)
@@ -284,7 +285,7 @@ class Importer:
                 _update_row(row, patient_id, fields)
                 outcome["updated"] += 1
             touched[patient_id] += 1
-        kind.model.objects.bulk_create(new)  # type: ignore[attr-defined]
+        kind.model.objects.bulk_create(new)
         outcome["imported"] = len(new)
         self._audit_history(kind, touched)
         return outcome

@@ -18,7 +18,12 @@ from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
-from mesoclinic.patients.models import HistoryEntry, IntakeLink, Patient, QuestionnaireResponse
+from mesoclinic.patients.models import (
+    AnyHistoryEntry,
+    IntakeLink,
+    Patient,
+    QuestionnaireResponse,
+)
 
 INTAKE_LINK_LIFETIME = dt.timedelta(days=7)
 # An entry's code is one thing to the person who chose it, though it is kept as three fields.
@@ -53,17 +58,17 @@ def patient_save(
 
 @transaction.atomic
 def history_entry_save(
-    *, patient: Patient, entry: HistoryEntry, values: Mapping[str, Any], by: User
-) -> HistoryEntry:
+    *, patient: Patient, entry: AnyHistoryEntry, values: Mapping[str, Any], by: User
+) -> AnyHistoryEntry:
     """Add (`entry` unsaved) or change one entry of `patient`'s history with its field `values`."""
     if entry._state.adding:
-        entry.patient = patient  # type: ignore[attr-defined]
+        entry.patient = patient
         entry.recorded_by = by
     return save_audited(entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS)
 
 
 @transaction.atomic
-def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
+def history_entry_confirm(*, entry: AnyHistoryEntry, by: User) -> AnyHistoryEntry:
     """A practitioner confirms what the patient entered; it is then part of the trusted record."""
     entry.confirmed_by = by
     entry.confirmed_at = timezone.now()
@@ -73,7 +78,7 @@ def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
         Action.UPDATE,
         entry,
         summary=f"confirmed {entry}",
-        patient_id=entry.patient_id,  # type: ignore[attr-defined]
+        patient_id=entry.patient_id,
     )
     return entry
 

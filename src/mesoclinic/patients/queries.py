@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 
 from mesoclinic.accounts.models import Clinic
@@ -118,7 +119,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def awaiting_confirmation(user: Any) -> QuerySet[Patient]:
     """The patients `user` may see who have entries from the patient no one has confirmed."""
-    waiting = Q()
+    waiting: Q | Combinable = Q()
     for model in (Condition, Medication, Allergy, Observation):
         entries = model.objects.filter(
             patient=OuterRef("pk"), entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True

@@ -20,7 +20,7 @@ from mesoclinic.patients.domain import (
     patient_save,
 )
 from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, PatientForm
-from mesoclinic.patients.models import HistoryEntry, Patient
+from mesoclinic.patients.models import AnyHistoryEntry, Patient
 from mesoclinic.patients.queries import search_patients
 
 PAGE_SIZE = 25
@@ -64,11 +64,11 @@ def history_form_class(kind: str) -> type[HistoryForm]:
     return HISTORY_FORMS[kind]
 
 
-def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry:
+def history_entry_of(patient: Patient, kind: str, entry_id: int) -> AnyHistoryEntry:
     """One entry of `patient`'s history of that kind, or 404."""
     model = history_form_class(kind)._meta.model
     entries = model.objects.filter(patient=patient)
-    entry: HistoryEntry | None = (
+    entry: AnyHistoryEntry | None = (
         entries.filter(pk=entry_id).first() if entry_id < LARGEST_ID else None
     )
     if entry is None:
