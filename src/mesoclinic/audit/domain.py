@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from mesoclinic.accounts.models import signed_in_user
+from mesoclinic.accounts.models import Actor, User, signed_in_user
 from mesoclinic.audit.middleware import current_ip
 from mesoclinic.audit.models import Action, AuditEvent
 
@@ -13,7 +13,7 @@ Saved = TypeVar("Saved", bound=models.Model)
 
 
 def audit_record(
-    actor: Any,
+    actor: Actor,
     action: Action,
     obj: models.Model,
     *,
@@ -30,7 +30,7 @@ def audit_record(
 
 
 def audit_event(
-    actor: Any,
+    actor: Actor,
     action: Action,
     obj: models.Model,
     *,
@@ -54,7 +54,7 @@ def audit_event(
 
 
 def audit_patients_shown(
-    actor: Any,
+    actor: Actor,
     patients: Iterable[models.Model],
     *,
     summary: str,
@@ -72,7 +72,7 @@ def audit_patients_shown(
     AuditEvent.objects.bulk_create(events)
 
 
-def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:
+def _clinic_id_of(obj: models.Model, actor: User | None) -> int | None:
     """The clinic an audited object belongs to: its own, or else the actor's."""
     if obj._meta.label == "accounts.Clinic":
         clinic_pk: int = obj.pk
@@ -87,7 +87,7 @@ def save_audited(
     obj: Saved,
     *,
     values: Mapping[str, Any],
-    by: Any,
+    by: Actor,
     patient_id: int | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Saved:

@@ -9,7 +9,7 @@ from django.db import DatabaseError, models, transaction
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
@@ -73,7 +73,7 @@ def chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
 class Importer:
     """Imports the entries of one run into one clinic; `report` tells what happened."""
 
-    def __init__(self, clinic: Clinic, actor: Any, reading: Reading) -> None:
+    def __init__(self, clinic: Clinic, actor: User | None, reading: Reading) -> None:
         self.clinic = clinic
         self.actor = actor
         self.report = ImportReport(rejected=list(reading.rejected))

@@ -2,14 +2,13 @@
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.access import patients_visible_to
@@ -44,7 +43,7 @@ class PatientNotFound(LookupError):
 
 
 def find_patient(
-    user: Any, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
+    user: User | None, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
 ) -> Patient:
     """The patient whose internal id or imported FHIR id is `key`; the read is audited.
 
@@ -67,7 +66,7 @@ def find_patient(
     return patient
 
 
-def search_patients(user: Any, query: str) -> QuerySet[Patient]:
+def search_patients(user: User, query: str) -> QuerySet[Patient]:
     """The patients `user` may see that match `query`: a birth date, a phone number or names."""
     patients = patients_visible_to(user)
     query = query.strip()
@@ -117,7 +116,7 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
-def awaiting_confirmation(user: Any) -> QuerySet[Patient]:
+def awaiting_confirmation(user: User) -> QuerySet[Patient]:
     """The patients `user` may see who have entries from the patient no one has confirmed."""
     waiting: Q | Combinable = Q()
     for model in (Condition, Medication, Allergy, Observation):
