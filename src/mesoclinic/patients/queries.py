@@ -110,7 +110,7 @@ def parse_date(text: str) -> dt.date | None:
     """A date typed as 2026-11-21, 21/11/2026 or 21.11.2026, else None."""
     for layout in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, layout).date()
+            return dt.datetime.strptime(text, layout).date()  # noqa: DTZ007 -- a day, no time
         except ValueError:
             continue
     return None
