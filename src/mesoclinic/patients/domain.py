@@ -18,7 +18,7 @@ from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
 from mesoclinic.patients.models import (
-    HistoryEntry,
+    AnyHistoryEntry,
     IntakeLink,
     Patient,
     QuestionnaireResponse,
@@ -58,11 +58,11 @@ def patient_save(
 
 @transaction.atomic
 def history_entry_save(
-    *, patient: Patient, entry: HistoryEntry, values: Mapping[str, Any], by: User
-) -> HistoryEntry:
+    *, patient: Patient, entry: AnyHistoryEntry, values: Mapping[str, Any], by: User
+) -> AnyHistoryEntry:
     """Add (`entry` unsaved) or change one entry of `patient`'s history with its field `values`."""
     if entry._state.adding:
-        entry.patient = patient  # type: ignore[attr-defined]
+        entry.patient = patient
         entry.recorded_by = by
     return save_audited(
         obj=entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS
@@ -70,7 +70,7 @@ def history_entry_save(
 
 
 @transaction.atomic
-def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
+def history_entry_confirm(*, entry: AnyHistoryEntry, by: User) -> AnyHistoryEntry:
     """A practitioner confirms what the patient entered; it is then part of the trusted record."""
     entry.confirmed_by = by
     entry.confirmed_at = timezone.now()

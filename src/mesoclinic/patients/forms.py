@@ -1,16 +1,18 @@
 """Forms for the patient record: demographics and the four kinds of history entry."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils import timezone
 
+from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.facts import LOINC
 from mesoclinic.patients.codes import CodeOption, option_from_value
 from mesoclinic.patients.models import (
     Allergy,
     Condition,
+    HistoryEntry,
     Medication,
     Observation,
     Patient,
@@ -30,12 +32,16 @@ ANSWER_NEEDED = "Choose an answer for {what}."
 VALUE_NEEDED = "Give the value of {what}."
 
 
+# The kind of history entry a form edits.
+Entry = TypeVar("Entry", bound=HistoryEntry)
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Full years of age on `day`."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = [
@@ -54,13 +60,14 @@ class PatientForm(forms.ModelForm):
         widgets = {"birth_date": DATE_INPUT, "deceased_at": DATETIME_INPUT}
         help_texts = {"guardian_name": "Required for patients under 18."}
 
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
         self.fields["birth_date"].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         today = timezone.localdate(timezone=self.instance.clinic.tzinfo)
         born = data.get("birth_date")
         if born and born > today:
@@ -72,7 +79,7 @@ class PatientForm(forms.ModelForm):
         return data
 
 
-class HistoryEntryForm(forms.ModelForm):
+class HistoryEntryForm(forms.ModelForm[Entry]):
     """A history entry coded from the value sets (`coding`) or described in free text."""
 
     kind = ""
@@ -102,7 +109,8 @@ class HistoryEntryForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "coding" in data and self.chosen is None and not data.get("text", "").strip():
             self.add_error("text", NO_CODE_OR_TEXT)
         return data
@@ -122,7 +130,7 @@ class HistoryEntryForm(forms.ModelForm):
             self.add_error(end, ENDS_BEFORE_START)
 
 
-class ConditionForm(HistoryEntryForm):
+class ConditionForm(HistoryEntryForm[Condition]):
     kind = "condition"
 
     class Meta:
@@ -137,7 +145,7 @@ class ConditionForm(HistoryEntryForm):
         return data
 
 
-class MedicationForm(HistoryEntryForm):
+class MedicationForm(HistoryEntryForm[Medication]):
     kind = "medication"
 
     class Meta:
@@ -152,7 +160,7 @@ class MedicationForm(HistoryEntryForm):
         return data
 
 
-class AllergyForm(HistoryEntryForm):
+class AllergyForm(HistoryEntryForm[Allergy]):
     kind = "allergy"
 
     class Meta:
@@ -191,16 +199,15 @@ MEASURES = {
     "29463-7": ("Body weight", "kg", {}),
     "8302-2": ("Body height", "cm", {}),
 }
+MEASURE_CHOICES = [(code, spec[0]) for code, spec in MEASURES.items()]
 ANSWERS = {code: label for _, _, answers in MEASURES.values() for code, label in answers.items()}
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(forms.ModelForm[Observation]):
     """A status (pregnant, breastfeeding) or a measurement (BMI, weight, height)."""
 
     kind = "observation"
-    measure = forms.ChoiceField(
-        label="What", choices=[(code, spec[0]) for code, spec in MEASURES.items()]
-    )
+    measure = forms.ChoiceField(label="What", choices=MEASURE_CHOICES)
     answer = forms.ChoiceField(
         required=False, choices=[("", "—"), *ANSWERS.items()], help_text="For a status."
     )
@@ -218,12 +225,15 @@ class ObservationForm(forms.ModelForm):
         if entry.code and entry.code not in MEASURES:
             # An imported observation keeps its own code; only its value and dates are edited.
             imported = (entry.code, f"{entry.code_display or entry.code} (as imported)")
-            self.fields["measure"].choices = [imported, *self.fields["measure"].choices]
+            measure = self.fields["measure"]
+            assert isinstance(measure, forms.ChoiceField)  # declared so above
+            measure.choices = [imported, *MEASURE_CHOICES]
         self.initial.setdefault("measure", entry.code)
         self.initial.setdefault("answer", entry.value_code)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         measure = data.get("measure")
         if measure in MEASURES:
             name, _, answers = MEASURES[measure]
@@ -254,13 +264,15 @@ class ObservationForm(forms.ModelForm):
         }
 
 
-def model_values(form: forms.ModelForm) -> dict[str, Any]:
+def model_values(form: forms.ModelForm[Any]) -> dict[str, Any]:
     """The cleaned values of the form's fields that are fields of its model."""
     model_fields = {field.name for field in form._meta.model._meta.get_fields()}
     return {name: value for name, value in form.cleaned_data.items() if name in model_fields}
 
 
-HISTORY_FORMS: dict[str, type[forms.ModelForm]] = {
+# The form of each kind of history entry: every one gives the entry's values (`entry_values`).
+HistoryForm = ConditionForm | MedicationForm | AllergyForm | ObservationForm
+HISTORY_FORMS: dict[str, type[HistoryForm]] = {
     "condition": ConditionForm,
     "medication": MedicationForm,
     "allergy": AllergyForm,

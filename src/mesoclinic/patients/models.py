@@ -298,6 +298,10 @@ class Observation(HistoryEntry):
     effective = models.DateTimeField(null=True, blank=True)
 
 
+# A history entry of one of the four kinds: unlike the abstract HistoryEntry, it has a patient.
+AnyHistoryEntry = Condition | Medication | Allergy | Observation
+
+
 class QuestionnaireResponse(models.Model):
     """A patient's answers to the intake questionnaire, kept as the FHIR resource they filled."""
 

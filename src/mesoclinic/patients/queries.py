@@ -2,13 +2,13 @@
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.access import patients_visible_to
@@ -43,7 +43,7 @@ class PatientNotFound(LookupError):
 
 
 def find_patient(
-    user: Any, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
+    user: User | None, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
 ) -> Patient:
     """The patient whose internal id or imported FHIR id is `key`; the read is audited.
 
@@ -66,7 +66,7 @@ def find_patient(
     return patient
 
 
-def search_patients(user: Any, query: str) -> QuerySet[Patient]:
+def search_patients(user: User, query: str) -> QuerySet[Patient]:
     """The patients `user` may see that match `query`: a birth date, a phone number or names."""
     patients = patients_visible_to(user)
     query = query.strip()
@@ -110,15 +110,15 @@ def parse_date(text: str) -> dt.date | None:
     """A date typed as 2026-11-21, 21/11/2026 or 21.11.2026, else None."""
     for layout in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, layout).date()
+            return dt.datetime.strptime(text, layout).date()  # noqa: DTZ007 -- a day, no time
         except ValueError:
             continue
     return None
 
 
-def awaiting_confirmation(user: Any) -> QuerySet[Patient]:
+def awaiting_confirmation(user: User) -> QuerySet[Patient]:
     """The patients `user` may see who have entries from the patient no one has confirmed."""
-    waiting = Q()
+    waiting: Q | Combinable = Q()
     for model in (Condition, Medication, Allergy, Observation):
         entries = model.objects.filter(
             patient=OuterRef("pk"), entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True

@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
@@ -19,8 +19,8 @@ from mesoclinic.patients.domain import (
     intake_link_send,
     patient_save,
 )
-from mesoclinic.patients.forms import HISTORY_FORMS, PatientForm
-from mesoclinic.patients.models import HistoryEntry, Patient
+from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, PatientForm
+from mesoclinic.patients.models import AnyHistoryEntry, Patient
 from mesoclinic.patients.queries import search_patients
 
 PAGE_SIZE = 25
@@ -33,7 +33,7 @@ KIND_LABELS = {
 
 
 @staff_required
-def patient_search(request: HttpRequest) -> HttpResponse:
+def patient_search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -45,7 +45,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpResponse:
+def patient_edit(request: SignedInRequest, patient_id: int | None = None) -> HttpResponse:
     patient = None
     if patient_id is not None:
         patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
@@ -60,17 +60,17 @@ def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpRes
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
-def history_form_class(kind: str) -> type:
+def history_form_class(kind: str) -> type[HistoryForm]:
     if kind not in HISTORY_FORMS:
         raise Http404(f"No kind of history called {kind!r}.")
     return HISTORY_FORMS[kind]
 
 
-def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry:
+def history_entry_of(patient: Patient, kind: str, entry_id: int) -> AnyHistoryEntry:
     """One entry of `patient`'s history of that kind, or 404."""
     model = history_form_class(kind)._meta.model
     entries = model.objects.filter(patient=patient)
-    entry: HistoryEntry | None = (
+    entry: AnyHistoryEntry | None = (
         entries.filter(pk=entry_id).first() if entry_id < LARGEST_ID else None
     )
     if entry is None:
@@ -80,7 +80,7 @@ def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry
 
 @clinical_staff_required
 def history_edit(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int | None = None
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int | None = None
 ) -> HttpResponse:
     form_class = history_form_class(kind)
     patient = get_patient_for(request.user, patient_id, purpose=f"edit {kind}")
@@ -102,7 +102,7 @@ def history_edit(
 @clinical_staff_required
 @require_POST
 def history_confirm(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int
 ) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose=f"confirm {kind}")
     entry = history_entry_of(patient, kind, entry_id)
@@ -112,7 +112,7 @@ def history_confirm(
 
 
 @clinical_staff_required
-def code_search(request: HttpRequest, kind: str) -> HttpResponse:
+def code_search(request: SignedInRequest, kind: str) -> HttpResponse:
     """The htmx answer to the code search box: matching codes of the value sets, as choices."""
     history_form_class(kind)
     query = request.GET.get("code_search", "")
@@ -122,7 +122,7 @@ def code_search(request: HttpRequest, kind: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
+def send_intake_link(request: SignedInRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose="send intake link")
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
