@@ -13,11 +13,10 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.access import feed_token
 from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.proposals import propose_course
 from tests.patients.factories import ConditionFactory
-from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
+from tests.scheduling.factories import AppointmentFactory, closed_on, feed_token, open_clinic
 
 REF_000 = load_protocol("ref-000")
 

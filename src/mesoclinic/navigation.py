@@ -26,7 +26,9 @@ NAVIGATION = [
     NavItem("Practitioners", "clinics:practitioners", ADMIN),
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),
     NavItem("Staff", "accounts:staff", ADMIN),
+    NavItem("Clinic settings", "accounts:clinic-settings", ADMIN),
     NavItem("Audit trail", "audit:events", ADMIN),
+    NavItem("Sign-in and API tokens", "accounts:security", STAFF),
 ]
 
 

@@ -8,10 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.access import feed_token
 from tests import factories
 from tests.patients.factories import ConditionFactory
-from tests.scheduling.factories import AppointmentFactory
+from tests.scheduling.factories import AppointmentFactory, feed_token
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 23)

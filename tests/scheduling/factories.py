@@ -57,3 +57,10 @@ def pregnant(patient):
         code_display="Normal pregnancy (finding)",
         clinical_status="active",
     )
+
+
+def feed_token(practitioner):
+    """A new secret for `practitioner`'s calendar feed, as their calendar page makes one."""
+    from mesoclinic.scheduling.domain.feeds import feed_token_rotate
+
+    return feed_token_rotate(practitioner=practitioner, by=practitioner.user)

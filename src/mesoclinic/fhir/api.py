@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from mesoclinic.accounts.models import CLINICAL_ROLES
+from mesoclinic.accounts.models import CLINICAL_ROLES, TokenScope
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.fhir.domain import fhir_import
 from mesoclinic.fhir.sources import Source
@@ -39,7 +39,7 @@ BODY = {
 )
 def import_resources(request: HttpRequest) -> dict[str, Any]:
     """Import the request body; the answer is the report: imported, updated, unchanged, rejected."""
-    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY)
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY, scope=TokenScope.IMPORT)
     ndjson = True if request.content_type in NDJSON_TYPES else None
     try:
         text = request.body.decode("utf-8", errors="replace")

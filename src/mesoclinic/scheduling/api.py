@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from mesoclinic.accounts.models import STAFF_ROLES, User
+from mesoclinic.accounts.models import STAFF_ROLES, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.clinical.protocols import UnknownProtocol
@@ -50,7 +50,7 @@ def plan(request: HttpRequest, body: PlanRequest) -> dict[str, Any]:
     "/courses/book", summary="Plan and book the whole course, or nothing", response={201: dict}
 )
 def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
-    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY, scope=TokenScope.BOOK)
     planned = _propose(user, body)
     try:
         course = course_book(proposal=planned, by=user, override_reason=body.override_reason)
