@@ -14,10 +14,12 @@ EXPECTED_NAV = {
         "Practitioners",
         "Opening hours",
         "Staff",
+        "Clinic settings",
         "Audit trail",
+        "My sign-in",
     ],
-    "practitioner": ["Dashboard", "Patients", "Calendar"],
-    "reception": ["Dashboard", "Patients", "Calendar"],
+    "practitioner": ["Dashboard", "Patients", "Calendar", "My sign-in"],
+    "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
     "patient": ["Dashboard"],
 }
 

@@ -28,7 +28,7 @@ NAVIGATION = [
     NavItem("Staff", "accounts:staff", ADMIN),
     NavItem("Clinic settings", "accounts:clinic-settings", ADMIN),
     NavItem("Audit trail", "audit:events", ADMIN),
-    NavItem("Sign-in and API tokens", "accounts:security", STAFF),
+    NavItem("My sign-in", "accounts:security", STAFF),
 ]
 
 
