@@ -14,7 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", accounts.second_factor, name="second-factor"),
     path("two-factor/set-up/", accounts.second_factor_enrol, name="second-factor-enrol"),
-    path("two-factor/passkey/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+    path("two-factor/passkey/", include("mesoclinic.accounts.passkeys")),
     path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
