@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from mesoclinic.accounts.models import CLINICAL_ROLES, TokenScope
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.fhir.domain import fhir_import
-from mesoclinic.fhir.sources import Source
+from mesoclinic.fhir.sources import Source, decoded
 
 router = Router(tags=["fhir"])
 CLINICAL_STAFF_ONLY = "Only a clinic admin or a practitioner may import clinical records."
@@ -42,7 +42,7 @@ def import_resources(request: HttpRequest) -> dict[str, Any]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY, scope=TokenScope.IMPORT)
     ndjson = True if request.content_type in NDJSON_TYPES else None
     try:
-        text = request.body.decode("utf-8", errors="replace")
+        text = decoded(request.body)
     except RequestDataTooBig:
         raise HttpError(413, TOO_BIG.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)) from None
     report = fhir_import(
