@@ -96,11 +96,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Staff get nowhere until their second factor is checked; idle sessions end.
+    # Staff get nowhere until their second factor is checked.
     "mesoclinic.accounts.middleware.SecondFactorMiddleware",
-    "mesoclinic.accounts.middleware.IdleSessionMiddleware",
     "mesoclinic.accounts.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An idle staff sign-in ends (and says so).
+    "mesoclinic.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.audit.middleware.AuditContextMiddleware",
     "mesoclinic.csp.ContentSecurityPolicyMiddleware",
