@@ -15,6 +15,7 @@ EXPECTED_NAV = {
         "Opening hours",
         "Staff",
         "Clinic settings",
+        "Outgoing email",
         "Audit trail",
         "My sign-in",
     ],

@@ -69,6 +69,7 @@ ADDRESSES = {
     "accounts:recovery-codes": ("post", STAFF, lambda h: "/accounts/security/recovery-codes/"),
     "accounts:token-revoke": ("post", STAFF, lambda h: f"/accounts/tokens/{h['token'].pk}/revoke/"),
     "accounts:clinic-settings": ("get", ADMIN, lambda h: "/accounts/clinic/"),
+    "accounts:emails": ("get", ADMIN, lambda h: "/accounts/emails/"),
     "accounts:second-factor-reset": (
         "post",
         ADMIN,
@@ -199,6 +200,7 @@ HARBOURS_RECORDS = {
     "accounts:security",
     "accounts:recovery-codes",
     "accounts:clinic-settings",
+    "accounts:emails",
     "scheduling:feed-rotate",
     "otp_webauthn:credential-registration-begin",
     "otp_webauthn:credential-registration-complete",

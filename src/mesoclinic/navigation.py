@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),
     NavItem("Staff", "accounts:staff", ADMIN),
     NavItem("Clinic settings", "accounts:clinic-settings", ADMIN),
+    NavItem("Outgoing email", "accounts:emails", ADMIN),
     NavItem("Audit trail", "audit:events", ADMIN),
     NavItem("My sign-in", "accounts:security", STAFF),
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("security/recovery-codes/", views.recovery_codes, name="recovery-codes"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),
     path("clinic/", views.clinic_settings, name="clinic-settings"),
+    path("emails/", views.outgoing_email, name="emails"),
 ]

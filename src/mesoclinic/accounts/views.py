@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse
@@ -45,6 +46,9 @@ from mesoclinic.accounts.second_factor import (
 from mesoclinic.accounts.site import site_link_context
 from mesoclinic.accounts.tokens import api_token_create, api_token_revoke
 from mesoclinic.audit.middleware import client_ip
+from mesoclinic.outbox.models import Email
+
+EMAILS_PER_PAGE = 50
 
 STAFF_ROLES_MANAGED_HERE = [Role.ADMIN, Role.RECEPTION]
 
@@ -213,3 +217,11 @@ def clinic_settings(request: SignedInRequest) -> HttpResponse:
         messages.success(request, "Saved.")
         return redirect("accounts:clinic-settings")
     return render(request, "accounts/clinic_settings.html", {"form": form})
+
+
+@admin_required
+def outgoing_email(request: SignedInRequest) -> HttpResponse:
+    """The clinic's emails of the last weeks: queued, sent, or failed with the reason."""
+    emails = Email.objects.filter(clinic=request.user.clinic)
+    page = Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/outgoing_email.html", {"page": page})
