@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from mesoclinic.accounts.models import STAFF_ROLES, ApiToken, Role, TokenScope, User
 
-OUT_OF_SCOPE = "API token {prefix}… does not carry the {scope!r} scope."
+OUT_OF_SCOPE = "API token {prefix}… does not carry the {scope} scope."
 
 Arguments = ParamSpec("Arguments")
 
@@ -76,5 +76,6 @@ def api_user_with_role(
         raise HttpError(403, refusal)
     token = getattr(request, "api_token", None)
     if isinstance(token, ApiToken) and not token.allows(scope):
-        raise HttpError(403, OUT_OF_SCOPE.format(prefix=token.prefix, scope=scope))
+        needed = TokenScope(scope).value
+        raise HttpError(403, OUT_OF_SCOPE.format(prefix=token.prefix, scope=needed))
     return user
