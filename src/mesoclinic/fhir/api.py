@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from mesoclinic.accounts.models import CLINICAL_ROLES, TokenScope
 from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.api_errors import errors
 from mesoclinic.fhir.domain import fhir_import
 from mesoclinic.fhir.sources import Source, decoded
 
@@ -36,6 +37,7 @@ BODY = {
     "/import",
     summary="Import FHIR R4 resources (bulk NDJSON, a Bundle or a resource)",
     openapi_extra={"requestBody": BODY},
+    response={200: dict[str, Any], **errors(413)},
 )
 def import_resources(request: HttpRequest) -> dict[str, Any]:
     """Import the request body; the answer is the report: imported, updated, unchanged, rejected."""

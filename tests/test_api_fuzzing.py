@@ -1,0 +1,65 @@
+"""Acceptance 5: schemathesis generates requests from the OpenAPI document, and every answer is
+documented: no server error, no status, content type or body the schema does not declare.
+
+It calls the WSGI application in-process, as a script with an API token carrying every scope.
+"""
+
+from collections import Counter
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from mesoclinic.accounts.models import ApiToken
+from mesoclinic.accounts.tokens import token_digest
+from mesoclinic.wsgi import application
+from tests import factories
+from tests.scheduling.factories import open_clinic
+
+EXAMPLES_PER_ROUTE = 20
+SENT = Counter()
+
+
+# Reading the document touches no database, so it is read once, when the tests are collected.
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# A fixed token, so requests can be generated before the database holds it.
+TOKEN = "mc_fuzzing-token-for-every-scope"
+
+
+@schema.auth()
+class BearerToken:
+    """The test's token on each request, so schemathesis can also try one without it."""
+
+    def get(self, case, context):
+        return TOKEN
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@pytest.fixture
+def token(harbour, paula):
+    """A practitioner's token for every scope, in a clinic with a calendar and patients."""
+    open_clinic(harbour, [paula.practitioner])
+    factories.PatientFactory(clinic=harbour, given_name="Grace", family_name="Wilson", pk=1)
+    factories.PatientFactory(clinic=harbour, given_name="Иван", family_name="Петров", pk=2)
+    ApiToken.objects.create(
+        user=paula, digest=token_digest(TOKEN), prefix=TOKEN[:9], scopes="read,import,book"
+    )
+    return TOKEN
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_ROUTE,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_generated_request_is_answered_as_documented(case, token):
+    SENT[case.operation.label] += 1
+    case.call_and_validate()
+
+
+def test_at_least_a_thousand_requests_were_generated():
+    assert sum(SENT.values()) >= 1000, dict(SENT)
