@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from mesoclinic.accounts.models import ApiToken
 from mesoclinic.accounts.tokens import token_digest
@@ -16,7 +17,7 @@ from mesoclinic.wsgi import application
 from tests import factories
 from tests.scheduling.factories import open_clinic
 
-EXAMPLES_PER_ROUTE = 20
+EXAMPLES_PER_ROUTE = 250
 SENT = Counter()
 
 
@@ -58,8 +59,12 @@ def token(harbour, paula):
 )
 def test_every_generated_request_is_answered_as_documented(case, token):
     SENT[case.operation.label] += 1
-    case.call_and_validate()
+    # A request the schema allows may still be refused for the clinic's reasons (422: more
+    # sessions than the chosen template has, a contraindicated booking), so that one check,
+    # "every schema-valid request succeeds", does not apply; every other check does.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])
 
 
 def test_at_least_a_thousand_requests_were_generated():
+    print(f"\nschemathesis: {sum(SENT.values())} generated requests: {dict(SENT)}")
     assert sum(SENT.values()) >= 1000, dict(SENT)

@@ -92,5 +92,6 @@ def test_a_bearer_request_with_a_stale_session_cookie_is_not_refused_for_csrf(pa
     token = api_token_create(paula, scopes=["import"])
     client = bearer(token, enforce_csrf_checks=True)
     client.cookies["sessionid"] = "stale-session-from-yesterday"
-    response = client.post("/api/v1/fhir/import", "", content_type="application/fhir+ndjson")
-    assert response.status_code == 200
+    body = '{"resourceType": "Patient", "id": "p1", "name": [{"family": "Shore"}]}'
+    response = client.post("/api/v1/fhir/import", body, content_type="application/fhir+ndjson")
+    assert (response.status_code, response.json()["imported"]) == (200, {"Patient": 1})

@@ -32,13 +32,11 @@ DAY_NAMES: tuple[DayName, ...] = get_args(DayName)
 
 class PlanRequest(Schema):
     patient: str = Field(
-        min_length=1,
-        max_length=64,
+        pattern=r"^[A-Za-z0-9.-]{1,64}$",
         description="internal id or the FHIR id the patient was imported with",
     )
     template: str = Field(
-        min_length=1,
-        max_length=100,
+        pattern=r"^[a-z0-9-]{1,40}(/[a-z0-9-]{1,40})?$",
         description="a protocol id (its default course) or protocol/template",
     )
     first: date = Field(alias="from", description="the first possible date")
