@@ -24,7 +24,7 @@ def production_env(**changes):
         if line and not line.startswith("#"):
             name, value = line.split("=", 1)
             env[name] = value.replace("CHANGE-ME", "x")
-    env.update(SECRET_KEY=KEY, DATABASE_URL="sqlite:///unused.sqlite3", **changes)
+    env.update({"SECRET_KEY": KEY, "DATABASE_URL": "sqlite:///unused.sqlite3", **changes})
     return {k: v for k, v in env.items() if v is not None}
 
 
