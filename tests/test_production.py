@@ -177,7 +177,7 @@ def sign_in_and_browse(browser, code):
         response.getheader("Cache-Control"),
     )
     stylesheet = re.search(r'href="(/static/css/[^"]+)"', page).group(1)
-    response, text = browser.request("GET", stylesheet)
+    response, _ = browser.request("GET", stylesheet)
     answers["stylesheet"] = (
         response.status,
         "max-age" in (response.getheader("Cache-Control") or ""),
