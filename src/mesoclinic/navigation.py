@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 from django.http import HttpRequest
 from django.urls import reverse
 
+from mesoclinic.accounts.middleware import needs_second_factor
 from mesoclinic.accounts.models import Role
 
 
@@ -45,6 +46,7 @@ def nav_for(role: str) -> list[dict[str, str]]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: the signed-in user's navigation."""
     user = request.user
-    if not user.is_authenticated:
+    # Until the second step of sign-in is done, every link would lead back to it.
+    if not user.is_authenticated or needs_second_factor(user):
         return {"nav_items": []}
     return {"nav_items": nav_for(user.role), "current_path": request.path}

@@ -93,6 +93,16 @@ class SecondFactorForm(forms.Form):
         return "".join(str(self.cleaned_data["code"]).split())
 
 
+class AppCodeForm(SecondFactorForm):
+    """The first code from a newly set-up authenticator app."""
+
+    code = forms.CharField(
+        label="Six-digit code from the app",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
 class ApiTokenForm(forms.Form):
     """A new API token for the signed-in staff member: what it may do and how long it lives."""
 

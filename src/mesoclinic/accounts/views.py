@@ -25,6 +25,7 @@ from mesoclinic.accounts.domain import (
 )
 from mesoclinic.accounts.forms import (
     ApiTokenForm,
+    AppCodeForm,
     ClinicSettingsForm,
     QueuedPasswordResetForm,
     SecondFactorForm,
@@ -126,7 +127,7 @@ def second_factor_enrol(request: SignedInRequest) -> HttpResponse:
     if user_has_device(request.user):
         return redirect(f"{reverse('second-factor')}?{request.GET.urlencode()}")
     device = totp_device_start(by=request.user)
-    form = SecondFactorForm(request.POST or None)
+    form = AppCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if totp_device_confirm(device=device, token=form.cleaned_data["code"], by=request.user):
             otp_login(request, device)
