@@ -16,7 +16,7 @@ CHROMIUM := /usr/bin/chromium
 SECRET_FILE := var/secret-key
 DEMO_ENV = DEBUG=true SECRET_KEY="$$(cat $(SECRET_FILE))"
 
-.PHONY: run worker test lint bench setup lock test-sqlite test-shifted test-postgres chromium clean
+.PHONY: run worker demo-code test lint bench setup lock test-sqlite test-shifted test-postgres chromium clean
 
 setup: $(STAMP)
 
@@ -46,6 +46,10 @@ run: $(STAMP) $(SECRET_FILE)
 	@echo "Open http://localhost:8000/ and sign in with one of the demo logins above."
 	@echo "Emails are printed by the worker: run 'make worker' in another terminal."
 	$(DEMO_ENV) $(BIN)/mesoclinic runserver localhost:8000
+
+# The second-step code the demo's staff accounts sign in with right now.
+demo-code: $(STAMP) $(SECRET_FILE)
+	@$(DEMO_ENV) $(BIN)/mesoclinic demo-code
 
 # The task worker that sends emails (with retries); in production, run it as a service.
 worker: $(STAMP) $(SECRET_FILE)
