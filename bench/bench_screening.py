@@ -3,6 +3,10 @@
 Run as `python bench/bench_screening.py [--patients 10000] [--runs 5] [--seed 2026]`. The patients
 are generated from a fixed seed: coded and typed records, current and past, of every concept
 `standard` names and of things no value set knows. Prints the median of the runs.
+
+With `--recognition-set`, it also screens the recognition test set (tests/clinical/
+recognition_set: FHIR patients in English, Serbian and Turkish with their expected findings)
+and prints recall and precision per concept.
 """
 
 import argparse
@@ -27,12 +31,13 @@ from mesoclinic.clinical.facts import (
     RecordKind,
 )
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.clinical.screening import Formulation, screen
+from mesoclinic.clinical.screening import Product, screen
 
+ROOT = Path(__file__).resolve().parents[1]
 ON = date(2026, 11, 21)
 CONDITION, MEDICATION = RecordKind.CONDITION, RecordKind.MEDICATION
 ALLERGY, OBSERVATION = RecordKind.ALLERGY, RecordKind.OBSERVATION
-FORMULATION = Formulation("Revitalising cocktail", ("hyaluronic acid", "lidocaine", "vitamin C"))
+PLAN = (Product("Revitalising cocktail", ("hyaluronic acid", "lidocaine", "vitamin C")),)
 
 
 def coded(kind: RecordKind, system: str, code: str, display: str) -> HistoryRecord:
@@ -100,7 +105,7 @@ def patients_per_second(patients: list[PatientFacts]) -> float:
     standard = load_protocol("standard")
     started = time.perf_counter()
     for facts in patients:
-        screen(facts, standard, ON, FORMULATION)
+        screen(facts, standard, ON, PLAN)
     return len(patients) / (time.perf_counter() - started)
 
 
@@ -109,6 +114,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--recognition-set", action="store_true")
     options = parser.parse_args()
 
     rng = random.Random(options.seed)
@@ -119,6 +125,20 @@ def main() -> None:
         f"screen under standard: {options.patients:,} patients ({records:,} records), "
         f"median of {options.runs} runs: {statistics.median(rates):,.0f} patients/s"
     )
+    if options.recognition_set:
+        print_recognition_set()
+
+
+def print_recognition_set() -> None:
+    """Recall and precision per concept on the recognition test set, and its screening time."""
+    sys.path.insert(0, str(ROOT))
+    from tests.clinical.recognition_set import expected, outcomes, scores, scores_table
+
+    started = time.perf_counter()
+    found = outcomes()
+    took = time.perf_counter() - started
+    print(f"recognition set: {len(expected()['patients'])} patients screened in {took:.2f} s")
+    print(scores_table(scores(found)))
 
 
 if __name__ == "__main__":
