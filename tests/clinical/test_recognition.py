@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from mesoclinic.clinical import valuesets
 from mesoclinic.clinical.concepts import Concept, Marker
 from mesoclinic.clinical.facts import ATC, LOINC, RXNORM, SNOMED, Coding, HistoryRecord, RecordKind
+from mesoclinic.clinical.freetext import words
 from mesoclinic.clinical.recognition import Reading, read_record
 from mesoclinic.clinical.valuesets import ValueSetError, read_value_sets, value_sets
 from tests.clinical.builders import typed
@@ -233,3 +235,26 @@ def test_every_code_marked_synthea_occurs_in_the_samples():
 
     assert [code for code in marked_from_samples() if code not in samples] == []
     assert len(marked_from_samples()) >= 60
+
+
+def test_every_concept_has_phrases_in_english_serbian_and_turkish():
+    synonyms = tomllib.loads(
+        (Path(valuesets.__file__).parent / "synonyms.toml").read_text(encoding="utf-8")
+    )
+    read_from_records = [c for c in Concept if c.kinds]
+
+    missing = [
+        f"{table}: {concept}"
+        for table in ("phrases", "phrases-sr", "phrases-tr")
+        for concept in read_from_records
+        if concept.value not in synonyms[table]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [("Trudnoća", "Трудноћа"), ("Dojilja", "Дојиља"), ("Džem, šećer", "Џем, шећер")],
+)
+def test_serbian_cyrillic_reads_as_latin(latin, cyrillic):
+    assert words(cyrillic) == words(latin)
