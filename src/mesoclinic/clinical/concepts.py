@@ -183,7 +183,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the worst severity, so findings sort worst first."""
-        return list(Severity).index(self)
+        return _RANKS[self]
+
+
+_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Verdict(StrEnum):

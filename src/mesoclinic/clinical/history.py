@@ -137,7 +137,9 @@ def signs_on(
         if index in superseded or not exists_on(record, on):
             continue
         readings = read_record(record, taught)
-        chronic = any(r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings)
+        chronic = Concept.ACTIVE_INFECTION in (r.meaning for r in readings) and any(
+            r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings
+        )
         shown: set[Meaning] = set()
         for reading in readings:
             meaning = reading.meaning

@@ -77,12 +77,22 @@ def _read(
 
 def understand(record: HistoryRecord, taught: Taught = NOTHING_TAUGHT) -> Understood:
     """Whether `record` is mapped, known not to matter (and why), or not recognised."""
-    how, reason = _understanding(record.kind, read_record(record, taught))
+    how, reason = _understanding(
+        record.kind, record.codes, record.text, record.value, record.reactions, taught
+    )
     return Understood(record, how, reason)
 
 
 @lru_cache(maxsize=65536)
-def _understanding(kind: RecordKind, readings: tuple[Reading, ...]) -> tuple[Understanding, str]:
+def _understanding(
+    kind: RecordKind,
+    codes: tuple[Coding, ...],
+    text: str,
+    value: float | None,
+    reactions: tuple[Reaction, ...],
+    taught: Taught,
+) -> tuple[Understanding, str]:
+    readings = _read(codes, text, value, reactions, taught)
     if any(r.meaning is not Marker.NOT_RELEVANT for r in readings):
         return Understanding.MAPPED, ""
     reasons = [_reason(r) for r in readings if _fits(kind, r)]
