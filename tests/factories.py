@@ -5,8 +5,8 @@ import datetime as dt
 import factory
 
 from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.clinics.models import OpeningHours, Practitioner, Room, WorkingHours
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import OpeningHours, Practitioner, Room, WorkingHours
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,7 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Tester"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     clinic = factory.SubFactory(ClinicFactory)
-    role = Role.ADMIN
+    # The least powerful role: a test that needs more says so.
+    role = Role.PATIENT
     password = factory.django.Password(PASSWORD)
 
 

@@ -83,3 +83,14 @@ def test_anonymous_callers_are_refused(client, pat):
 
 def test_patients_cannot_search(client_for, pat):
     assert client_for(pat.user).get(SEARCH).status_code == 403
+
+
+def test_the_search_query_count_does_not_grow(client_for, rita, harbour, django_assert_num_queries):
+    client = client_for(rita)
+    PatientFactory(clinic=harbour, family_name="Wilson")
+    # 1 session, 2 user, 3 the matching patients, 4 an audit row per patient shown in one insert
+    with django_assert_num_queries(4):
+        client.get(SEARCH, {"q": "wilson"})
+    PatientFactory.create_batch(2, clinic=harbour, family_name="Wilson")
+    with django_assert_num_queries(4):
+        assert len(client.get(SEARCH, {"q": "wilson"}).json()) == 3

@@ -1,18 +1,8 @@
-"""The scheduling tests' shared ground: a fixed now and Harbour open on weekdays with Paula."""
-
-import datetime as dt
+"""The scheduling tests' shared ground: Harbour open on weekdays with Paula."""
 
 import pytest
-import time_machine
 
 from tests.scheduling.factories import open_clinic
-
-
-@pytest.fixture
-def frozen_now():
-    """Saturday 21 November 2026, 10:00 UTC: the Monday courses start on is nine days away."""
-    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        yield
 
 
 @pytest.fixture

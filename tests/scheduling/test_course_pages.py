@@ -6,15 +6,16 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.course_views import CHANGED
-from mesoclinic.scheduling.domain import course_book
+from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Course
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.scheduling.views.courses import CHANGED
 from tests.scheduling.factories import pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -27,7 +28,7 @@ REF_000 = load_protocol("ref-000")
 
 @pytest.fixture
 def course(rooms, pat, paula):
-    return course_book(course_plan(pat, REF_000, REF_000.course(), MONDAY), paula)
+    return course_book(proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY), by=paula)
 
 
 def plan_data(**extra):
@@ -57,7 +58,7 @@ def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pa
     assert shown.templates[0].name == "scheduling/_proposal.html"
     assert [
         (p.number, p.slot.start.astimezone(LONDON).strftime("%d %b %H:%M"))
-        for p in shown.context["plan"].proposal.sessions
+        for p in shown.context["proposal"].placement.sessions
     ] == [
         (1, "30 Nov 09:00"),
         (2, "14 Dec 09:00"),
@@ -247,15 +248,47 @@ def test_course_page_query_count_does_not_grow(
 
     client = client_for(paula)
     short = course_book(
-        course_plan(
+        proposal=propose_course(
             pat, load_protocol("ref-001"), load_protocol("ref-001").course(), MONDAY, sessions=3
         ),
-        paula,
+        by=paula,
     )
-    long = course_book(course_plan(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), paula)
+    long = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
+    )
     # 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions with practitioner and room
     with django_assert_num_queries(6):
         client.get(reverse("scheduling:course", args=[short.pk]))
     with django_assert_num_queries(6):
         response = client.get(reverse("scheduling:course", args=[long.pk]))
     assert len(response.context["sessions"]) == 6
+
+
+def feed_url(practitioner):
+    return reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)])
+
+
+def test_the_feed_and_the_course_file_query_counts_do_not_grow(
+    client_for, rooms, pat, paula, django_assert_num_queries
+):
+    calendar_app = Client()  # a feed reader, signed in as nobody
+    short = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY, sessions=4), by=paula
+    )
+    # The feed: 1 practitioner, 2 appointments with their patients and rooms, 3 the
+    # practitioner's user (their name), 4 audit rows in one insert
+    with django_assert_num_queries(4):
+        calendar_app.get(feed_url(paula.practitioner))
+    # The course file: 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions
+    patient = client_for(pat.user)
+    with django_assert_num_queries(6):
+        patient.get(reverse("scheduling:course-ical", args=[short.pk]))
+    long = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
+    )
+    with django_assert_num_queries(4):
+        feed = calendar_app.get(feed_url(paula.practitioner))
+    with django_assert_num_queries(6):
+        ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
+    events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
+    assert (len(events(feed)), len(events(ics))) == (10, 6)

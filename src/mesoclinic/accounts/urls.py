@@ -1,3 +1,5 @@
+"""Addresses of the clinic admin's staff pages."""
+
 from django.urls import path
 
 from mesoclinic.accounts import views

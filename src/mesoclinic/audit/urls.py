@@ -1,3 +1,5 @@
+"""The address of the audit trail."""
+
 from django.urls import path
 
 from mesoclinic.audit import views

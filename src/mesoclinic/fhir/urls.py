@@ -1,3 +1,5 @@
+"""Addresses of the FHIR R4 read API, under /fhir/r4/."""
+
 from django.urls import path
 
 from mesoclinic.fhir import views

@@ -1,0 +1,1 @@
+"""The patient record: demographics, coded history, the intake questionnaire and screening on it."""

@@ -1,0 +1,1 @@
+"""The patient's portal: their own pages, above the apps whose records they show."""

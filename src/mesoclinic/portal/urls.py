@@ -1,3 +1,5 @@
+"""Addresses of the patient's portal, under /portal/."""
+
 from django.urls import path
 
 from mesoclinic.portal import views

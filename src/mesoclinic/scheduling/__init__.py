@@ -1,0 +1,1 @@
+"""The calendar: consultations and courses of sessions, booked without double booking."""

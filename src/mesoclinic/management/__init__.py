@@ -1,0 +1,1 @@
+"""The project's own commands: demo, protocols and aftercare."""

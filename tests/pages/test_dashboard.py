@@ -1,0 +1,54 @@
+"""Dashboards point at the record's loose ends: the questionnaire, entries to confirm."""
+
+from django.urls import reverse
+
+from mesoclinic.patients.domain import history_entry_confirm, intake_submit
+from tests.factories import PatientFactory
+from tests.patients.factories import AllergyFactory, ConditionFactory, MedicationFactory
+from tests.patients.test_intake import answers
+
+
+def attention(client):
+    return [str(item) for item in client.get(reverse("home")).context["attention"]]
+
+
+def test_a_patient_is_asked_for_the_questionnaire_until_they_send_it(client_for, pat):
+    client = client_for(pat.user)
+    assert attention(client) == [
+        '<a href="/portal/intake/">Fill in your health questionnaire</a> before your first visit.'
+    ]
+    intake_submit(patient=pat, answers=answers(), by=pat.user)
+    assert attention(client) == []
+
+
+def test_the_practitioner_sees_patients_with_entries_to_confirm(client_for, paula, harbour, peter):
+    ada = PatientFactory(clinic=harbour, given_name="Ada", family_name="Byron")
+    ben = PatientFactory(clinic=harbour, given_name="Ben", family_name="Adams")
+    waiting = AllergyFactory(patient=ada, entered_by="patient")
+    MedicationFactory(patient=ben, entered_by="patient")
+    ConditionFactory(patient=PatientFactory(clinic=harbour), entered_by="staff")
+    ConditionFactory(patient=peter, entered_by="patient")
+    client = client_for(paula)
+    assert attention(client) == [
+        f'<a href="/patients/{ben.pk}/#history">Ben Adams</a>: entries from the patient to confirm',
+        f'<a href="/patients/{ada.pk}/#history">Ada Byron</a>: entries from the patient to confirm',
+    ]
+    history_entry_confirm(entry=waiting, by=paula)
+    assert attention(client) == [
+        f'<a href="/patients/{ben.pk}/#history">Ben Adams</a>: entries from the patient to confirm'
+    ]
+
+
+def test_the_practitioner_dashboard_query_count_does_not_grow(
+    client_for, paula, harbour, django_assert_num_queries
+):
+    client = client_for(paula)
+    MedicationFactory(patient=PatientFactory(clinic=harbour), entered_by="patient")
+    # 1 session, 2 user, 3 patients with entries to confirm, 4 their audit rows in one insert,
+    # 5 today's appointments
+    with django_assert_num_queries(5):
+        client.get(reverse("home"))
+    for _ in range(2):
+        MedicationFactory(patient=PatientFactory(clinic=harbour), entered_by="patient")
+    with django_assert_num_queries(5):
+        assert len(attention(client)) == 3
