@@ -45,7 +45,7 @@ def bench_import(clinic: Any) -> int:
     from mesoclinic.fhir.sources import sources_from_paths
 
     started = time.perf_counter()
-    report = fhir_import(clinic, None, sources_from_paths([str(SAMPLE)]))
+    report = fhir_import(clinic=clinic, by=None, sources=sources_from_paths([str(SAMPLE)]))
     seconds = time.perf_counter() - started
     count = sum(report.imported.values())
     counts = ", ".join(f"{n} {t}" for t, n in report.imported.items())
@@ -59,7 +59,7 @@ def bench_export(clinic: Any, directory: Path, imported: int) -> None:
     from mesoclinic.fhir.domain import fhir_export
 
     started = time.perf_counter()
-    counts = fhir_export(clinic, None, directory)
+    counts = fhir_export(clinic=clinic, by=None, directory=directory)
     seconds = time.perf_counter() - started
     count = sum(counts.values())
     print(f"export: {count} resources in {seconds:.2f} s = {count / seconds:.0f}/s")

@@ -62,8 +62,8 @@ def synthetic_clinic() -> list[Any]:
     from django.core.management import call_command
 
     from mesoclinic.accounts.models import Clinic, User
+    from mesoclinic.clinics.models import OpeningHours, Practitioner, Room, WorkingHours
     from mesoclinic.patients.models import Patient
-    from mesoclinic.scheduling.models import OpeningHours, Practitioner, Room, WorkingHours
 
     call_command("migrate", verbosity=0)
     clinic = Clinic.objects.create(name="Benchmark Clinic", timezone="Europe/London")
@@ -151,30 +151,30 @@ def course_once(patient: Any, first: dt.date) -> tuple[float, float]:
 
     Returns both in seconds; the search runs again on the calendar the plan loaded.
     """
+    from mesoclinic.clinical.planner import earliest_course
     from mesoclinic.clinical.protocols import load_protocol
     from mesoclinic.scheduling.course_rules import gaps_from
-    from mesoclinic.scheduling.planner import plan_course
-    from mesoclinic.scheduling.plans import NEAR_DAYS, course_plan
+    from mesoclinic.scheduling.proposals import NEAR_DAYS, propose_course
     from mesoclinic.scheduling.queries import availability_for
 
     protocol = load_protocol("ref-000")
     started = time.perf_counter()
-    plan = course_plan(patient, protocol, protocol.course(), first, sessions=6)
+    plan = propose_course(patient, protocol, protocol.course(), first, sessions=6)
     total = time.perf_counter() - started
-    assert plan.proposal.complete, plan.proposal.unplaced
+    assert plan.placement.complete, plan.placement.unplaced
     gaps = gaps_from(protocol.course(), 1, 6)
     days = (first, first + dt.timedelta(days=NEAR_DAYS))
     last = days[1] + dt.timedelta(days=sum(g.max_days for g in gaps))
     availability = availability_for(patient.clinic, patient.pk, (first, last))
     started = time.perf_counter()
-    plan_course(availability, gaps, plan.proposal.minutes, days)
+    earliest_course(availability, gaps, plan.placement.minutes, days)
     return total, time.perf_counter() - started
 
 
 def slot_once(patient: Any, first: dt.date) -> tuple[float, float]:
     """Find one free 15-minute slot in the fortnight from `first`: load and search, search alone."""
-    from mesoclinic.scheduling.planner import free_slot
-    from mesoclinic.scheduling.plans import NEAR_DAYS
+    from mesoclinic.clinical.planner import free_slot
+    from mesoclinic.scheduling.proposals import NEAR_DAYS
     from mesoclinic.scheduling.queries import availability_for
 
     days = (first, first + dt.timedelta(days=NEAR_DAYS))

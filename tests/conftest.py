@@ -6,15 +6,46 @@ Riverside Aesthetics: Charlie (admin) and Peter (a patient record): they must ne
 Harbour's data.
 """
 
+import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.test.utils import override_settings
 
 from tests import factories
 
 # Playwright runs an event loop in the test thread; Django's ORM is still used synchronously there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        help="run the whole suite with the clock moved this many days (negative: back)",
+    )
+
+
+def pytest_configure(config):
+    """Move the clock for the whole run, so a test that leans on today's date fails every day."""
+    days = config.getoption("--clock-shift-days")
+    if days:
+        shifted = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+        config._clock_shift = time_machine.travel(shifted, tick=True)
+        config._clock_shift.start()
+
+
+def pytest_unconfigure(config):
+    shift = getattr(config, "_clock_shift", None)
+    if shift is not None:
+        shift.stop()
+
+
+def pytest_report_header(config):
+    days = config.getoption("--clock-shift-days")
+    return f"clock moved {days:+d} days: today is {dt.date.today()}" if days else None
 
 
 @pytest.fixture(autouse=True, scope="session")

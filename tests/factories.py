@@ -5,8 +5,8 @@ import datetime as dt
 import factory
 
 from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.clinics.models import OpeningHours, Practitioner, Room, WorkingHours
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import OpeningHours, Practitioner, Room, WorkingHours
 
 PASSWORD = "correct horse battery staple"
 

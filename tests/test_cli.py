@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.demo import DEMO_PASSWORD
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import Practitioner, Room
 
 
 def mesoclinic(*args):

@@ -8,11 +8,11 @@ from tests import factories
 ADMIN_PAGES = [
     "accounts:staff",
     "accounts:staff-new",
-    "scheduling:rooms",
-    "scheduling:room-new",
-    "scheduling:practitioners",
-    "scheduling:practitioner-new",
-    "scheduling:opening-hours",
+    "clinics:rooms",
+    "clinics:room-new",
+    "clinics:practitioners",
+    "clinics:practitioner-new",
+    "clinics:opening-hours",
     "audit:events",
 ]
 
@@ -48,8 +48,8 @@ def harbour_objects(harbour, alice):
     practitioner = factories.PractitionerFactory(clinic=harbour)
     receptionist = factories.UserFactory(clinic=harbour, role="reception")
     return [
-        ("scheduling:room-edit", {"room_id": room.pk}),
-        ("scheduling:practitioner-edit", {"practitioner_id": practitioner.pk}),
+        ("clinics:room-edit", {"room_id": room.pk}),
+        ("clinics:practitioner-edit", {"practitioner_id": practitioner.pk}),
         ("accounts:staff-edit", {"user_id": receptionist.pk}),
     ]
 
@@ -64,7 +64,7 @@ def test_other_clinics_admin_gets_404_on_every_harbour_object(client_for, harbou
 def test_admin_pages_list_only_their_own_clinic(client_for, harbour, riverside, charlie):
     factories.RoomFactory(clinic=harbour, name="Harbour room")
     factories.RoomFactory(clinic=riverside, name="Riverside room")
-    response = client_for(charlie).get(reverse("scheduling:rooms"))
+    response = client_for(charlie).get(reverse("clinics:rooms"))
     assert [room.name for room in response.context["rooms"]] == ["Riverside room"]
 
 

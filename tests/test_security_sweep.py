@@ -14,8 +14,8 @@ from django.urls import URLResolver, get_resolver
 
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.domain import course_book
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.proposals import propose_course
 from tests.patients.factories import ConditionFactory
 from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
 
@@ -44,19 +44,19 @@ ADDRESSES = {
     "accounts:staff": ("get", ADMIN, lambda h: "/accounts/staff/"),
     "accounts:staff-new": ("get", ADMIN, lambda h: "/accounts/staff/new/"),
     "accounts:staff-edit": ("get", ADMIN, lambda h: f"/accounts/staff/{h['rita'].pk}/"),
-    "scheduling:rooms": ("get", ADMIN, lambda h: "/clinic/rooms/"),
-    "scheduling:room-new": ("get", ADMIN, lambda h: "/clinic/rooms/new/"),
-    "scheduling:room-edit": ("get", ADMIN, lambda h: f"/clinic/rooms/{h['room'].pk}/"),
-    "scheduling:practitioners": ("get", ADMIN, lambda h: "/clinic/practitioners/"),
-    "scheduling:practitioner-new": ("get", ADMIN, lambda h: "/clinic/practitioners/new/"),
-    "scheduling:practitioner-edit": (
+    "clinics:rooms": ("get", ADMIN, lambda h: "/clinic/rooms/"),
+    "clinics:room-new": ("get", ADMIN, lambda h: "/clinic/rooms/new/"),
+    "clinics:room-edit": ("get", ADMIN, lambda h: f"/clinic/rooms/{h['room'].pk}/"),
+    "clinics:practitioners": ("get", ADMIN, lambda h: "/clinic/practitioners/"),
+    "clinics:practitioner-new": ("get", ADMIN, lambda h: "/clinic/practitioners/new/"),
+    "clinics:practitioner-edit": (
         "get",
         ADMIN,
         lambda h: f"/clinic/practitioners/{h['practitioner'].pk}/",
     ),
-    "scheduling:opening-hours": ("get", ADMIN, lambda h: "/clinic/opening-hours/"),
-    "scheduling:closures": ("get", ADMIN, lambda h: "/clinic/closures/"),
-    "scheduling:closure-delete": (
+    "clinics:opening-hours": ("get", ADMIN, lambda h: "/clinic/opening-hours/"),
+    "clinics:closures": ("get", ADMIN, lambda h: "/clinic/closures/"),
+    "clinics:closure-delete": (
         "post",
         ADMIN,
         lambda h: f"/clinic/closures/{h['closure'].pk}/delete/",
@@ -108,7 +108,7 @@ ADDRESSES = {
     "patients:search": ("get", STAFF, lambda h: "/patients/"),
     "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
     "patients:codes": ("get", CLINICAL, lambda h: "/patients/codes/medication/"),
-    "patients:chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
+    "chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
     "patients:edit": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/edit/"),
     "patients:intake-link": ("post", STAFF, lambda h: f"/patients/{h['pat'].pk}/intake-link/"),
     "patients:history-new": (
@@ -160,12 +160,12 @@ HARBOURS_RECORDS = {
 } - {
     "accounts:staff",
     "accounts:staff-new",
-    "scheduling:rooms",
-    "scheduling:room-new",
-    "scheduling:practitioners",
-    "scheduling:practitioner-new",
-    "scheduling:opening-hours",
-    "scheduling:closures",
+    "clinics:rooms",
+    "clinics:room-new",
+    "clinics:practitioners",
+    "clinics:practitioner-new",
+    "clinics:opening-hours",
+    "clinics:closures",
     "scheduling:calendar",
     "audit:events",
     "patients:search",
@@ -188,7 +188,7 @@ def h(harbour, alice, paula, rita, pat):
     rooms = open_clinic(harbour, [paula.practitioner])
     pat.fhir_id = "pat-1"
     pat.save()
-    plan = course_plan(pat, REF_000, REF_000.course(), dt.date(2026, 11, 30))
+    plan = propose_course(pat, REF_000, REF_000.course(), dt.date(2026, 11, 30))
     start = dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC)
     return {
         "pat": pat,
@@ -197,7 +197,7 @@ def h(harbour, alice, paula, rita, pat):
         "practitioner": paula.practitioner,
         "closure": closed_on(harbour, dt.date(2026, 12, 25)),
         "entry": ConditionFactory(patient=pat, entered_by="patient"),
-        "course": course_book(plan, paula),
+        "course": course_book(proposal=plan, by=paula),
         "appointment": AppointmentFactory(
             patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
         ),

@@ -7,10 +7,10 @@ from typing import Any
 from django.db import transaction
 
 from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.clinics.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
 from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
 from mesoclinic.scheduling.demo import demo_courses_load
-from mesoclinic.scheduling.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
 
 DEMO_PASSWORD = "demo-clinic-2026"
 

@@ -22,9 +22,9 @@ NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
-    NavItem("Rooms", "scheduling:rooms", ADMIN),
-    NavItem("Practitioners", "scheduling:practitioners", ADMIN),
-    NavItem("Opening hours", "scheduling:opening-hours", ADMIN),
+    NavItem("Rooms", "clinics:rooms", ADMIN),
+    NavItem("Practitioners", "clinics:practitioners", ADMIN),
+    NavItem("Opening hours", "clinics:opening-hours", ADMIN),
     NavItem("Staff", "accounts:staff", ADMIN),
     NavItem("Audit trail", "audit:events", ADMIN),
 ]

@@ -24,6 +24,8 @@ DEBUG = env_flag("DEBUG", True)
 SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+# The address people reach mesoclinic at: links in emails come from it, never from a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -33,19 +35,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django_tasks",
-    "django_tasks_db",
     # The API docs page then serves Swagger UI from our static files, not a CDN (see csp.py).
     "ninja",
     "mesoclinic.accounts",
     "mesoclinic.audit",
+    "mesoclinic.clinics",
     "mesoclinic.patients",
     "mesoclinic.scheduling",
-    "mesoclinic.treatments",
-    "mesoclinic.inventory",
-    "mesoclinic.followup",
     "mesoclinic.fhir",
     "mesoclinic.portal",
+    # Last: the project's own commands (demo, protocols, aftercare) and its composed pages.
+    "mesoclinic",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +67,7 @@ WSGI_APPLICATION = "mesoclinic.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -120,6 +120,10 @@ CACHES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Clinic computers are shared: a sign-in ends with the browser, and no cookie carries an expiry
+# date the browser would judge by its own clock (the server still expires sessions itself).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_AGE = None
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -132,7 +136,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get(
@@ -147,8 +150,6 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mesoclinic <clinic@localhost>")
-
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -1,15 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from mesoclinic import views
-from mesoclinic.accounts.views import LoginView
+from mesoclinic.accounts.views import LoginView, PasswordResetView
 from mesoclinic.api import api
+from mesoclinic.pages import views as pages
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", pages.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -26,8 +26,10 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/", include("mesoclinic.accounts.urls")),
+    path("clinic/", include("mesoclinic.clinics.urls")),
     path("clinic/", include("mesoclinic.scheduling.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
+    path("patients/<int:patient_id>/", pages.chart, name="chart"),
     path("patients/", include("mesoclinic.patients.urls")),
     path("portal/", include("mesoclinic.portal.urls")),
     path("fhir/r4/", include("mesoclinic.fhir.urls")),

@@ -81,7 +81,7 @@ def test_the_practitioner_feed_audits_each_patient_it_hands_out(client, paula, p
     client.get(reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)]))
     summary = "calendar feed of Paula Tester"
     assert trail() == [
-        ("system", "export", "scheduling.Practitioner", None, "calendar feed"),
+        ("system", "export", "clinics.Practitioner", None, "calendar feed"),
         ("system", "export", "patients.Patient", pat.pk, summary),
         ("system", "export", "patients.Patient", morning.pk, summary),
     ]

@@ -1,9 +1,11 @@
 """A real Chromium (Debian's) driven by Playwright against the live test server."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -17,7 +19,17 @@ CHROMIUM_FLAGS = [
     "--disable-quic",
 ]
 
+# Monday 30 Nov 2026, 08:00 in London: every browser test starts here, whatever today is.
+BROWSER_NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """The live server's clock, ticking from BROWSER_NOW; a test may travel further itself."""
+    with time_machine.travel(BROWSER_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -380,9 +380,11 @@ def test_each_run_is_audited_once_plus_once_per_patient(harbour, tmp_path, capsy
 def test_a_patient_is_written_whole_or_not_at_all(harbour):
     too_long = {"system": "urn:x", "value": "v" * 101}
     report = fhir_import(
-        harbour,
-        None,
-        [Source("inline", json.dumps(patient_json("p1", identifier=[too_long])), ndjson=True)],
+        clinic=harbour,
+        by=None,
+        sources=[
+            Source("inline", json.dumps(patient_json("p1", identifier=[too_long])), ndjson=True)
+        ],
     )
     assert report.rejected == [
         {"file": "inline", "line": 1, "reason": "value is longer than 100 characters"}
@@ -411,9 +413,15 @@ def test_several_clinics_need_clinic_and_an_unknown_clinic_is_named(
 
 
 def test_history_never_attaches_to_another_clinics_patient(harbour, riverside, tmp_path):
-    fhir_import(harbour, None, [Source("p.ndjson", json.dumps(patient_json("p1")), ndjson=True)])
+    fhir_import(
+        clinic=harbour,
+        by=None,
+        sources=[Source("p.ndjson", json.dumps(patient_json("p1")), ndjson=True)],
+    )
     condition = json.dumps(condition_json("c1", "Patient/p1"))
-    report = fhir_import(riverside, None, [Source("c.ndjson", condition, ndjson=True)])
+    report = fhir_import(
+        clinic=riverside, by=None, sources=[Source("c.ndjson", condition, ndjson=True)]
+    )
     assert report.rejected == [
         {
             "file": "c.ndjson",
@@ -438,7 +446,9 @@ def test_a_medication_named_by_absolute_url_is_found(harbour):
         "subject": {"reference": "Patient/p1"},
     }
     lines = "\n".join(json.dumps(r) for r in (patient_json("p1"), medication, statement))
-    report = fhir_import(harbour, None, [Source("meds.ndjson", lines, ndjson=True)])
+    report = fhir_import(
+        clinic=harbour, by=None, sources=[Source("meds.ndjson", lines, ndjson=True)]
+    )
     assert (report.as_json()["imported"], report.rejected) == (
         {"Patient": 1, "MedicationStatement": 1},
         [],

@@ -65,7 +65,7 @@ def examples():
 
 
 def test_every_official_example_imports_or_is_rejected_with_a_reason(harbour, examples):
-    report = fhir_import(harbour, None, examples)
+    report = fhir_import(clinic=harbour, by=None, sources=examples)
     assert report.as_json()["imported"] == {
         "Patient": 22,
         "Condition": 12,
@@ -83,7 +83,7 @@ def test_every_official_example_imports_or_is_rejected_with_a_reason(harbour, ex
 
 
 def test_importing_the_examples_again_changes_nothing(harbour, examples):
-    first = fhir_import(harbour, None, examples)
-    second = fhir_import(harbour, None, examples)
+    first = fhir_import(clinic=harbour, by=None, sources=examples)
+    second = fhir_import(clinic=harbour, by=None, sources=examples)
     assert (second.imported, second.updated, second.unchanged) == ({}, {}, first.imported)
     assert second.rejected == first.rejected

@@ -17,7 +17,7 @@ def test_a_patient_is_asked_for_the_questionnaire_until_they_send_it(client_for,
     assert attention(client) == [
         '<a href="/portal/intake/">Fill in your health questionnaire</a> before your first visit.'
     ]
-    intake_submit(pat, answers(), pat.user)
+    intake_submit(patient=pat, answers=answers(), by=pat.user)
     assert attention(client) == []
 
 
@@ -33,7 +33,7 @@ def test_the_practitioner_sees_patients_with_entries_to_confirm(client_for, paul
         f'<a href="/patients/{ben.pk}/#history">Ben Adams</a>: entries from the patient to confirm',
         f'<a href="/patients/{ada.pk}/#history">Ada Byron</a>: entries from the patient to confirm',
     ]
-    history_entry_confirm(waiting, paula)
+    history_entry_confirm(entry=waiting, by=paula)
     assert attention(client) == [
         f'<a href="/patients/{ben.pk}/#history">Ben Adams</a>: entries from the patient to confirm'
     ]

@@ -95,7 +95,7 @@ def test_answers_become_history_waiting_for_confirmation(pat):
         )
     )
     assert form.is_valid(), form.errors
-    response = intake_submit(pat, form.cleaned_data, pat.user)
+    response = intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
     assert entries_of(pat) == [
         ("condition", "73211009", "Diabetes", "patient"),
         ("medication", "medication", "Blood thinners", "patient"),
@@ -125,7 +125,7 @@ def test_answers_become_history_waiting_for_confirmation(pat):
 def test_the_stored_response_is_valid_fhir_and_holds_every_answer(pat):
     form = IntakeForm(answers(supplements="Vitamin E\nFish oil", weight="70"))
     assert form.is_valid(), form.errors
-    stored = intake_submit(pat, form.cleaned_data, pat.user)
+    stored = intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
     assert QuestionnaireResponse.objects.get() == stored
     FhirResponse.model_validate(stored.resource)
     medicines = next(g for g in stored.resource["item"] if g["linkId"] == "medicines")
@@ -149,6 +149,7 @@ def test_the_stored_response_is_valid_fhir_and_holds_every_answer(pat):
     )
 
 
+@time_machine.travel(NOW, tick=False)
 def test_every_yes_reaches_the_concept_its_question_asks_about(pat):
     every_yes = {
         question: "yes"
@@ -157,8 +158,8 @@ def test_every_yes_reaches_the_concept_its_question_asks_about(pat):
     }
     form = IntakeForm({**ALL_NO, **every_yes, "weight": "95", "height": "170"})
     assert form.is_valid(), form.errors
-    intake_submit(pat, form.cleaned_data, pat.user)
-    screening = screen_patient(pat, dt.date(2026, 11, 27))
+    intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
+    screening = screen_patient(pat, NOW.date())
     assert [(f.concept.value, f.severity.value) for f in screening.findings] == [
         ("pregnancy", "absolute"),
         ("breastfeeding", "absolute"),
@@ -183,7 +184,7 @@ def test_every_yes_reaches_the_concept_its_question_asks_about(pat):
     ]
 
     with_lidocaine = Formulation("Face cocktail with lidocaine", ("hyaluronic acid", "lidocaine"))
-    planned = screen_patient(pat, dt.date(2026, 11, 27), formulation=with_lidocaine)
+    planned = screen_patient(pat, NOW.date(), formulation=with_lidocaine)
     (allergy,) = [f for f in planned.findings if f.concept.value == "component-allergy"]
     assert (allergy.severity.value, [e.display for e in allergy.evidence]) == (
         "absolute",

@@ -4,14 +4,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import RXNORM
-from mesoclinic.patients.domain import intake_submit, token_digest
+from mesoclinic.patients.domain import intake_submit
 from mesoclinic.patients.intake import IntakeForm
-from mesoclinic.patients.models import IntakeLink, Medication, Patient
+from mesoclinic.patients.models import IntakeLink, Medication, Patient, token_digest
 from tests.factories import PatientFactory
 from tests.patients.factories import (
     AllergyFactory,
@@ -78,7 +79,7 @@ def patient_data(**changes):
 def test_reception_adds_a_patient_and_it_is_audited(client_for, rita, harbour):
     response = client_for(rita).post(reverse("patients:new"), patient_data())
     patient = Patient.objects.get()
-    assert response.url == reverse("patients:chart", args=[patient.pk])
+    assert response.url == reverse("chart", args=[patient.pk])
     assert (patient.clinic, patient.full_name, patient.family_key, patient.phone_key) == (
         harbour,
         "Lena Brook",
@@ -156,16 +157,16 @@ def test_chart_query_count_does_not_grow_with_history(
     # allergies, observations, 10 the clinic (time zone), 11 opening hours, 12 questionnaires,
     # 13 courses
     with django_assert_num_queries(13):
-        client.get(reverse("patients:chart", args=[pat.pk]))
+        client.get(reverse("chart", args=[pat.pk]))
     history_of_each_kind(pat, 2)
     with django_assert_num_queries(13):
-        response = client.get(reverse("patients:chart", args=[pat.pk]))
+        response = client.get(reverse("chart", args=[pat.pk]))
     assert [len(rows) for _, _, rows in response.context["history"]] == [3, 3, 3, 3]
 
 
 def test_every_chart_read_is_audited(client_for, paula, rita, pat):
-    client_for(paula).get(reverse("patients:chart", args=[pat.pk]))
-    client_for(rita).get(reverse("patients:chart", args=[pat.pk]))
+    client_for(paula).get(reverse("chart", args=[pat.pk]))
+    client_for(rita).get(reverse("chart", args=[pat.pk]))
     assert list(
         AuditEvent.objects.filter(action="read")
         .order_by("id")
@@ -179,7 +180,7 @@ def test_reception_sees_demographics_and_appointments_but_no_history_or_screenin
 ):
     MedicationFactory(patient=pat, code_system=RXNORM, code="11289", code_display="warfarin")
     visit = AppointmentFactory(patient=pat, start=dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC))
-    response = client_for(rita).get(reverse("patients:chart", args=[pat.pk]))
+    response = client_for(rita).get(reverse("chart", args=[pat.pk]))
     assert response.context["appointments"] == [visit]
     html = response.content.decode()
     clinical = [key for key in ("history", "screening", "preparation") if key in response.context]
@@ -189,7 +190,7 @@ def test_reception_sees_demographics_and_appointments_but_no_history_or_screenin
 
 def test_practitioner_adds_a_medication_by_code_and_the_verdict_changes(client_for, paula, pat):
     client = client_for(paula)
-    chart = reverse("patients:chart", args=[pat.pk])
+    chart = reverse("chart", args=[pat.pk])
     assert client.get(chart).context["screening"].verdict == "eligible"
     response = client.post(
         reverse("patients:history-new", args=[pat.pk, "medication"]),
@@ -264,7 +265,7 @@ def test_an_observation_status_needs_its_answer(client_for, paula, pat):
         "Pregnant",
     )
     assert (
-        client.get(reverse("patients:chart", args=[pat.pk])).context["screening"].verdict
+        client.get(reverse("chart", args=[pat.pk])).context["screening"].verdict
         == "contraindicated"
     )
 
@@ -299,7 +300,7 @@ def test_confirming_a_patient_entry_is_one_audited_click(client_for, paula, pat)
     url = reverse("patients:history-confirm", args=[pat.pk, "allergy", entry.pk])
     with time_machine.travel(TODAY, tick=False):
         response = client_for(paula).post(url)
-    assert response.url == reverse("patients:chart", args=[pat.pk]) + "#history"
+    assert response.url == reverse("chart", args=[pat.pk]) + "#history"
     entry.refresh_from_db()
     assert (entry.confirmed_by, entry.confirmed_at, entry.awaiting_confirmation) == (
         paula,
@@ -320,7 +321,7 @@ def test_an_entry_of_another_patient_is_not_found(client_for, paula, pat, harbou
 def test_unknown_kinds_and_protocols_are_explained_not_crashed(client_for, paula, pat):
     client = client_for(paula)
     assert client.get(reverse("patients:history-new", args=[pat.pk, "surgery"])).status_code == 404
-    response = client.get(reverse("patients:chart", args=[pat.pk]), {"protocol": "house"})
+    response = client.get(reverse("chart", args=[pat.pk]), {"protocol": "house"})
     assert (response.context["protocol_error"], response.context["screening"].protocol_id) == (
         "There is no protocol 'house': the chart shows the standard protocol.",
         "standard",
@@ -328,9 +329,7 @@ def test_unknown_kinds_and_protocols_are_explained_not_crashed(client_for, paula
 
 
 def test_the_chart_screens_under_the_protocol_chosen(client_for, paula, pat):
-    response = client_for(paula).get(
-        reverse("patients:chart", args=[pat.pk]), {"protocol": "ref-002"}
-    )
+    response = client_for(paula).get(reverse("chart", args=[pat.pk]), {"protocol": "ref-002"})
     assert (response.context["screening"].protocol_id, response.context["protocol_id"]) == (
         "ref-002",
         "ref-002",
@@ -349,16 +348,18 @@ def test_staff_send_a_one_time_intake_link(client_for, rita, pat):
     assert list(
         AuditEvent.objects.filter(action="create").values_list("summary", "patient_id")
     ) == [("intake link sent", pat.pk)]
-    assert (
-        message
-        == f"Intake link for Pat Example, one use, 7 days: http://testserver/portal/intake/{token}/"
-    )
+    link = f"{settings.SITE_URL}/portal/intake/{token}/"
+    assert message == f"Intake link for Pat Example, one use, 7 days: {link}"
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_intake_link_is_emailed_when_the_patient_has_an_address(client_for, rita, harbour):
+def test_the_intake_link_is_emailed_when_the_patient_has_an_address(
+    client_for, rita, harbour, django_capture_on_commit_callbacks
+):
     lena = PatientFactory(clinic=harbour, given_name="Lena", email="lena@example.org")
-    response = client_for(rita).post(reverse("patients:intake-link", args=[lena.pk]), follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("patients:intake-link", args=[lena.pk])
+        response = client_for(rita).post(url, follow=True)
     (message,) = [str(m) for m in response.context["messages"]]
     url = message.rsplit(": ", 1)[1]
     (sent,) = mail.outbox
@@ -402,8 +403,8 @@ def test_editing_an_imported_observation_keeps_its_code_and_answer(client_for, p
 def test_the_chart_shows_the_latest_questionnaire_answers(client_for, paula, pat):
     form = IntakeForm(answers(treated_before="yes", treatments="Fillers in 2024", weight="64.5"))
     assert form.is_valid(), form.errors
-    intake_submit(pat, form.cleaned_data, pat.user)
-    shown = client_for(paula).get(reverse("patients:chart", args=[pat.pk])).context
+    intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
+    shown = client_for(paula).get(reverse("chart", args=[pat.pk])).context
     assert [(q[:28], a) for q, a in shown["intake_answers"]][-6:] == [
         ("Weight in kg", "64.5"),
         ("Are you allergic to latex (e", "No"),
@@ -417,7 +418,7 @@ def test_the_chart_shows_the_latest_questionnaire_answers(client_for, paula, pat
 def test_the_chart_lists_what_the_core_did_not_recognise(client_for, paula, pat):
     MedicationFactory(patient=pat, code_system=RXNORM, code="11289", code_display="warfarin")
     odd = ConditionFactory(patient=pat, text="Funny turns", entered_by="patient")
-    context = client_for(paula).get(reverse("patients:chart", args=[pat.pk])).context
+    context = client_for(paula).get(reverse("chart", args=[pat.pk])).context
     assert [(kind, row["entry"]) for kind, row in context["unrecognised"]] == [("condition", odd)]
     conditions = next(rows for kind, _, rows in context["history"] if kind == "condition")
     assert [(row["entry"].awaiting_confirmation, row["unrecognised"]) for row in conditions] == [

@@ -11,7 +11,7 @@ def pages(pat):
     """(url, method) of every staff page about Pat, Harbour's patient."""
     entry = ConditionFactory(patient=pat, entered_by="patient")
     return {
-        "chart": (reverse("patients:chart", args=[pat.pk]), "get"),
+        "chart": (reverse("chart", args=[pat.pk]), "get"),
         "edit": (reverse("patients:edit", args=[pat.pk]), "get"),
         "history-new": (reverse("patients:history-new", args=[pat.pk, "condition"]), "get"),
         "history-edit": (
@@ -73,7 +73,7 @@ def test_a_patient_cannot_open_staff_pages_not_even_their_own_chart(client_for, 
 def test_another_clinics_patient_is_404_for_harbour_staff(client_for, paula, peter):
     client = client_for(paula)
     urls = [
-        reverse("patients:chart", args=[peter.pk]),
+        reverse("chart", args=[peter.pk]),
         reverse("patients:edit", args=[peter.pk]),
         reverse("patients:history-new", args=[peter.pk, "medication"]),
     ]

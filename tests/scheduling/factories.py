@@ -4,8 +4,9 @@ import datetime as dt
 
 import factory
 
+from mesoclinic.clinics.models import ClinicClosure
 from mesoclinic.patients.models import Condition
-from mesoclinic.scheduling.models import Appointment, ClinicClosure
+from mesoclinic.scheduling.models import Appointment
 from tests import factories
 
 WEEKDAYS = range(5)

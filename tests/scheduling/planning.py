@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from mesoclinic.scheduling.planner import Availability, Gap, Named, Period, Proposal, Staff
+from mesoclinic.clinical.planner import Availability, Gap, Named, Period, Placement, Staff
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = range(5)
@@ -45,11 +45,11 @@ def busy(availability: Availability, what: str, ident: int, start: datetime, min
         index.setdefault((ident, day), []).append(interval)
 
 
-def starts(proposal: Proposal) -> list[datetime]:
+def starts(proposal: Placement) -> list[datetime]:
     return [placed.slot.start for placed in proposal.sessions]
 
 
-def window_breaches(proposal: Proposal, gaps: tuple[Gap, ...]) -> list[str]:
+def window_breaches(proposal: Placement, gaps: tuple[Gap, ...]) -> list[str]:
     """Each gap between planned sessions that falls outside its window."""
     days = [p.slot.start.date() for p in proposal.sessions]
     return [
@@ -59,7 +59,7 @@ def window_breaches(proposal: Proposal, gaps: tuple[Gap, ...]) -> list[str]:
     ]
 
 
-def overlaps(proposal: Proposal, availability: Availability) -> list[str]:
+def overlaps(proposal: Placement, availability: Availability) -> list[str]:
     """Each planned session that clashes with a busy practitioner, room or the patient."""
     found = []
     for placed in proposal.sessions:

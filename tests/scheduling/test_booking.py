@@ -9,16 +9,12 @@ import time_machine
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.courses import check_course
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.domain import (
-    MoveRefused,
-    SlotTaken,
-    course_book,
-    course_cancel,
-    session_move,
-)
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import course_book, course_cancel
+from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
 from mesoclinic.scheduling.gate import BookingRefused
 from mesoclinic.scheduling.models import Appointment, Course
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.proposals import propose_course
 from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic, pregnant
 
 LONDON = ZoneInfo("Europe/London")
@@ -34,7 +30,7 @@ def at(day, hour, minute=0):
 
 
 def plan_for(patient, first=MONDAY):
-    return course_plan(patient, REF_000, COURSE, first)
+    return propose_course(patient, REF_000, COURSE, first)
 
 
 def sessions_of(course):
@@ -52,7 +48,7 @@ def sessions_of(course):
 
 
 def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
-    course = course_book(plan_for(pat), paula)
+    course = course_book(proposal=plan_for(pat), by=paula)
     days = [MONDAY + dt.timedelta(days=14 * n) for n in range(6)]
     assert sessions_of(course) == [
         (n + 1, at(day, 9), at(day, 9, 15), "Paula Tester", "Room 1", "booked")
@@ -77,7 +73,7 @@ def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
 def test_a_course_planned_in_the_afternoon_never_starts_in_the_morning_gone_by(rooms, pat):
     with time_machine.travel(at(MONDAY, 15, 5), tick=False):
         plan = plan_for(pat, first=MONDAY)
-    assert plan.proposal.sessions[0].slot.start == at(MONDAY, 15, 15)
+    assert plan.placement.sessions[0].slot.start == at(MONDAY, 15, 15)
 
 
 def test_sessions_are_never_booked_into_a_consultation_only_room(harbour, pat, paula):
@@ -94,7 +90,7 @@ def test_sessions_are_never_booked_into_a_consultation_only_room(harbour, pat, p
         start=at(MONDAY, 9),
         end=at(MONDAY, 12),
     )
-    course = course_book(plan_for(pat), paula)
+    course = course_book(proposal=plan_for(pat), by=paula)
     assert {str(s.room) for s in course.sessions.all()} == {"Treatment room"}
     assert course.sessions.order_by("number").first().start == at(MONDAY, 12)
 
@@ -111,7 +107,7 @@ def test_a_booking_that_loses_the_race_says_who_and_when_and_leaves_nothing(
         start=at(MONDAY + dt.timedelta(days=28), 9),
     )
     with pytest.raises(SlotTaken) as refused:
-        course_book(plan, paula)
+        course_book(proposal=plan, by=paula)
     assert str(refused.value) == (
         "Paula Tester is already booked on Mon 28 Dec 2026 09:00–09:30. "
         "Nothing was booked; plan the course again."
@@ -125,13 +121,13 @@ def test_an_absolute_contraindication_blocks_booking_without_a_written_override(
     pregnant(pat)
     plan = plan_for(pat)
     with pytest.raises(BookingRefused) as refused:
-        course_book(plan, paula)
+        course_book(proposal=plan, by=paula)
     assert str(refused.value) == (
         "Pat Example has an absolute contraindication (pregnancy): a practitioner may book over it "
         "only with a written reason."
     )
     with pytest.raises(BookingRefused) as reception:
-        course_book(plan, rita, "Patient insists")
+        course_book(proposal=plan, by=rita, override_reason="Patient insists")
     assert str(reception.value) == "Only a practitioner can book over an absolute contraindication."
     assert Appointment.objects.count() == 0
 
@@ -139,7 +135,9 @@ def test_an_absolute_contraindication_blocks_booking_without_a_written_override(
 def test_a_practitioner_override_is_kept_shown_and_audited(rooms, pat, paula):
     pregnant(pat)
     course = course_book(
-        plan_for(pat), paula, "  Obstetrician agrees in writing (letter scanned).  "
+        proposal=plan_for(pat),
+        by=paula,
+        override_reason="  Obstetrician agrees in writing (letter scanned).  ",
     )
     assert (course.verdict, course.override_reason, course.override_by, course.override_at) == (
         "contraindicated",
@@ -158,21 +156,21 @@ def test_a_deceased_patient_can_never_be_booked(rooms, pat, paula):
     pat.deceased = True
     pat.save()
     with pytest.raises(BookingRefused) as refused:
-        course_book(plan_for(pat), paula, "Override")
+        course_book(proposal=plan_for(pat), by=paula, override_reason="Override")
     assert str(refused.value) == "Pat Example's record says they have died: nothing can be booked."
 
 
 def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
-    course = course_book(plan_for(pat), paula)
+    course = course_book(proposal=plan_for(pat), by=paula)
     third = course.sessions.get(number=3)
     with pytest.raises(MoveRefused) as refused:
-        session_move(third, dt.date(2027, 1, 6), paula)
+        session_move(session=third, day=dt.date(2027, 1, 6), by=paula)
     assert str(refused.value) == (
         "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
         "intervals; choose a day in that range, or move this and the following sessions."
     )
     # The last session has only a neighbour before it: 14–21 days after session 5 is allowed.
-    session_move(course.sessions.get(number=6), dt.date(2027, 2, 12), paula)
+    session_move(session=course.sessions.get(number=6), day=dt.date(2027, 2, 12), by=paula)
     days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
     assert days[4:] == [dt.date(2027, 1, 25), dt.date(2027, 2, 12)]
     assert check_course(COURSE, days) == []
@@ -181,7 +179,7 @@ def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
 def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
     rooms, pat, paula, harbour
 ):
-    course = course_book(plan_for(pat), paula)
+    course = course_book(proposal=plan_for(pat), by=paula)
     # Paula is busy all of Monday 18 January: session 4 cannot simply follow 14 days later.
     for hour in range(9, 17):
         AppointmentFactory(
@@ -191,7 +189,9 @@ def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
             start=at(dt.date(2027, 1, 18), hour),
             end=at(dt.date(2027, 1, 18), hour + 1),
         )
-    session_move(course.sessions.get(number=3), dt.date(2027, 1, 4), paula, following=True)
+    session_move(
+        session=course.sessions.get(number=3), day=dt.date(2027, 1, 4), by=paula, following=True
+    )
     days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
     assert days == [
         MONDAY,
@@ -209,32 +209,37 @@ def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
 
 
 def test_cancelling_a_course_frees_its_future_sessions(rooms, pat, paula):
-    course = course_book(plan_for(pat), paula)
-    assert course_cancel(course, paula) == 6
+    course = course_book(proposal=plan_for(pat), by=paula)
+    assert course_cancel(course=course, by=paula) == 6
     course.refresh_from_db()
     assert (course.status, set(course.sessions.values_list("status", flat=True))) == (
         "cancelled",
         {"cancelled"},
     )
     # The freed times can be booked again at once.
-    assert sessions_of(course_book(plan_for(pat), paula))[0][1] == at(MONDAY, 9)
+    assert sessions_of(course_book(proposal=plan_for(pat), by=paula))[0][1] == at(MONDAY, 9)
 
 
 def test_a_course_after_a_long_closure_is_found_beyond_the_first_fortnight(rooms, pat, harbour):
     for offset in range(21):
         closed_on(harbour, MONDAY + dt.timedelta(days=offset), "Winter closure")
     plan = plan_for(pat)
-    days = [p.slot.start.astimezone(LONDON).date() for p in plan.proposal.sessions]
-    assert (days[0], plan.proposal.unplaced) == (MONDAY + dt.timedelta(days=21), [])
+    days = [p.slot.start.astimezone(LONDON).date() for p in plan.placement.sessions]
+    assert (days[0], plan.placement.unplaced) == (MONDAY + dt.timedelta(days=21), [])
     assert check_course(COURSE, days) == []
 
 
 def test_a_session_that_took_place_still_bounds_the_next_ones(rooms, pat, paula):
-    course = course_book(plan_for(pat), paula)
+    course = course_book(proposal=plan_for(pat), by=paula)
     course.sessions.filter(number=1).update(status="fulfilled")
     later = time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
     with later, pytest.raises(MoveRefused) as refused:
-        session_move(course.sessions.get(number=2), dt.date(2026, 12, 10), paula, following=True)
+        session_move(
+            session=course.sessions.get(number=2),
+            day=dt.date(2026, 12, 10),
+            by=paula,
+            following=True,
+        )
     assert str(refused.value) == (
         "Session 2 must fall between Mon 14 Dec 2026 and Mon 21 Dec 2026 to keep the course's "
         "intervals; choose a day in that range."

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.models import OpeningHours, Practitioner, Room
+from mesoclinic.clinics.models import OpeningHours, Practitioner, Room
 from tests import factories
 
 
@@ -15,10 +15,10 @@ def test_room_list_query_count_does_not_grow(client_for, alice, harbour, django_
     factories.RoomFactory(clinic=harbour)
     # 1 session, 2 user, 3 rooms
     with django_assert_num_queries(3):
-        client.get(reverse("scheduling:rooms"))
+        client.get(reverse("clinics:rooms"))
     factories.RoomFactory.create_batch(2, clinic=harbour)
     with django_assert_num_queries(3):
-        response = client.get(reverse("scheduling:rooms"))
+        response = client.get(reverse("clinics:rooms"))
     assert len(response.context["rooms"]) == 3
 
 
@@ -29,34 +29,34 @@ def test_practitioner_list_query_count_does_not_grow(
     factories.WorkingHoursFactory(practitioner__clinic=harbour)
     # 1 session, 2 user, 3 practitioners with their users, 4 their working hours
     with django_assert_num_queries(4):
-        client.get(reverse("scheduling:practitioners"))
+        client.get(reverse("clinics:practitioners"))
     for _ in range(2):
         factories.WorkingHoursFactory(practitioner__clinic=harbour)
     with django_assert_num_queries(4):
-        response = client.get(reverse("scheduling:practitioners"))
+        response = client.get(reverse("clinics:practitioners"))
     assert len(response.context["practitioners"]) == 3
 
 
 def test_adding_a_room_is_audited(client_for, alice, harbour):
     client_for(alice).post(
-        reverse("scheduling:room-new"), {"name": "Room 3", "active": "on", "for_sessions": "on"}
+        reverse("clinics:room-new"), {"name": "Room 3", "active": "on", "for_sessions": "on"}
     )
     room = Room.objects.get()
     assert (room.clinic, room.name, room.active) == (harbour, "Room 3", True)
     assert list(
         AuditEvent.objects.filter(action="create").values_list("object_type", "summary")
-    ) == [("scheduling.Room", "Room 3: name")]
+    ) == [("clinics.Room", "Room 3: name")]
 
 
 def test_room_names_are_unique_within_a_clinic_only(client_for, alice, harbour, riverside):
     factories.RoomFactory(clinic=harbour, name="Room 1")
     factories.RoomFactory(clinic=riverside, name="Room 2")
     client = client_for(alice)
-    clash = client.post(reverse("scheduling:room-new"), {"name": "room 1"})
+    clash = client.post(reverse("clinics:room-new"), {"name": "room 1"})
     assert clash.context["form"].errors == {
         "name": ["This clinic already has a room of that name."]
     }
-    assert client.post(reverse("scheduling:room-new"), {"name": "Room 2"}).status_code == 302
+    assert client.post(reverse("clinics:room-new"), {"name": "Room 2"}).status_code == 302
 
 
 def practitioner_data(**overrides):
@@ -82,8 +82,8 @@ def practitioner_data(**overrides):
 
 
 def test_adding_a_practitioner_creates_account_and_hours_together(client_for, alice, harbour):
-    response = client_for(alice).post(reverse("scheduling:practitioner-new"), practitioner_data())
-    assert response.url == reverse("scheduling:practitioners")
+    response = client_for(alice).post(reverse("clinics:practitioner-new"), practitioner_data())
+    assert response.url == reverse("clinics:practitioners")
     practitioner = Practitioner.objects.get()
     assert (practitioner.user.role, practitioner.clinic, practitioner.profession) == (
         "practitioner",
@@ -98,7 +98,7 @@ def test_adding_a_practitioner_creates_account_and_hours_together(client_for, al
 
 def test_overlapping_working_hours_are_refused_and_nothing_is_saved(client_for, alice):
     data = practitioner_data(**{"hours-1-starts": "12:00"})
-    response = client_for(alice).post(reverse("scheduling:practitioner-new"), data)
+    response = client_for(alice).post(reverse("clinics:practitioner-new"), data)
     assert response.status_code == 200
     assert response.context["hours"].non_form_errors() == ["Two periods overlap on Tuesday."]
     assert (User.objects.filter(username="dr.new").exists(), Practitioner.objects.count()) == (
@@ -109,7 +109,7 @@ def test_overlapping_working_hours_are_refused_and_nothing_is_saved(client_for, 
 
 def test_hours_that_end_before_they_start_show_a_field_error(client_for, alice):
     data = practitioner_data(**{"hours-0-ends": "08:00"})
-    response = client_for(alice).post(reverse("scheduling:practitioner-new"), data)
+    response = client_for(alice).post(reverse("clinics:practitioner-new"), data)
     assert response.context["hours"].forms[0].errors == {
         "ends": ["Closing time must be after opening time."]
     }
@@ -124,7 +124,7 @@ def test_opening_hours_are_saved_for_the_admins_clinic(client_for, alice, harbou
         "hours-0-starts": "10:00",
         "hours-0-ends": "14:00",
     }
-    client_for(alice).post(reverse("scheduling:opening-hours"), data)
+    client_for(alice).post(reverse("clinics:opening-hours"), data)
     assert list(OpeningHours.objects.filter(clinic=harbour).values_list("weekday", "starts")) == [
         (5, dt.time(10))
     ]

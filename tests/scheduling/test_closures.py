@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.models import ClinicClosure
+from mesoclinic.clinics.models import ClinicClosure
 from tests.scheduling.factories import closed_on
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -17,36 +17,36 @@ CHRISTMAS = dt.date(2026, 12, 25)
 
 def test_the_admin_closes_a_day_and_opens_it_again(client_for, alice, harbour):
     client = client_for(alice)
-    client.post(reverse("scheduling:closures"), {"day": "2026-12-25", "reason": "Christmas Day"})
+    client.post(reverse("clinics:closures"), {"day": "2026-12-25", "reason": "Christmas Day"})
     closure = ClinicClosure.objects.get()
     assert (closure.clinic, closure.day, closure.reason) == (harbour, CHRISTMAS, "Christmas Day")
-    client.post(reverse("scheduling:closure-delete", args=[closure.pk]))
+    client.post(reverse("clinics:closure-delete", args=[closure.pk]))
     assert ClinicClosure.objects.count() == 0
     assert list(
         AuditEvent.objects.exclude(action="login")
         .values_list("action", "object_type", "summary")
         .order_by("id")
     ) == [
-        ("create", "scheduling.ClinicClosure", "Fri 25 Dec 2026 Christmas Day: day, reason"),
-        ("delete", "scheduling.ClinicClosure", "open again on 2026-12-25"),
+        ("create", "clinics.ClinicClosure", "Fri 25 Dec 2026 Christmas Day: day, reason"),
+        ("delete", "clinics.ClinicClosure", "open again on 2026-12-25"),
     ]
 
 
 def test_a_day_already_closed_or_no_day_is_a_field_error(client_for, alice, harbour):
     closed_on(harbour, CHRISTMAS)
     client = client_for(alice)
-    again = client.post(reverse("scheduling:closures"), {"day": "2026-12-25"})
+    again = client.post(reverse("clinics:closures"), {"day": "2026-12-25"})
     assert again.context["form"].errors == {"day": ["The clinic is already closed that day."]}
-    empty = client.post(reverse("scheduling:closures"), {"day": ""})
+    empty = client.post(reverse("clinics:closures"), {"day": ""})
     assert empty.context["form"].errors == {"day": ["This field is required."]}
 
 
 def test_closures_are_the_admins_of_one_clinic(client, client_for, harbour, charlie, rita):
     closure = closed_on(harbour, CHRISTMAS)
-    delete = reverse("scheduling:closure-delete", args=[closure.pk])
+    delete = reverse("clinics:closure-delete", args=[closure.pk])
     assert client_for(charlie).post(delete).status_code == 404
-    assert client_for(charlie).get(reverse("scheduling:closures")).context["closures"].count() == 0
-    assert client_for(rita).get(reverse("scheduling:closures")).status_code == 403
+    assert client_for(charlie).get(reverse("clinics:closures")).context["closures"].count() == 0
+    assert client_for(rita).get(reverse("clinics:closures")).status_code == 403
     client.logout()
     assert client.post(delete).url == f"/login/?next={delete}"
     assert ClinicClosure.objects.count() == 1
@@ -57,11 +57,11 @@ def test_closures_query_count_does_not_grow(client_for, alice, harbour, django_a
     closed_on(harbour, CHRISTMAS)
     # 1 session, 2 user, 3 coming closures
     with django_assert_num_queries(3):
-        client.get(reverse("scheduling:closures"))
+        client.get(reverse("clinics:closures"))
     closed_on(harbour, dt.date(2026, 12, 26))
     closed_on(harbour, dt.date(2027, 1, 1))
     with django_assert_num_queries(3):
-        response = client.get(reverse("scheduling:closures"))
+        response = client.get(reverse("clinics:closures"))
     assert [c.day for c in response.context["closures"]] == [
         CHRISTMAS,
         dt.date(2026, 12, 26),

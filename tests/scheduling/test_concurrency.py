@@ -8,12 +8,13 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 
+from mesoclinic.clinical.planner import Named, Preferences, Slot
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling import domain
-from mesoclinic.scheduling.domain import SlotTaken, course_book
+from mesoclinic.scheduling.domain import booking
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Appointment, Course
-from mesoclinic.scheduling.planner import Named, Preferences, Slot
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.proposals import propose_course
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory, open_clinic
 
@@ -47,7 +48,7 @@ def book_at_once(plans, by):
     def book(n):
         try:
             start.wait()
-            outcomes[n] = course_book(plans[n], by)
+            outcomes[n] = course_book(proposal=plans[n], by=by)
         except SlotTaken as taken:
             outcomes[n] = taken
         except Exception as error:
@@ -71,7 +72,7 @@ def test_overlapping_courses_booked_at_once_never_double_book():
     with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
         # Everyone plans against the same empty calendar, so their courses overlap.
         plans = [
-            course_plan(
+            propose_course(
                 patient,
                 REF_000,
                 REF_000.course(),
@@ -131,8 +132,14 @@ def test_the_databases_refusal_reads_as_a_conflict(harbour, paula, pat):
     practitioner = Named(paula.practitioner.pk, "Paula Tester")
     slot = Slot(taken.start, taken.end, practitioner, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
-        domain._insert_appointment(
-            pat, slot, paula, domain.NOTHING_BOOKED, kind="session", course=course, number=1
+        booking.appointment_insert(
+            patient=pat,
+            slot=slot,
+            by=paula,
+            advice=booking.NOTHING_BOOKED,
+            kind="session",
+            course=course,
+            number=1,
         )
     assert str(refused.value) == (
         "Paula Tester is already booked on Tue 01 Dec 2026 09:00–09:30. "

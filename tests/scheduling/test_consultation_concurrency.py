@@ -9,10 +9,12 @@ import pytest
 import time_machine
 from django.db import connection
 
-from mesoclinic.scheduling import domain
-from mesoclinic.scheduling.domain import SlotTaken, consultation_book
-from mesoclinic.scheduling.models import Appointment, Room
-from mesoclinic.scheduling.planner import Named, Slot
+from mesoclinic.clinical.planner import Named, Slot
+from mesoclinic.clinics.models import Room
+from mesoclinic.scheduling.domain import appointments, booking
+from mesoclinic.scheduling.domain.appointments import consultation_book
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.models import Appointment
 from tests import factories
 from tests.scheduling.factories import open_clinic
 from tests.scheduling.test_concurrency import overlapping_pairs
@@ -38,7 +40,11 @@ def book_at_once(patients, practitioner, start):
         try:
             barrier.wait()
             outcomes[n] = consultation_book(
-                patients[n], practitioner, start, None, from_day=MONDAY_NINE.date()
+                patient=patients[n],
+                practitioner=practitioner,
+                start=start,
+                by=None,
+                from_day=MONDAY_NINE.date(),
             )
         except Exception as error:
             outcomes[n] = error
@@ -95,13 +101,19 @@ def test_the_databases_refusal_of_a_consultation_reads_as_a_conflict(clinic):
     # The booking's own check under the lock runs first; this is the guard behind it.
     practitioners, patients = clinic
     with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        taken = consultation_book(patients[0], practitioners[0], MONDAY_NINE, None)
+        taken = consultation_book(
+            patient=patients[0], practitioner=practitioners[0], start=MONDAY_NINE, by=None
+        )
     other_room = Room.objects.get(clinic=patients[0].clinic, name="Room 2")
     person = Named(practitioners[0].pk, str(practitioners[0]))
     slot = Slot(taken.start, taken.end, person, Named(other_room.pk, other_room.name))
     with pytest.raises(SlotTaken) as refused:
-        domain._insert_appointment(
-            patients[1], slot, None, domain.CHOOSE_ANOTHER, kind="consultation"
+        booking.appointment_insert(
+            patient=patients[1],
+            slot=slot,
+            by=None,
+            advice=appointments.CHOOSE_ANOTHER,
+            kind="consultation",
         )
     assert str(refused.value) == (
         f"{practitioners[0]} is already booked on Mon 30 Nov 2026 09:00–09:30. "

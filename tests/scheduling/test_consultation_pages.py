@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.consultation_views import NOT_SHOWN
-from mesoclinic.scheduling.domain import consultation_book
+from mesoclinic.scheduling.domain.appointments import consultation_book
 from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.views.consultations import NOT_SHOWN
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory
 
@@ -29,7 +29,7 @@ def at(day, hour, minute=0):
 
 @pytest.fixture
 def consultation(rita, pat, rooms):
-    return consultation_book(pat, None, None, rita, from_day=MONDAY)
+    return consultation_book(patient=pat, practitioner=None, start=None, by=rita, from_day=MONDAY)
 
 
 def shown(response):
@@ -112,7 +112,10 @@ def test_a_time_taken_meanwhile_is_refused_and_the_times_shown_again(
     client_for, rita, pat, paula, harbour, rooms
 ):
     consultation_book(
-        factories.PatientFactory(clinic=harbour), paula.practitioner, at(MONDAY, 9), rita
+        patient=factories.PatientFactory(clinic=harbour),
+        practitioner=paula.practitioner,
+        start=at(MONDAY, 9),
+        by=rita,
     )
     response = client_for(rita).post(
         reverse("scheduling:book-consultation", args=[pat.pk]),
@@ -160,7 +163,7 @@ def test_the_free_times_cost_the_same_queries_however_busy_the_day(
 
 
 def test_the_chart_offers_booking_and_opens_each_appointment(client_for, rita, pat, consultation):
-    page = client_for(rita).get(reverse("patients:chart", args=[pat.pk])).content.decode()
+    page = client_for(rita).get(reverse("chart", args=[pat.pk])).content.decode()
     assert re.findall(r'<a class="button" href="(/clinic/[^"]+)">', page) == [
         f"/clinic/patients/{pat.pk}/book-consultation/",
         f"/clinic/patients/{pat.pk}/plan-course/",

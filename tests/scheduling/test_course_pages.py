@@ -11,10 +11,10 @@ from django.urls import reverse
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.course_views import CHANGED
-from mesoclinic.scheduling.domain import course_book
+from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Course
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.scheduling.views.courses import CHANGED
 from tests.scheduling.factories import pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -27,7 +27,7 @@ REF_000 = load_protocol("ref-000")
 
 @pytest.fixture
 def course(rooms, pat, paula):
-    return course_book(course_plan(pat, REF_000, REF_000.course(), MONDAY), paula)
+    return course_book(proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY), by=paula)
 
 
 def plan_data(**extra):
@@ -57,7 +57,7 @@ def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pa
     assert shown.templates[0].name == "scheduling/_proposal.html"
     assert [
         (p.number, p.slot.start.astimezone(LONDON).strftime("%d %b %H:%M"))
-        for p in shown.context["plan"].proposal.sessions
+        for p in shown.context["proposal"].placement.sessions
     ] == [
         (1, "30 Nov 09:00"),
         (2, "14 Dec 09:00"),
@@ -247,12 +247,14 @@ def test_course_page_query_count_does_not_grow(
 
     client = client_for(paula)
     short = course_book(
-        course_plan(
+        proposal=propose_course(
             pat, load_protocol("ref-001"), load_protocol("ref-001").course(), MONDAY, sessions=3
         ),
-        paula,
+        by=paula,
     )
-    long = course_book(course_plan(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), paula)
+    long = course_book(
+        proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
+    )
     # 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions with practitioner and room
     with django_assert_num_queries(6):
         client.get(reverse("scheduling:course", args=[short.pk]))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mesoclinic.scheduling.planner import Availability, Gap, Preferences, plan_course
+from mesoclinic.clinical.planner import Availability, Gap, Preferences, earliest_course
 from tests.scheduling.planning import busy, clinic, local, starts
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
@@ -121,6 +121,6 @@ def test_the_planner_finds_what_the_exact_solver_finds(gaps, booked, holidays, s
         busy(av, what, ident, start, minutes)
     gaps = tuple(gaps)
     first_days = (MONDAY, MONDAY + timedelta(days=FIRST_DAYS - 1))
-    proposal = plan_course(av, gaps, MINUTES, first_days, Preferences(same))
+    proposal = earliest_course(av, gaps, MINUTES, first_days, Preferences(same))
     found = starts(proposal) if proposal.complete else None
     assert found == solver_earliest(av, gaps, same)

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.domain import course_book
+from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.gate import ONLY_PRACTITIONERS
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.proposals import propose_course
 from tests.scheduling.factories import open_clinic, pregnant
 from tests.scheduling.test_course_pages import plan_data
 
@@ -25,8 +25,8 @@ def overridden(harbour, paula, pat):
     """A course Paula booked over Pat's pregnancy, with her written reason."""
     open_clinic(harbour, [paula.practitioner])
     pregnant(pat)
-    plan = course_plan(pat, STANDARD, STANDARD.course(), MONDAY)
-    return course_book(plan, paula, "Obstetrician agrees")
+    plan = propose_course(pat, STANDARD, STANDARD.course(), MONDAY)
+    return course_book(proposal=plan, by=paula, override_reason="Obstetrician agrees")
 
 
 def clinical_words(html):
@@ -68,7 +68,7 @@ def test_the_charts_course_list_keeps_the_override_from_reception(
     client_for, paula, rita, overridden
 ):
 
-    url = reverse("patients:chart", args=[overridden.patient_id])
+    url = reverse("chart", args=[overridden.patient_id])
     courses = r'<section class="card" aria-labelledby="courses-heading">.*?</section>'
     for_paula = re.search(courses, client_for(paula).get(url).content.decode(), re.S)
     for_rita = re.search(courses, client_for(rita).get(url).content.decode(), re.S)

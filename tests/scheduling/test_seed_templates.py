@@ -10,9 +10,11 @@ import time_machine
 
 from mesoclinic.clinical.courses import check_course, gap_window
 from mesoclinic.clinical.protocols import all_protocols
-from mesoclinic.scheduling.domain import course_book, session_move
-from mesoclinic.scheduling.models import Appointment, ClinicClosure
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.clinics.models import ClinicClosure
+from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.domain.moves import session_move
+from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.proposals import propose_course
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
 
@@ -77,9 +79,9 @@ def test_booked_and_moved_courses_keep_the_templates_windows(
     rooms = open_clinic(harbour, practitioners)
     busy_calendar(rng, harbour, practitioners, rooms)
     with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
-        plan = course_plan(pat, protocol, template, FIRST, areas=("face", "neck"))
-        assert plan.proposal.unplaced == []
-        course = course_book(plan, practitioners[0].user)
+        plan = propose_course(pat, protocol, template, FIRST, areas=("face", "neck"))
+        assert plan.placement.unplaced == []
+        course = course_book(proposal=plan, by=practitioners[0].user)
         assert check_course(template, local_days(course)) == []
         number = rng.randrange(2, template.sessions_max + 1)
         before = local_days(course)[number - 2]
@@ -91,10 +93,7 @@ def test_booked_and_moved_courses_keep_the_templates_windows(
             if day.weekday() < 5 and not ClinicClosure.objects.filter(day=day).exists()
         ]
         session_move(
-            session,
-            rng.choice(open_days),
-            practitioners[0].user,
-            following=True,
+            session=session, day=rng.choice(open_days), by=practitioners[0].user, following=True
         )
     assert check_course(template, local_days(course)) == []
     assert double_bookings(course) == []

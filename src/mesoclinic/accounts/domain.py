@@ -1,41 +1,56 @@
 """Changes to clinic staff accounts, each one transaction with its audit row."""
 
-from typing import Any
-
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import save_form_audited
+from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.accounts.site import site_link_context
+from mesoclinic.audit.domain import save_audited
 
 
-def staff_save(form: Any, by: User, request: HttpRequest) -> User:
-    """Create or change a staff account; a new one gets an email to set its password."""
+def staff_save(
+    *,
+    clinic: Clinic,
+    member: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    is_active: bool,
+    by: User,
+) -> User:
+    """Add or change a staff account; a new one is emailed a link to choose its password."""
     with transaction.atomic():
-        adding = form.instance._state.adding
+        adding = member is None
+        member = member or User(clinic=clinic)
         if adding:
-            form.instance.set_unusable_password()
-        user: User = save_form_audited(form, by)
+            member.set_unusable_password()
+        account = {"username": username, "first_name": first_name, "last_name": last_name}
+        values = {**account, "email": email, "role": role, "is_active": is_active}
+        saved = save_audited(obj=member, values=values, by=by)
     if adding:
-        account_invite(user, request)
-    return user
+        account_invite(user=saved)
+    return saved
 
 
-def account_invite(user: User, request: HttpRequest) -> None:
-    """Email `user` a one-time link to choose a password."""
+def account_invite(*, user: User) -> None:
+    """Email `user` a one-time link to choose a password, once the account is saved."""
+    transaction.on_commit(lambda: _invite_send(user))
+
+
+def _invite_send(user: User) -> None:
     # PasswordResetForm.save() skips accounts without a usable password, so build its mail here.
     context = {
         "email": user.email,
-        "domain": request.get_host(),
         "site_name": user.clinic.name,
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "user": user,
         "token": default_token_generator.make_token(user),
-        "protocol": "https" if request.is_secure() else "http",
+        **site_link_context(),
     }
     PasswordResetForm().send_mail(
         "registration/invite_subject.txt",

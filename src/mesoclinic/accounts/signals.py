@@ -13,13 +13,13 @@ from mesoclinic.audit.models import Action, AuditEvent
 
 @receiver(user_logged_in)
 def audit_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    audit_record(user, Action.LOGIN, user)
+    audit_record(by=user, action=Action.LOGIN, obj=user)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        audit_record(user, Action.LOGOUT, user)
+        audit_record(by=user, action=Action.LOGOUT, obj=user)
 
 
 @receiver(user_login_failed)

@@ -33,7 +33,9 @@ def api_token_create(user: User, actor: Any = None) -> str:
         row = ApiToken.objects.create(
             user=user, digest=token_digest(token), prefix=token[: len(TOKEN_PREFIX) + 6]
         )
-        audit_record(actor, Action.CREATE, row, summary=f"API token {row.prefix}… for {user}")
+        audit_record(
+            by=actor, action=Action.CREATE, obj=row, summary=f"API token {row.prefix}… for {user}"
+        )
     return token
 
 
@@ -44,7 +46,9 @@ def api_token_revoke_all(user: User, actor: Any = None) -> int:
         for row in live:
             row.revoked_at = timezone.now()
             row.save(update_fields=["revoked_at"])
-            audit_record(actor, Action.UPDATE, row, summary=f"API token {row.prefix}… revoked")
+            audit_record(
+                by=actor, action=Action.UPDATE, obj=row, summary=f"API token {row.prefix}… revoked"
+            )
     return len(live)
 
 

@@ -1,7 +1,7 @@
 """Writing the audit trail: every read and change of patient data passes through here."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.db import models
 
@@ -9,35 +9,37 @@ from mesoclinic.accounts.models import signed_in_user
 from mesoclinic.audit.middleware import current_ip
 from mesoclinic.audit.models import Action, AuditEvent
 
+Saved = TypeVar("Saved", bound=models.Model)
+
 
 def audit_record(
-    actor: Any,
+    *,
+    by: Any,
     action: Action,
     obj: models.Model,
-    *,
     summary: str = "",
     patient_id: int | None = None,
     clinic_id: int | None = None,
 ) -> AuditEvent:
-    """Append one audit event for `actor` doing `action` on `obj`."""
+    """Append one audit event for `by` doing `action` on `obj`."""
     event = audit_event(
-        actor, action, obj, summary=summary, patient_id=patient_id, clinic_id=clinic_id
+        by=by, action=action, obj=obj, summary=summary, patient_id=patient_id, clinic_id=clinic_id
     )
     event.save()
     return event
 
 
 def audit_event(
-    actor: Any,
+    *,
+    by: Any,
     action: Action,
     obj: models.Model,
-    *,
     summary: str = "",
     patient_id: int | None = None,
     clinic_id: int | None = None,
 ) -> AuditEvent:
-    """The audit event for `actor` doing `action` on `obj`, not yet written."""
-    actor = signed_in_user(actor)
+    """The audit event for `by` doing `action` on `obj`, not yet written."""
+    actor = signed_in_user(by)
     return AuditEvent(
         clinic_id=clinic_id if clinic_id is not None else _clinic_id_of(obj, actor),
         actor=actor,
@@ -52,9 +54,9 @@ def audit_event(
 
 
 def audit_patients_shown(
-    actor: Any,
-    patients: Iterable[models.Model],
     *,
+    by: Any,
+    patients: Iterable[models.Model],
     summary: str,
     action: Action = Action.READ,
     listing: AuditEvent | None = None,
@@ -64,7 +66,7 @@ def audit_patients_shown(
     events = [listing] if listing is not None else []
     shown = {patient.pk: patient for patient in patients}
     events += [
-        audit_event(actor, action, patient, summary=summary, patient_id=pk)
+        audit_event(by=by, action=action, obj=patient, summary=summary, patient_id=pk)
         for pk, patient in shown.items()
     ]
     AuditEvent.objects.bulk_create(events)
@@ -80,10 +82,36 @@ def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:
     return clinic_id
 
 
-def save_form_audited(form: Any, actor: Any, *, summary: str = "") -> Any:
-    """Save a valid model form and audit it as a create or an update; call inside a transaction."""
-    action = Action.CREATE if form.instance._state.adding else Action.UPDATE
-    obj = form.save()
-    changed = ", ".join(form.changed_data)
-    audit_record(actor, action, obj, summary=summary or f"{obj}: {changed}".strip(": "))
+def save_audited(
+    *,
+    obj: Saved,
+    values: Mapping[str, Any],
+    by: Any,
+    patient_id: int | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> Saved:
+    """Set `values` (plain fields, no relations) on `obj`, save it, and audit what changed.
+
+    The summary names the changed fields, by their `labels` where several fields are one thing
+    to a person (a code's system, code and display are its "coding"). Call inside the caller's
+    transaction.
+    """
+    adding = obj._state.adding
+    # Compared with the stored row: a model form may already have set the new values on `obj`.
+    before = (
+        {name: getattr(obj, name) for name in values}
+        if adding
+        else type(obj)._default_manager.filter(pk=obj.pk).values(*values).get()
+    )
+    changed = [
+        (labels or {}).get(name, name) for name, value in values.items() if before[name] != value
+    ]
+    action = Action.CREATE if adding else Action.UPDATE
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+    if obj._meta.label == "patients.Patient":
+        patient_id = obj.pk
+    summary = f"{obj}: {', '.join(dict.fromkeys(changed))}".strip(": ")
+    audit_record(by=by, action=action, obj=obj, summary=summary, patient_id=patient_id)
     return obj

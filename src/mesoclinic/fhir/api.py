@@ -45,5 +45,7 @@ def import_resources(request: HttpRequest) -> dict[str, Any]:
         text = request.body.decode("utf-8", errors="replace")
     except RequestDataTooBig:
         raise HttpError(413, TOO_BIG.format(limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)) from None
-    report = fhir_import(user.clinic, user, [Source("request body", text, ndjson)])
+    report = fhir_import(
+        clinic=user.clinic, by=user, sources=[Source("request body", text, ndjson)]
+    )
     return report.as_json()

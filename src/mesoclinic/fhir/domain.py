@@ -16,19 +16,21 @@ from mesoclinic.fhir.sources import Source, read_sources
 from mesoclinic.patients.models import Patient
 
 
-def fhir_import(clinic: Clinic, actor: Any, sources: list[Source]) -> ImportReport:
+def fhir_import(*, clinic: Clinic, sources: list[Source], by: Any) -> ImportReport:
     """Import FHIR resources into `clinic`; each resource is written whole or not at all."""
     run = ImportRun.objects.create(
-        clinic=clinic, actor=signed_in_user(actor), sources="\n".join(s.name for s in sources)
+        clinic=clinic, actor=signed_in_user(by), sources="\n".join(s.name for s in sources)
     )
-    report = Importer(clinic, actor, read_sources(sources)).run()
+    report = Importer(clinic, by, read_sources(sources)).run()
     document = report.as_json()
     with transaction.atomic():
         for name in ("imported", "updated", "unchanged", "rejected"):
             setattr(run, name, document[name])
         run.finished_at = timezone.now()
         run.save()
-        audit_record(actor, Action.IMPORT, run, summary=_summary(report), clinic_id=clinic.pk)
+        audit_record(
+            by=by, action=Action.IMPORT, obj=run, summary=_summary(report), clinic_id=clinic.pk
+        )
     return report
 
 
@@ -40,19 +42,22 @@ def _summary(report: ImportReport) -> str:
     return "FHIR import: " + ", ".join(counts) + f", {len(report.rejected)} rejected"
 
 
-def fhir_export(clinic: Clinic, actor: Any, directory: Path) -> dict[str, int]:
+def fhir_export(*, clinic: Clinic, directory: Path, by: Any) -> dict[str, int]:
     """Write the clinic's records as bulk NDJSON in `directory`; return the count per type."""
     with transaction.atomic():
         assign_clinic_fhir_ids(clinic)
         counts = write_ndjson(clinic_resources(clinic), directory)
         summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
         listing = audit_event(
-            actor, Action.EXPORT, clinic, summary=f"FHIR export to {directory}: {summary}"
+            by=by,
+            action=Action.EXPORT,
+            obj=clinic,
+            summary=f"FHIR export to {directory}: {summary}",
         )
         # Each patient's own trail shows that their record left the system, and where to.
         audit_patients_shown(
-            actor,
-            Patient.objects.filter(clinic=clinic).only("pk", "clinic_id"),
+            by=by,
+            patients=Patient.objects.filter(clinic=clinic).only("pk", "clinic_id"),
             summary=f"FHIR export to {directory}",
             action=Action.EXPORT,
             listing=listing,

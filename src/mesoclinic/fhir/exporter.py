@@ -9,6 +9,7 @@ from typing import Any
 from django.db import models
 
 from mesoclinic.accounts.models import Clinic
+from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
 from mesoclinic.fhir.to_fhir import patient_resource
 from mesoclinic.patients.models import Patient
@@ -18,7 +19,7 @@ from mesoclinic.scheduling.fhir import (
     practitioner_to_fhir,
     room_to_fhir,
 )
-from mesoclinic.scheduling.models import Appointment, Course, Practitioner, Room
+from mesoclinic.scheduling.models import Appointment, Course
 
 Resource = dict[str, Any]
 CHUNK = 2000

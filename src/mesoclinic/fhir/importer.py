@@ -191,7 +191,11 @@ class Importer:
     def _audit_patient(self, action: Action, patient: Patient) -> None:
         verb = "created" if action == Action.CREATE else "updated"
         audit_record(
-            self.actor, action, patient, summary=f"FHIR import {verb}", patient_id=patient.pk
+            by=self.actor,
+            action=action,
+            obj=patient,
+            summary=f"FHIR import {verb}",
+            patient_id=patient.pk,
         )
 
     def _import_history(self, kind: HistoryKind, entries: list[Entry]) -> None:
@@ -293,9 +297,9 @@ class Importer:
         """One update row per patient whose history this batch changed, in one insert."""
         AuditEvent.objects.bulk_create(
             audit_event(
-                self.actor,
-                Action.UPDATE,
-                Patient(pk=patient_id, clinic=self.clinic),
+                by=self.actor,
+                action=Action.UPDATE,
+                obj=Patient(pk=patient_id, clinic=self.clinic),
                 summary=f"FHIR import: {count} {kind.resource_type} created or updated",
                 patient_id=patient_id,
             )

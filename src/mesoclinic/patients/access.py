@@ -33,5 +33,5 @@ def get_patient_for(user: Any, patient_id: int | str, *, purpose: str = "chart")
         patient = patients_visible_to(user).get(pk=key)
     except (Patient.DoesNotExist, ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
-    audit_record(user, Action.READ, patient, summary=purpose, patient_id=patient.pk)
+    audit_record(by=user, action=Action.READ, obj=patient, summary=purpose, patient_id=patient.pk)
     return patient

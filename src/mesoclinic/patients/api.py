@@ -47,7 +47,7 @@ def patient_search(request: HttpRequest, q: str = "") -> Any:
     """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     found = list(search_patients(user, q)[:MOST_RESULTS])
-    audit_patients_shown(user, found, summary=f"API patient search {q!r}")
+    audit_patients_shown(by=user, patients=found, summary=f"API patient search {q!r}")
     return found
 
 

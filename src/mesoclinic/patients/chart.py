@@ -1,10 +1,11 @@
-"""What the chart shows: details to all staff; history and screening to clinical staff only."""
+"""The patient record's part of the chart: history and screening, to clinical staff only."""
 
 from typing import Any
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from mesoclinic.accounts.models import User
 from mesoclinic.clinical.protocols import all_protocols
 from mesoclinic.patients.facts import HISTORY, resource_of
 from mesoclinic.patients.intake import answered
@@ -25,25 +26,16 @@ HISTORY_SECTIONS = (
 )
 
 
-def chart_context(user: Any, patient: Patient, protocol_id: str) -> dict[str, Any]:
-    """The chart of `patient` as `user` may see it."""
-    context: dict[str, Any] = {"patient": patient, "appointments": upcoming(patient)}
-    if user.sees_clinical_notes:
-        known = {protocol.id for protocol in all_protocols()}
-        if protocol_id and protocol_id not in known:
-            context["protocol_error"] = UNKNOWN_PROTOCOL.format(protocol_id=protocol_id)
-        chosen = protocol_id if protocol_id in known else DEFAULT_PROTOCOL
-        context |= clinical_context(patient, chosen)
-    return context
-
-
-def upcoming(patient: Patient) -> list[Any]:
-    """The patient's appointments from today on, with their practitioner and room."""
-    return list(
-        patient.appointments.filter(end__gte=timezone.now())
-        .select_related("practitioner__user", "room")
-        .order_by("start")
-    )
+def record_context(user: User, patient: Patient, protocol_id: str) -> dict[str, Any]:
+    """What the chart shows of `patient`'s record to `user`: nothing clinical to reception."""
+    if not user.sees_clinical_notes:
+        return {}
+    context: dict[str, Any] = {}
+    known = {protocol.id for protocol in all_protocols()}
+    if protocol_id and protocol_id not in known:
+        context["protocol_error"] = UNKNOWN_PROTOCOL.format(protocol_id=protocol_id)
+    chosen = protocol_id if protocol_id in known else DEFAULT_PROTOCOL
+    return context | clinical_context(patient, chosen)
 
 
 def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:

@@ -1,18 +1,13 @@
-"""The codes a practitioner can pick when adding history: the entries of the core's value sets.
+"""The codes a practitioner can pick when adding history: the codes the core's value sets name.
 
-The clinical core ships its value sets as data files; this reads their codes and names only, and
-leaves what each code means to the core.
+What each code means stays with the core; this only offers the codes and their names.
 """
 
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from mesoclinic.clinical.facts import ATC, LOINC, RXNORM, SNOMED
+from mesoclinic.clinical.valuesets import named_codes
 
-VALUESETS = Path(__file__).resolve().parents[1] / "clinical" / "valuesets"
-SYSTEMS = {"snomed": SNOMED, "rxnorm": RXNORM, "atc": ATC, "loinc": LOINC}
 SYSTEM_NAMES = {SNOMED: "SNOMED CT", RXNORM: "RxNorm", ATC: "ATC", LOINC: "LOINC"}
 # Which terminologies fit which kind of history entry.
 SYSTEMS_FOR = {
@@ -42,30 +37,9 @@ class CodeOption:
         return f"{self.system}|{self.code}|{self.display}"
 
 
-@cache
 def all_codes() -> tuple[CodeOption, ...]:
-    """Every code of every value set file, once each, in file order."""
-    seen: dict[tuple[str, str], CodeOption] = {}
-    for stem, system in SYSTEMS.items():
-        tables = tomllib.loads((VALUESETS / f"{stem}.toml").read_text(encoding="utf-8"))
-        for code, display in entries(tables):
-            seen.setdefault((system, code), CodeOption(system, code, display))
-    return tuple(seen.values())
-
-
-def entries(tables: dict[str, object]) -> list[tuple[str, str]]:
-    """The (code, name) pairs of a value set file; measurement tables name their code inside."""
-    found = []
-    for name, table in tables.items():
-        if not isinstance(table, dict):
-            continue
-        if name == "measurements":
-            found += [(code, spec["display"]) for code, spec in table.items()]
-        else:
-            found += [
-                (code, display) for code, display in table.items() if isinstance(display, str)
-            ]
-    return found
+    """Every code of every value set, once each."""
+    return tuple(CodeOption(c.system, c.code, c.display) for c in named_codes())
 
 
 def search_codes(kind: str, query: str) -> list[CodeOption]:

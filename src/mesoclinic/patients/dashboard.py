@@ -15,11 +15,11 @@ MOST_SHOWN = 10
 def practitioner_attention(user: Any) -> list[SafeString]:
     """A line per patient whose own entries wait for a practitioner's confirmation."""
     patients = list(awaiting_confirmation(user)[:MOST_SHOWN])
-    audit_patients_shown(user, patients, summary="dashboard: entries to confirm")
+    audit_patients_shown(by=user, patients=patients, summary="dashboard: entries to confirm")
     return [
         format_html(
             '<a href="{}#history">{}</a>: entries from the patient to confirm',
-            reverse("patients:chart", args=[patient.pk]),
+            reverse("chart", args=[patient.pk]),
             patient,
         )
         for patient in patients

@@ -1,74 +1,102 @@
 """Changes to the patient record; each runs in one transaction and writes its audit row."""
 
 import datetime as dt
-import hashlib
 import secrets
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import audit_record
+from mesoclinic.accounts.models import Clinic, User
+from mesoclinic.accounts.site import site_url
+from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
-from mesoclinic.patients.models import HistoryEntry, IntakeLink, Patient, QuestionnaireResponse
+from mesoclinic.patients.models import (
+    HistoryEntry,
+    IntakeLink,
+    Patient,
+    QuestionnaireResponse,
+    token_digest,
+)
 
 INTAKE_LINK_LIFETIME = dt.timedelta(days=7)
+# An entry's code is one thing to the person who chose it, though it is kept as three fields.
+CODING_LABELS = {"code_system": "coding", "code": "coding", "code_display": "coding"}
+
+
+@dataclass(frozen=True)
+class PatientDetails:
+    """A patient's demographics as reception types them."""
+
+    given_name: str
+    family_name: str
+    birth_date: dt.date | None
+    sex: str
+    phone: str
+    email: str
+    address: str
+    guardian_name: str
+    guardian_phone: str
+    deceased: bool
+    deceased_at: dt.datetime | None
 
 
 @transaction.atomic
-def patient_save(form: Any, by: User) -> Patient:
-    """Create or change a patient's demographics."""
-    action = Action.CREATE if form.instance._state.adding else Action.UPDATE
-    patient: Patient = form.save()
-    changed = ", ".join(form.changed_data)
-    audit_record(by, action, patient, summary=f"{patient}: {changed}", patient_id=patient.pk)
-    return patient
+def patient_save(
+    *, clinic: Clinic, patient: Patient | None, details: PatientDetails, by: User
+) -> Patient:
+    """Add a patient to `clinic`, or change `patient`'s demographics."""
+    patient = patient or Patient(clinic=clinic)
+    return save_audited(obj=patient, values=asdict(details), by=by)
 
 
 @transaction.atomic
-def history_entry_save(form: Any, by: User, patient: Patient) -> HistoryEntry:
-    """Add or change one entry of `patient`'s history, recorded by `by`."""
-    entry: HistoryEntry = form.instance
-    adding = entry._state.adding
-    entry.patient = patient  # type: ignore[attr-defined]
-    if adding:
+def history_entry_save(
+    *, patient: Patient, entry: HistoryEntry, values: Mapping[str, Any], by: User
+) -> HistoryEntry:
+    """Add (`entry` unsaved) or change one entry of `patient`'s history with its field `values`."""
+    if entry._state.adding:
+        entry.patient = patient  # type: ignore[attr-defined]
         entry.recorded_by = by
-    entry = form.save()
-    action = Action.CREATE if adding else Action.UPDATE
-    audit_record(
-        by, action, entry, summary=f"{entry}: {', '.join(form.changed_data)}", patient_id=patient.pk
+    return save_audited(
+        obj=entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS
     )
-    return entry
 
 
 @transaction.atomic
-def history_entry_confirm(entry: HistoryEntry, by: User) -> HistoryEntry:
+def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
     """A practitioner confirms what the patient entered; it is then part of the trusted record."""
     entry.confirmed_by = by
     entry.confirmed_at = timezone.now()
     entry.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
     audit_record(
-        by,
-        Action.UPDATE,
-        entry,
+        by=by,
+        action=Action.UPDATE,
+        obj=entry,
         summary=f"confirmed {entry}",
-        patient_id=entry.patient_id,  # type: ignore[attr-defined]
+        patient_id=entry.patient_id,
     )
     return entry
 
 
-def token_digest(token: str) -> str:
-    """What is stored of an intake link's token: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
+@dataclass(frozen=True)
+class IntakeLinkSent:
+    """A new intake link: its address (shown once, never stored) and whether it was emailed."""
+
+    link: IntakeLink
+    url: str
+    emailed: bool
 
 
 @transaction.atomic
-def intake_link_create(patient: Patient, by: User) -> tuple[IntakeLink, str]:
-    """A new one-time intake link for `patient`; the token is returned once and never stored."""
+def intake_link_send(*, patient: Patient, by: User) -> IntakeLinkSent:
+    """A new one-time intake link for `patient`, emailed once saved when they have an address."""
     token = secrets.token_urlsafe(32)
     link = IntakeLink.objects.create(
         patient=patient,
@@ -76,27 +104,28 @@ def intake_link_create(patient: Patient, by: User) -> tuple[IntakeLink, str]:
         created_by=by,
         expires_at=timezone.now() + INTAKE_LINK_LIFETIME,
     )
-    audit_record(by, Action.CREATE, link, summary="intake link sent", patient_id=patient.pk)
-    return link, token
+    audit_record(
+        by=by, action=Action.CREATE, obj=link, summary="intake link sent", patient_id=patient.pk
+    )
+    url = site_url(reverse("portal:intake-link", args=[token]))
+    if patient.email:
+        transaction.on_commit(lambda: _intake_link_email(link, url))
+    return IntakeLinkSent(link, url, emailed=bool(patient.email))
 
 
-def intake_link_email(link: IntakeLink, url: str) -> bool:
-    """Email the intake link to the patient when the record has an address; say whether it did."""
+def _intake_link_email(link: IntakeLink, url: str) -> None:
     patient = link.patient
-    if not patient.email:
-        return False
     context = {"patient": patient, "clinic": patient.clinic, "url": url, "expires": link.expires_at}
     body = render_to_string("patients/intake_link_email.txt", context)
     subject = f"{patient.clinic.name}: your health questionnaire"
     send_mail(subject, body, None, [patient.email])
-    return True
 
 
 class IntakeLinkUnusable(Exception):
     """The intake link was used already, has expired, or never existed."""
 
 
-def intake_link_take(token: str) -> IntakeLink:
+def intake_link_take(*, token: str) -> IntakeLink:
     """Use up the intake link of `token`, inside the caller's transaction; refuse a spent one."""
     now = timezone.now()
     taken = IntakeLink.objects.filter(
@@ -110,26 +139,26 @@ def intake_link_take(token: str) -> IntakeLink:
 
 @transaction.atomic
 def intake_submit(
-    patient: Patient, cleaned: dict[str, Any], by: User | None, link_token: str = ""
+    *, patient: Patient, answers: Mapping[str, Any], by: User | None, link_token: str = ""
 ) -> QuestionnaireResponse:
     """Store the patient's answers and turn them into history entries awaiting confirmation."""
     if link_token:
-        intake_link_take(link_token)
+        intake_link_take(token=link_token)
     authored = timezone.now()
     response = QuestionnaireResponse.objects.create(
         patient=patient,
         questionnaire=canonical(),
         authored=authored,
-        resource=response_resource(patient, cleaned, authored),
+        resource=response_resource(patient, answers, authored),
     )
-    entries = history_from_answers(patient, cleaned, authored)
+    entries = history_from_answers(patient, answers, authored)
     for entry in entries:
         entry.save()
     summary = f"intake questionnaire: {len(entries)} history entries to confirm"
     audit_record(
-        by,
-        Action.CREATE,
-        response,
+        by=by,
+        action=Action.CREATE,
+        obj=response,
         summary=summary,
         patient_id=patient.pk,
         clinic_id=patient.clinic_id,

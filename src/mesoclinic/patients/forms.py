@@ -11,7 +11,6 @@ from mesoclinic.patients.codes import CodeOption, option_from_value
 from mesoclinic.patients.models import (
     Allergy,
     Condition,
-    HistoryEntry,
     Medication,
     Observation,
     Patient,
@@ -108,13 +107,14 @@ class HistoryEntryForm(forms.ModelForm):
             self.add_error("text", NO_CODE_OR_TEXT)
         return data
 
-    def save(self, commit: bool = True) -> HistoryEntry:
+    def entry_values(self) -> dict[str, Any]:
+        """The entry's field values the valid form describes, its code included."""
         chosen = self.chosen
-        entry: HistoryEntry = self.instance
-        entry.code_system, entry.code, entry.code_display = (
-            (chosen.system, chosen.code, chosen.display) if chosen else ("", "", "")
-        )
-        return super().save(commit)  # type: ignore[no-any-return]
+        code = (chosen.system, chosen.code, chosen.display) if chosen else ("", "", "")
+        return {
+            **dict(zip(("code_system", "code", "code_display"), code, strict=True)),
+            **model_values(self),
+        }
 
     def check_order(self, start: str, end: str) -> None:
         data = self.cleaned_data
@@ -233,23 +233,31 @@ class ObservationForm(forms.ModelForm):
                 self.add_error("value_quantity", VALUE_NEEDED.format(what=name.lower()))
         return data
 
-    def save(self, commit: bool = True) -> Observation:
-        entry: Observation = self.instance
-        if self.cleaned_data["measure"] not in MEASURES:
-            return super().save(commit)  # type: ignore[no-any-return]
-        name, unit, answers = MEASURES[self.cleaned_data["measure"]]
-        entry.code_system, entry.code, entry.code_display = (
-            LOINC,
-            self.cleaned_data["measure"],
-            name,
-        )
-        answer = self.cleaned_data.get("answer") if answers else ""
-        entry.value_code_system = LOINC if answer else ""
-        entry.value_code, entry.value_display = answer or "", ANSWERS.get(answer or "", "")
-        entry.value_unit = "" if answers else unit
-        if answers:
-            entry.value_quantity = None
-        return super().save(commit)  # type: ignore[no-any-return]
+    def entry_values(self) -> dict[str, Any]:
+        """The observation's field values the valid form describes, its LOINC codes included."""
+        values = model_values(self)
+        measure = self.cleaned_data["measure"]
+        if measure not in MEASURES:
+            return values  # an imported observation keeps its own code
+        name, unit, answers = MEASURES[measure]
+        answer = (self.cleaned_data.get("answer") if answers else "") or ""
+        return {
+            **values,
+            "code_system": LOINC,
+            "code": measure,
+            "code_display": name,
+            "value_code_system": LOINC if answer else "",
+            "value_code": answer,
+            "value_display": ANSWERS.get(answer, ""),
+            "value_unit": "" if answers else unit,
+            "value_quantity": None if answers else values["value_quantity"],
+        }
+
+
+def model_values(form: forms.ModelForm) -> dict[str, Any]:
+    """The cleaned values of the form's fields that are fields of its model."""
+    model_fields = {field.name for field in form._meta.model._meta.get_fields()}
+    return {name: value for name, value in form.cleaned_data.items() if name in model_fields}
 
 
 HISTORY_FORMS: dict[str, type[forms.ModelForm]] = {

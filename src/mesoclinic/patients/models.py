@@ -1,5 +1,6 @@
 """The patient record: who the patient is, and their coded history, shaped like FHIR R4."""
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -321,6 +322,11 @@ class QuestionnaireResponse(models.Model):
 
     def __str__(self) -> str:
         return f"Intake questionnaire of {self.authored:%Y-%m-%d}"
+
+
+def token_digest(token: str) -> str:
+    """What is stored of an intake link's token: its SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class IntakeLink(models.Model):

@@ -62,7 +62,7 @@ def find_patient(
         clinics = ", ".join(str(p.clinic_id) for p in found)
         raise PatientNotFound(SEVERAL_PATIENTS.format(count=len(found), key=key, clinics=clinics))
     patient = found[0]
-    audit_record(user, Action.READ, patient, summary=purpose, patient_id=patient.pk)
+    audit_record(by=user, action=Action.READ, obj=patient, summary=purpose, patient_id=patient.pk)
     return patient
 
 

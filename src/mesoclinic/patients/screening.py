@@ -6,9 +6,9 @@ from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.preparation import PreparationStep, preparation_steps
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.clinical.screening import Formulation, Screening, screen
+from mesoclinic.clinics.models import OpeningHours
 from mesoclinic.patients.facts import patient_facts
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import OpeningHours
 
 DEFAULT_PROTOCOL = "standard"
 # When a day has no opening hours, preparation is dated for a session at 09:00.

@@ -7,9 +7,8 @@ urlpatterns = [
     path("", views.patient_search, name="search"),
     path("new/", views.patient_edit, name="new"),
     path("codes/<slug:kind>/", views.code_search, name="codes"),
-    path("<int:patient_id>/", views.chart, name="chart"),
     path("<int:patient_id>/edit/", views.patient_edit, name="edit"),
-    path("<int:patient_id>/intake-link/", views.intake_link_send, name="intake-link"),
+    path("<int:patient_id>/intake-link/", views.send_intake_link, name="intake-link"),
     path("<int:patient_id>/<slug:kind>/new/", views.history_edit, name="history-new"),
     path("<int:patient_id>/<slug:kind>/<int:entry_id>/", views.history_edit, name="history-edit"),
     path(

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
-from mesoclinic.patients.chart import chart_context
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
+    PatientDetails,
     history_entry_confirm,
     history_entry_save,
-    intake_link_create,
-    intake_link_email,
+    intake_link_send,
     patient_save,
 )
 from mesoclinic.patients.forms import HISTORY_FORMS, PatientForm
@@ -39,7 +38,9 @@ def patient_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    audit_patients_shown(request.user, page.object_list, summary=f"patient search {query!r}")
+    audit_patients_shown(
+        by=request.user, patients=page.object_list, summary=f"patient search {query!r}"
+    )
     return render(request, "patients/search.html", {"query": query, "page": page})
 
 
@@ -50,17 +51,13 @@ def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpRes
         patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
     form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
     if request.method == "POST" and form.is_valid():
-        saved = patient_save(form, request.user)
+        details = PatientDetails(**form.cleaned_data)
+        saved = patient_save(
+            clinic=request.user.clinic, patient=patient, details=details, by=request.user
+        )
         messages.success(request, f"Saved {saved}.")
-        return redirect("patients:chart", saved.pk)
+        return redirect("chart", saved.pk)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
-
-
-@staff_required
-def chart(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = get_patient_for(request.user, patient_id, purpose="chart")
-    context = chart_context(request.user, patient, request.GET.get("protocol", ""))
-    return render(request, "patients/chart.html", context)
 
 
 def history_form_class(kind: str) -> type:
@@ -90,9 +87,14 @@ def history_edit(
     entry = history_entry_of(patient, kind, entry_id) if entry_id else None
     form = form_class(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        saved = history_entry_save(form, request.user, patient)
+        saved = history_entry_save(
+            patient=patient,
+            entry=entry or form_class._meta.model(),
+            values=form.entry_values(),
+            by=request.user,
+        )
         messages.success(request, f"Saved {saved}.")
-        return redirect("patients:chart", patient.pk)
+        return redirect("chart", patient.pk)
     context = {"form": form, "patient": patient, "kind": kind, "kind_label": KIND_LABELS[kind]}
     return render(request, "patients/history_form.html", {**context, "entry": entry})
 
@@ -104,9 +106,9 @@ def history_confirm(
 ) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose=f"confirm {kind}")
     entry = history_entry_of(patient, kind, entry_id)
-    history_entry_confirm(entry, request.user)
+    history_entry_confirm(entry=entry, by=request.user)
     messages.success(request, f"Confirmed {entry}.")
-    return redirect(reverse("patients:chart", args=[patient.pk]) + "#history")
+    return redirect(reverse("chart", args=[patient.pk]) + "#history")
 
 
 @clinical_staff_required
@@ -120,12 +122,11 @@ def code_search(request: HttpRequest, kind: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def intake_link_send(request: HttpRequest, patient_id: int) -> HttpResponse:
+def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose="send intake link")
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
-    link, token = intake_link_create(patient, request.user)
-    url = request.build_absolute_uri(reverse("portal:intake-link", args=[token]))
-    sent = f"Emailed to {patient.email}. " if intake_link_email(link, url) else ""
-    messages.success(request, f"{sent}Intake link for {patient}, one use, 7 days: {url}")
-    return redirect("patients:chart", patient.pk)
+    sent = intake_link_send(patient=patient, by=request.user)
+    emailed = f"Emailed to {patient.email}. " if sent.emailed else ""
+    messages.success(request, f"{emailed}Intake link for {patient}, one use, 7 days: {sent.url}")
+    return redirect("chart", patient.pk)

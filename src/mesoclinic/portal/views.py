@@ -9,9 +9,9 @@ from mesoclinic.accounts.permissions import patient_required
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.access import get_patient_for
-from mesoclinic.patients.domain import IntakeLinkUnusable, intake_submit, token_digest
+from mesoclinic.patients.domain import IntakeLinkUnusable, intake_submit
 from mesoclinic.patients.intake import IntakeForm, questionnaire
-from mesoclinic.patients.models import IntakeLink
+from mesoclinic.patients.models import IntakeLink, token_digest
 
 LINK_GONE = 410
 LINK_PROBLEMS = {
@@ -28,7 +28,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     patient = get_patient_for(request.user, own.pk if own else 0, purpose="intake")
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        intake_submit(patient, form.cleaned_data, request.user)
+        intake_submit(patient=patient, answers=form.cleaned_data, by=request.user)
         messages.success(request, "Thank you: your answers were sent to the clinic.")
         return redirect("home")
     return render(request, "portal/intake.html", intake_context(form, patient))
@@ -42,11 +42,17 @@ def intake_by_link(request: HttpRequest, token: str) -> HttpResponse:
     if link is None or problem:
         return link_refused(request, problem)
     patient = link.patient
-    audit_record(None, Action.READ, patient, summary="intake link opened", patient_id=patient.pk)
+    audit_record(
+        by=None,
+        action=Action.READ,
+        obj=patient,
+        summary="intake link opened",
+        patient_id=patient.pk,
+    )
     form = IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            intake_submit(patient, form.cleaned_data, None, link_token=token)
+            intake_submit(patient=patient, answers=form.cleaned_data, by=None, link_token=token)
         except IntakeLinkUnusable:
             return link_refused(request, "used")
         return render(request, "portal/intake_done.html", {"clinic": patient.clinic})

@@ -5,8 +5,9 @@ from typing import Any
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from mesoclinic.clinics.models import Practitioner
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
-from mesoclinic.scheduling.models import Appointment, Course, Practitioner
+from mesoclinic.scheduling.models import Appointment, Course
 
 NO_COURSE = "No such course in your clinic."
 NO_SESSION = "This course has no such session."

@@ -10,13 +10,14 @@ from ninja.responses import Status
 
 from mesoclinic.accounts.models import STAFF_ROLES
 from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.course_rules import template_named
-from mesoclinic.scheduling.domain import CourseIncomplete, SlotTaken, course_book
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
 from mesoclinic.scheduling.gate import BookingRefused
-from mesoclinic.scheduling.planner import Preferences, TimeOfDay
-from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_to_json
+from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
 
 router = Router(tags=["scheduling"])
 STAFF_ONLY = "Only clinic staff can plan and book courses."
@@ -41,24 +42,26 @@ class BookRequest(PlanRequest):
 
 @router.post("/courses/plan", summary="Plan the earliest course (nothing is booked)")
 def plan(request: HttpRequest, body: PlanRequest) -> dict[str, Any]:
-    return plan_to_json(_plan(request, body))
+    return proposal_to_json(_propose(request, body))
 
 
 @router.post(
     "/courses/book", summary="Plan and book the whole course, or nothing", response={201: dict}
 )
 def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
-    planned = _plan(request, body)
+    planned = _propose(request, body)
     try:
-        course = course_book(planned, request.user, body.override_reason)
+        course = course_book(
+            proposal=planned, by=request.user, override_reason=body.override_reason
+        )
     except SlotTaken as taken:
         raise HttpError(409, str(taken)) from None
     except (CourseIncomplete, BookingRefused) as refused:
         raise HttpError(422, str(refused)) from None
-    return Status(201, {"course": course.pk, **plan_to_json(planned)})
+    return Status(201, {"course": course.pk, **proposal_to_json(planned)})
 
 
-def _plan(request: HttpRequest, body: PlanRequest) -> CoursePlan:
+def _propose(request: HttpRequest, body: PlanRequest) -> CourseProposal:
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     try:
         patient = find_patient(user, body.patient, purpose="plan course")
@@ -71,7 +74,7 @@ def _plan(request: HttpRequest, body: PlanRequest) -> CoursePlan:
             time_of_day=body.time_of_day,
             weekdays=frozenset(body.weekdays),
         )
-        return course_plan(
+        return propose_course(
             patient,
             protocol,
             template,

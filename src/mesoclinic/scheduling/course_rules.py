@@ -8,8 +8,8 @@ further area adds 10 minutes; the total is rounded up to the quarter hour, the p
 from collections.abc import Sequence
 
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
+from mesoclinic.clinical.planner import Gap
 from mesoclinic.clinical.protocols import Protocol, load_protocol
-from mesoclinic.scheduling.planner import Gap
 
 MINUTES_WITHOUT_LENGTH = 30
 MINUTES_PER_EXTRA_AREA = 10

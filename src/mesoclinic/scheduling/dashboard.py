@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.models import Appointment
-from mesoclinic.scheduling.planner import wall
 from mesoclinic.scheduling.queries import appointments_on, upcoming_sessions
 
 UPCOMING_SHOWN = 6
@@ -27,7 +27,7 @@ def todays_appointments(user: User) -> list[str]:
         day = day.filter(practitioner__user=user)
     shown = list(day)
     audit_patients_shown(
-        user, (a.patient for a in shown), summary="dashboard: today's appointments"
+        by=user, patients=(a.patient for a in shown), summary="dashboard: today's appointments"
     )
     return [
         f"{a.start.astimezone(tz):%H:%M} {a.patient} · {_what(a)} with {a.practitioner}, {a.room}"
@@ -53,7 +53,7 @@ def patients_upcoming(user: User) -> list[Upcoming]:
         upcoming_sessions(mine, timezone.now()).select_related("patient")[:UPCOMING_SHOWN]
     )
     audit_patients_shown(
-        user, (a.patient for a in coming), summary="dashboard: upcoming appointments"
+        by=user, patients=(a.patient for a in coming), summary="dashboard: upcoming appointments"
     )
     courses_linked: set[int] = set()
     return [

@@ -5,11 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User
+from mesoclinic.clinical.planner import Preferences
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.domain import course_book
-from mesoclinic.scheduling.planner import Preferences
-from mesoclinic.scheduling.plans import course_plan
+from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.proposals import propose_course
 
 PATIENT = "patient.james"
 PRACTITIONER = "dr.morgan"
@@ -26,6 +26,6 @@ def demo_courses_load() -> None:
     monday = today + timedelta(days=7 - today.weekday())
     protocol = load_protocol(PROTOCOL)
     preferences = Preferences(practitioner_id=by.practitioner.pk)
-    plan = course_plan(patient, protocol, protocol.course(), monday, preferences=preferences)
-    if plan.proposal.complete:
-        course_book(plan, by)
+    proposal = propose_course(patient, protocol, protocol.course(), monday, preferences=preferences)
+    if proposal.placement.complete:
+        course_book(proposal=proposal, by=by)

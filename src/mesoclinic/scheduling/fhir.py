@@ -3,14 +3,8 @@
 from datetime import UTC
 from typing import Any
 
-from mesoclinic.scheduling.models import (
-    Appointment,
-    AppointmentKind,
-    Course,
-    CourseStatus,
-    Practitioner,
-    Room,
-)
+from mesoclinic.clinics.models import Practitioner, Room
+from mesoclinic.scheduling.models import Appointment, AppointmentKind, Course, CourseStatus
 
 APPOINTMENT_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0276"
 LOCATION_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type"

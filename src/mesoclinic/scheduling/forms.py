@@ -1,107 +1,20 @@
 """Forms for the clinic admin: rooms, practitioners and their hours."""
 
-from itertools import pairwise
 from typing import Any
 
 from django import forms
 
-from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.areas import AREAS
+from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.clinical.protocols import all_protocols
-from mesoclinic.scheduling.course_rules import session_count, template_named
-from mesoclinic.scheduling.models import (
-    ClinicClosure,
-    OpeningHours,
+from mesoclinic.clinics.models import (
     Practitioner,
-    Room,
     Weekday,
-    WorkingHours,
 )
-from mesoclinic.scheduling.planner import Preferences, TimeOfDay
+from mesoclinic.scheduling.course_rules import session_count, template_named
 
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-class RoomForm(forms.ModelForm):
-    class Meta:
-        model = Room
-        fields = ["name", "active", "for_sessions"]
-
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.clinic = clinic
-
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        clash = Room.objects.filter(clinic=self.instance.clinic, name__iexact=name)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("This clinic already has a room of that name.")
-        return name
-
-
-class PractitionerUserForm(forms.ModelForm):
-    """The sign-in account of a practitioner."""
-
-    class Meta:
-        model = User
-        fields = ["username", "first_name", "last_name", "email", "is_active"]
-
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.clinic = clinic
-        self.instance.role = Role.PRACTITIONER
-        for name in ("first_name", "last_name", "email"):
-            self.fields[name].required = True
-
-
-class PractitionerForm(forms.ModelForm):
-    class Meta:
-        model = Practitioner
-        fields = ["profession", "registration_number", "active"]
-
-
-class HoursForm(forms.ModelForm):
-    class Meta:
-        fields = ["weekday", "starts", "ends"]
-        widgets = {"starts": TIME_INPUT, "ends": TIME_INPUT}
-
-
-class OpeningHoursForm(HoursForm):
-    class Meta(HoursForm.Meta):
-        model = OpeningHours
-
-
-class WorkingHoursForm(HoursForm):
-    class Meta(HoursForm.Meta):
-        model = WorkingHours
-
-
-class BaseHoursFormSet(forms.BaseInlineFormSet):
-    def clean(self) -> None:
-        """Refuse overlapping periods on the same weekday."""
-        super().clean()
-        periods = sorted(
-            (f.cleaned_data["weekday"], f.cleaned_data["starts"], f.cleaned_data["ends"])
-            for f in self.forms
-            if f.cleaned_data
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("starts")
-            and f.cleaned_data.get("ends")
-        )
-        for (day, _, ends), (next_day, next_starts, _) in pairwise(periods):
-            if day == next_day and next_starts < ends:
-                weekday = OpeningHours(weekday=day).get_weekday_display()
-                raise forms.ValidationError(f"Two periods overlap on {weekday}.")
-
-
-def hours_formset(model: type, parent_model: type, form: type) -> Any:
-    return forms.inlineformset_factory(
-        parent_model, model, form=form, formset=BaseHoursFormSet, extra=2, can_delete=True
-    )
-
-
-OpeningHoursFormSet = hours_formset(OpeningHours, Clinic, OpeningHoursForm)
-WorkingHoursFormSet = hours_formset(WorkingHours, Practitioner, WorkingHoursForm)
 
 
 WEEKDAY_CHOICES = [(str(day.value), day.label[:3]) for day in Weekday]
@@ -190,23 +103,6 @@ class MoveSessionForm(forms.Form):
         widget=forms.RadioSelect,
         initial="one",
     )
-
-
-class ClosureForm(forms.ModelForm):
-    class Meta:
-        model = ClinicClosure
-        fields = ["day", "reason"]
-        widgets = {"day": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.clinic = clinic
-
-    def clean_day(self) -> Any:
-        day = self.cleaned_data["day"]
-        if ClinicClosure.objects.filter(clinic=self.instance.clinic, day=day).exists():
-            raise forms.ValidationError("The clinic is already closed that day.")
-        return day
 
 
 class ConsultationSearchForm(forms.Form):

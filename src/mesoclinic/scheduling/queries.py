@@ -11,17 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
+from mesoclinic.clinical.planner import Availability, Named, Period, Slot, Staff, wall
+from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
+from mesoclinic.clinics.models import ClinicClosure, OpeningHours, Practitioner, Room
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import (
-    Appointment,
-    AppointmentStatus,
-    ClinicClosure,
-    OpeningHours,
-    Practitioner,
-    Room,
-)
-from mesoclinic.scheduling.planner import Availability, Named, Period, Slot, Staff, wall
-from mesoclinic.scheduling.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus, Course
 
 
 def availability_for(
@@ -171,6 +165,20 @@ def calendar_rows(clinic: Clinic, by: str, days: list[date]) -> list[CalendarRow
         key = appointment.room_id if by == "room" else appointment.practitioner_id
         cells[(key, appointment.start.astimezone(tz).date())].append(appointment)
     return [CalendarRow(r, [cells[(r.pk, day)] for day in days]) for r in resources]
+
+
+def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
+    """The patient's appointments not yet over at `now`, with their practitioner and room."""
+    return list(
+        patient.appointments.filter(end__gte=now)
+        .select_related("practitioner__user", "room")
+        .order_by("start")
+    )
+
+
+def patient_courses(patient: Patient) -> list[Course]:
+    """The patient's courses, newest first."""
+    return list(Course.objects.filter(patient=patient))
 
 
 def upcoming_sessions(patient_ids: Iterable[int], now: datetime) -> QuerySet[Appointment]:

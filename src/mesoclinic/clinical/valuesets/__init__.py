@@ -322,3 +322,20 @@ def _measurements(path: Path) -> dict[str, Measurement]:
                 f"{where}: needs concept, at_least and display ({error})"
             ) from error
     return found
+
+
+@cache
+def named_codes() -> tuple[Coding, ...]:
+    """Every code the value set files list, with its name, once each, in file order."""
+    found: dict[tuple[str, str], Coding] = {}
+    for system, name in (*CODE_FILES.items(), (ATC, "atc.toml")):
+        path = FOLDER / name
+        named = [
+            (c, n)
+            for _, entries in _tables(path, skip={"measurements"})
+            for c, n in entries.items()
+        ]
+        named += [(code, m.display) for code, m in _measurements(path).items()]
+        for code, display in named:
+            found.setdefault((system, code), Coding(system, code, display))
+    return tuple(found.values())

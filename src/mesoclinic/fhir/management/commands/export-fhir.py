@@ -18,7 +18,7 @@ class Command(ReportCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         clinic = clinic_for_command(options["clinic"])
         directory = Path(options["directory"])
-        counts = fhir_export(clinic, None, directory)
+        counts = fhir_export(clinic=clinic, by=None, directory=directory)
         listed = "\n".join(f"  {t}.ndjson: {n}" for t, n in counts.items()) or "  nothing"
         document = {"directory": str(directory), "exported": counts}
         self.report(options, document, f"Exported {clinic} to {directory}:\n{listed}")

@@ -28,7 +28,7 @@ class Command(ReportCommand):
             sources = sources_from_paths(options["paths"])
         except MissingInput as missing:
             raise CommandError(str(missing)) from None
-        report = fhir_import(clinic, None, sources)
+        report = fhir_import(clinic=clinic, by=None, sources=sources)
         self.report(options, report.as_json(), report_text(report))
         if report.rejected:
             raise PartlyRejected(

@@ -4,16 +4,17 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from mesoclinic.clinics.models import Practitioner
 from mesoclinic.commands import ReportCommand, calendar_date
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.queries import PatientNotFound, find_patient
-from mesoclinic.scheduling.domain import (
+from mesoclinic.scheduling.domain.appointments import (
     AppointmentRefused,
     NoFreeSlot,
-    SlotTaken,
     consultation_book,
 )
-from mesoclinic.scheduling.models import Appointment, Practitioner
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.models import Appointment
 
 NO_PRACTITIONER = "--practitioner {username}: no active practitioner of {clinic} has that user name"
 
@@ -38,7 +39,11 @@ class Command(ReportCommand):
         practitioner = practitioner_named(patient, options["practitioner"])
         try:
             appointment = consultation_book(
-                patient, practitioner, None, None, from_day=options["first"]
+                patient=patient,
+                practitioner=practitioner,
+                start=None,
+                by=None,
+                from_day=options["first"],
             )
         except (NoFreeSlot, SlotTaken, AppointmentRefused) as error:
             raise CommandError(str(error)) from None

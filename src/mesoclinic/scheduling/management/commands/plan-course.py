@@ -5,14 +5,15 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.commands import ReportCommand, calendar_date
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.course_rules import template_named
-from mesoclinic.scheduling.domain import CourseIncomplete, SlotTaken, course_book
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
 from mesoclinic.scheduling.gate import BookingRefused
-from mesoclinic.scheduling.planner import Preferences, TimeOfDay
-from mesoclinic.scheduling.plans import CoursePlan, course_plan, plan_to_json
+from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -44,14 +45,14 @@ class Command(ReportCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        plan = self.plan(options)
-        document = plan_to_json(plan)
+        proposal = self.proposal(options)
+        document = proposal_to_json(proposal)
         if options["book"]:
-            course = self.book(plan)
+            course = self.book(proposal)
             document["course"] = course.pk
-        self.report(options, document, describe(plan, options["book"]))
+        self.report(options, document, describe(proposal, options["book"]))
 
-    def plan(self, options: dict[str, Any]) -> CoursePlan:
+    def proposal(self, options: dict[str, Any]) -> CourseProposal:
         try:
             patient = find_patient(None, options["patient"], purpose="plan course")
             protocol, template = template_named(options["template"])
@@ -61,7 +62,7 @@ class Command(ReportCommand):
                 weekdays=options["weekdays"],
             )
             areas = tuple(a.strip() for a in options["areas"].split(",") if a.strip())
-            return course_plan(
+            return propose_course(
                 patient,
                 protocol,
                 template,
@@ -73,22 +74,22 @@ class Command(ReportCommand):
         except (PatientNotFound, UnknownProtocol, LookupError, ValueError) as error:
             raise CommandError(str(error)) from None
 
-    def book(self, plan: CoursePlan) -> Any:
+    def book(self, proposal: CourseProposal) -> Any:
         try:
-            return course_book(plan, None)
+            return course_book(proposal=proposal, by=None)
         except (CourseIncomplete, SlotTaken, BookingRefused) as error:
             raise CommandError(str(error)) from None
 
 
-def describe(plan: CoursePlan, booked: bool) -> str:
-    """The plan as lines a person reads."""
-    lines = [f"{plan.template_spec} for {plan.patient}:"]
-    for placed in plan.proposal.sessions:
+def describe(proposal: CourseProposal, booked: bool) -> str:
+    """The proposal as lines a person reads."""
+    lines = [f"{proposal.template_spec} for {proposal.patient}:"]
+    for placed in proposal.placement.sessions:
         slot = placed.slot
         lines.append(
             f"  {placed.number}. {slot.start:%a %d %b %Y %H:%M}–{slot.end:%H:%M} "
             f"{slot.practitioner.name}, {slot.room.name}"
         )
-    lines += [f"  {u.number}. not placed: {u.reason}" for u in plan.proposal.unplaced]
+    lines += [f"  {u.number}. not placed: {u.reason}" for u in proposal.placement.unplaced]
     lines.append("Booked." if booked else "Not booked: add --book to book the whole course.")
     return "\n".join(lines)

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class InventoryConfig(AppConfig):
-    name = "mesoclinic.inventory"
-    label = "inventory"

@@ -1,0 +1,1 @@
+"""Pages composed above the apps they show: each role's dashboard and the patient's chart."""

@@ -1,0 +1,20 @@
+"""The patient's chart: the record (history, screening) beside the calendar it holds."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from mesoclinic.accounts.models import User
+from mesoclinic.patients.chart import record_context
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.queries import patient_appointments_from, patient_courses
+
+
+def chart_context(user: User, patient: Patient, protocol_id: str) -> dict[str, Any]:
+    """The chart of `patient` as `user` may see it; access was checked when it was loaded."""
+    return {
+        "patient": patient,
+        "appointments": patient_appointments_from(patient, timezone.now()),
+        "courses": patient_courses(patient),
+        **record_context(user, patient, protocol_id),
+    }

@@ -1,0 +1,44 @@
+"""What each role sees first after signing in."""
+
+from typing import Any
+
+from mesoclinic.accounts.models import Role, User
+from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinics.models import Practitioner, Room
+from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
+
+TEMPLATES = {
+    Role.ADMIN: "dashboard/admin.html",
+    Role.PRACTITIONER: "dashboard/practitioner.html",
+    Role.RECEPTION: "dashboard/reception.html",
+    Role.PATIENT: "dashboard/patient.html",
+}
+
+
+def dashboard_context(user: User) -> dict[str, Any]:
+    """The panels of `user`'s dashboard: today's work, what needs attention, the clinic."""
+    context: dict[str, Any] = {"clinic": user.clinic, "today": [], "attention": []}
+    if user.role == Role.ADMIN:
+        context["clinic_counts"] = clinic_counts(user.clinic_id)
+        context["recent_events"] = AuditEvent.objects.filter(clinic_id=user.clinic_id)[:5]
+    if user.role == Role.PRACTITIONER:
+        context["attention"] += practitioner_attention(user)
+    if user.role in (Role.PRACTITIONER, Role.RECEPTION):
+        context["today"] += todays_appointments(user)
+    if user.role == Role.PATIENT:
+        context["attention"] += patient_attention(user)
+        context["today"] += patients_upcoming(user)
+    return context
+
+
+def clinic_counts(clinic_id: int) -> dict[str, int]:
+    return {
+        "practitioners": Practitioner.objects.filter(clinic_id=clinic_id, active=True).count(),
+        "rooms": Room.objects.filter(clinic_id=clinic_id, active=True).count(),
+        "patients": Patient.objects.filter(clinic_id=clinic_id).count(),
+        "staff": User.objects.filter(
+            clinic_id=clinic_id, role__in=[Role.ADMIN, Role.RECEPTION]
+        ).count(),
+    }

@@ -1,0 +1,96 @@
+"""Booking a whole course of sessions, all or nothing, and cancelling it."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from mesoclinic.accounts.models import User, signed_in_user
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action
+from mesoclinic.clinical.planner import Slot
+from mesoclinic.scheduling.domain.booking import (
+    NOTHING_BOOKED,
+    appointment_insert,
+    clinic_lock,
+    refuse_taken,
+)
+from mesoclinic.scheduling.gate import booking_gate
+from mesoclinic.scheduling.models import AppointmentKind, AppointmentStatus, Course, CourseStatus
+from mesoclinic.scheduling.proposals import CourseProposal
+
+
+class CourseIncomplete(Exception):
+    """Some sessions of the proposal could not be placed, so the course cannot be booked."""
+
+
+def course_book(*, proposal: CourseProposal, by: User | None, override_reason: str = "") -> Course:
+    """Book every session of `proposal` in one transaction, or none; audited."""
+    placement, patient = proposal.placement, proposal.patient
+    if not placement.complete:
+        numbers = ", ".join(str(u.number) for u in placement.unplaced)
+        raise CourseIncomplete(f"Sessions {numbers} could not be placed. {NOTHING_BOOKED}")
+    first = placement.sessions[0].slot.start.date()
+    gate = booking_gate(patient, proposal.protocol.id, first, by, override_reason)
+    with transaction.atomic():
+        clinic_lock(patient=patient)
+        slots = [p.slot for p in placement.sessions]
+        refuse_taken(patient=patient, slots=slots, ignoring=())
+        course = Course.objects.create(
+            clinic=patient.clinic,
+            patient=patient,
+            protocol_id=proposal.protocol.id,
+            protocol_version=str(proposal.protocol.version),
+            template_id=proposal.template.id,
+            areas=list(proposal.areas),
+            status=CourseStatus.PLANNED,
+            verdict=gate.verdict,
+            findings=gate.findings,
+            override_reason=override_reason.strip() if gate.overridden else "",
+            override_by=by if gate.overridden else None,
+            override_at=timezone.now() if gate.overridden else None,
+            created_by=signed_in_user(by),
+        )
+        for placed in placement.sessions:
+            appointment_insert(
+                patient=course.patient,
+                slot=placed.slot,
+                by=by,
+                advice=NOTHING_BOOKED,
+                kind=AppointmentKind.SESSION,
+                course=course,
+                number=placed.number,
+            )
+        audit_record(
+            by=by,
+            action=Action.CREATE,
+            obj=course,
+            summary=_booked_summary(course, slots),
+            patient_id=patient.pk,
+        )
+    return course
+
+
+def _booked_summary(course: Course, slots: list[Slot]) -> str:
+    summary = (
+        f"booked {len(slots)} sessions of {course.protocol_id}/{course.template_id} "
+        f"from {slots[0].start:%Y-%m-%d %H:%M}"
+    )
+    if course.override_reason:
+        summary += f"; over a contraindication: {course.override_reason}"
+    return summary
+
+
+def course_cancel(*, course: Course, by: User | None) -> int:
+    """Cancel `course` and free all its future sessions; returns how many were freed."""
+    with transaction.atomic():
+        future = course.sessions.holding().filter(start__gte=timezone.now())
+        freed = future.update(status=AppointmentStatus.CANCELLED)
+        course.status = CourseStatus.CANCELLED
+        course.save(update_fields=["status"])
+        audit_record(
+            by=by,
+            action=Action.UPDATE,
+            obj=course,
+            summary=f"cancelled; {freed} future sessions freed",
+            patient_id=course.patient_id,
+        )
+    return freed

@@ -1,0 +1,118 @@
+"""The staff calendar (day and week, by practitioner or by room) and the calendar files."""
+
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.audit.domain import audit_event, audit_patients_shown
+from mesoclinic.audit.models import Action
+from mesoclinic.clinics.models import Practitioner
+from mesoclinic.scheduling.access import course_for, feed_token, practitioner_for_feed
+from mesoclinic.scheduling.ical import appointments_to_ical
+from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.queries import calendar_rows
+
+VIEWS = ("day", "week")
+BY = ("practitioner", "room")
+FEED_DAYS_BACK = 30
+
+
+@staff_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The day or week by practitioner or by room; htmx swaps only the calendar when navigating."""
+    clinic = request.user.clinic
+    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "week"
+    by = request.GET.get("by") if request.GET.get("by") in BY else "practitioner"
+    shown = _day(request.GET.get("date"), timezone.localdate(timezone=clinic.tzinfo))
+    first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
+    days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
+    step = timedelta(days=7 if view == "week" else 1)
+    rows = calendar_rows(clinic, by, days)
+    summary = f"calendar {view} of {first} by {by}"
+    audit_patients_shown(
+        by=request.user,
+        patients=(a.patient for row in rows for day in row.days for a in day),
+        summary=summary,
+        listing=audit_event(by=request.user, action=Action.READ, obj=clinic, summary=summary),
+    )
+    context = {
+        "view": view,
+        "by": by,
+        "days": days,
+        "rows": rows,
+        "previous": first - step,
+        "next": first + step,
+        "today": timezone.localdate(timezone=clinic.tzinfo),
+        "feed_url": _own_feed_url(request),
+    }
+    template = (
+        "scheduling/_calendar.html"
+        if request.headers.get("HX-Request")
+        else "scheduling/calendar.html"
+    )
+    return render(request, template, context)
+
+
+def _day(text: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return default
+
+
+def _own_feed_url(request: HttpRequest) -> str:
+    """A practitioner's private feed address, for their own calendar app."""
+    if request.user.role != Role.PRACTITIONER:
+        return ""
+    practitioner = Practitioner.objects.filter(user=request.user).first()
+    if practitioner is None:
+        return ""
+    path = reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)])
+    return request.build_absolute_uri(path)
+
+
+@login_required
+def course_ical(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The course's sessions as an .ics file, for staff of the clinic or the patient."""
+    course = course_for(request.user, course_id, purpose="course calendar file")
+    sessions = course.sessions.holding().select_related(
+        "practitioner__user", "room", "clinic", "patient"
+    )
+    staff = request.user.role != Role.PATIENT
+    body = appointments_to_ical(sessions, f"Mesotherapy course {course.pk}", staff=staff)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="course-{course.pk}.ics"'
+    return response
+
+
+def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) -> HttpResponse:
+    """A practitioner's appointments as a feed; the secret token in the address is the key."""
+    practitioner = practitioner_for_feed(practitioner_id, token)
+    since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
+    appointments = list(
+        Appointment.objects.holding()
+        .filter(practitioner=practitioner, end__gte=since)
+        .select_related("practitioner__user", "room", "clinic", "patient")
+    )
+    listing = audit_event(
+        by=None,
+        action=Action.EXPORT,
+        obj=practitioner,
+        summary="calendar feed",
+        clinic_id=practitioner.clinic_id,
+    )
+    audit_patients_shown(
+        by=None,
+        patients=(a.patient for a in appointments),
+        summary=f"calendar feed of {practitioner}",
+        action=Action.EXPORT,
+        listing=listing,
+    )
+    body = appointments_to_ical(appointments, f"{practitioner} — mesoclinic", staff=True)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

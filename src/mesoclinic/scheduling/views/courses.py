@@ -1,0 +1,164 @@
+"""Planning a course from the patient's chart, the course page, moving and cancelling sessions."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.access import course_for, session_of
+from mesoclinic.scheduling.course_rules import template_named
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book, course_cancel
+from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
+from mesoclinic.scheduling.forms import BookCourseForm, MoveSessionForm, PlanCourseForm
+from mesoclinic.scheduling.gate import BookingRefused, screening_for_booking
+from mesoclinic.scheduling.proposals import CourseProposal, proposal_windows, propose_course
+
+CHANGED = (
+    "The calendar changed since this proposal was made; here is the new one. Nothing was booked."
+)
+
+
+@staff_required
+def course_planner(request: HttpRequest, patient_id: int) -> HttpResponse:
+    """Plan a course (shown whole, with what could not be placed) and book it in one action."""
+    patient = get_patient_for(request.user, patient_id, purpose="plan course")
+    form = PlanCourseForm(request.POST or None, clinic=patient.clinic, initial=_initial(request))
+    context: dict[str, Any] = {"patient": patient, "form": form}
+    if request.method == "POST" and form.is_valid():
+        proposal = _propose(patient, form)
+        book = BookCourseForm(
+            request.POST if "book" in request.POST else None,
+            initial={"proposal": proposal_key(proposal)},
+        )
+        context.update(_proposal_context(request, proposal, book))
+        if "book" in request.POST:
+            booked = _book(request, proposal, book, context)
+            if booked is not None:
+                return booked
+    template = (
+        "scheduling/_proposal.html"
+        if request.headers.get("HX-Request")
+        else "scheduling/plan_course.html"
+    )
+    return render(request, template, context)
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    return {"first_day": timezone.localdate(timezone=request.user.clinic.tzinfo)}
+
+
+def _propose(patient: Patient, form: PlanCourseForm) -> CourseProposal:
+    data = form.cleaned_data
+    protocol, template = template_named(data["template"])
+    return propose_course(
+        patient,
+        protocol,
+        template,
+        data["first_day"],
+        areas=tuple(data["areas"]),
+        preferences=form.preferences(),
+        sessions=data["sessions"],
+    )
+
+
+def proposal_key(proposal: CourseProposal) -> str:
+    """What the person saw, so a booking never books a different course than the one shown."""
+    return "|".join(
+        f"{p.number}@{p.slot.start.isoformat()}#{p.slot.practitioner.id}#{p.slot.room.id}"
+        for p in proposal.placement.sessions
+    )
+
+
+def _proposal_context(
+    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm
+) -> dict[str, Any]:
+    sessions = proposal.placement.sessions
+    on = sessions[0].slot.start.date() if sessions else proposal.first_days[0]
+    verdict, findings = screening_for_booking(proposal.patient, proposal.protocol.id, on)
+    return {
+        "proposal": proposal,
+        "total": len(proposal.placement.sessions) + len(proposal.placement.unplaced),
+        "windows": proposal_windows(proposal),
+        "verdict": verdict.value,
+        # Reception books courses but never sees what the screening found.
+        "findings": findings if request.user.sees_clinical_notes else [],
+        "book": book,
+        "may_override": request.user.role == Role.PRACTITIONER,
+    }
+
+
+def _book(
+    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm, context: dict[str, Any]
+) -> HttpResponse | None:
+    """Book the proposal the person saw; on refusal, say why in the context and return None."""
+    if not book.is_valid() or book.cleaned_data["proposal"] != proposal_key(proposal):
+        context["book_error"] = CHANGED
+        context["book"] = BookCourseForm(initial={"proposal": proposal_key(proposal)})
+        return None
+    try:
+        course = course_book(
+            proposal=proposal, by=request.user, override_reason=book.cleaned_data["override_reason"]
+        )
+    except (CourseIncomplete, SlotTaken, BookingRefused) as refused:
+        context["book_error"] = str(refused)
+        return None
+    messages.success(
+        request, f"Booked {len(proposal.placement.sessions)} sessions for {proposal.patient}."
+    )
+    url = reverse("scheduling:course", args=[course.pk])
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+@staff_required
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The course: its screening, any override and why, and its sessions with move and cancel."""
+    course = course_for(request.user, course_id)
+    sessions = course.sessions.select_related("practitioner__user", "room").order_by(
+        "number", "start"
+    )
+    context = {"course": course, "sessions": sessions, "move_form": MoveSessionForm()}
+    return render(request, "scheduling/course.html", context)
+
+
+@staff_required
+@require_POST
+def session_move_view(request: HttpRequest, course_id: int, number: int) -> HttpResponse:
+    """Move one session, alone or with the following ones."""
+    course = course_for(request.user, course_id, purpose="move session")
+    session = session_of(course, number)
+    form = MoveSessionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label or field}: {' '.join(errors)}")
+        return redirect("scheduling:course", course.pk)
+    following = form.cleaned_data["scope"] == "following"
+    try:
+        session_move(
+            session=session, day=form.cleaned_data["day"], by=request.user, following=following
+        )
+    except (MoveRefused, SlotTaken) as refused:
+        messages.error(request, str(refused))
+    else:
+        scope = " and the following sessions" if following else ""
+        messages.success(request, f"Moved session {number}{scope}.")
+    return redirect("scheduling:course", course.pk)
+
+
+@staff_required
+@require_POST
+def course_cancel_view(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_for(request.user, course_id, purpose="cancel course")
+    freed = course_cancel(course=course, by=request.user)
+    messages.success(request, f"Cancelled the course; {freed} future sessions were freed.")
+    return redirect("scheduling:course", course.pk)

@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class TreatmentsConfig(AppConfig):
-    name = "mesoclinic.treatments"
-    label = "treatments"
