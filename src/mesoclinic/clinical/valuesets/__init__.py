@@ -332,7 +332,7 @@ def named_codes() -> tuple[Coding, ...]:
         path = FOLDER / name
         named = [
             (c, n)
-            for _, entries in _tables(path, skip={"measurements"})
+            for _, entries in _tables(path, skip={"measurements", "status-questions"})
             for c, n in entries.items()
         ]
         named += [(code, m.display) for code, m in _measurements(path).items()]
