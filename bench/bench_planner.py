@@ -115,7 +115,15 @@ def existing_appointments(
     return len(rows)
 
 
-def practitioner_day(rng, clinic, practitioner, rooms, patients, day, room_free_from) -> list[Any]:  # type: ignore[no-untyped-def]
+def practitioner_day(
+    rng: random.Random,
+    clinic: Any,
+    practitioner: Any,
+    rooms: list[Any],
+    patients: list[Any],
+    day: dt.date,
+    room_free_from: dict[int, dt.datetime],
+) -> list[Any]:
     """One practitioner's appointments on one day, each in a room free at the time."""
     from mesoclinic.scheduling.models import Appointment
 

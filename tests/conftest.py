@@ -45,7 +45,8 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     days = config.getoption("--clock-shift-days")
-    return f"clock moved {days:+d} days: today is {dt.date.today()}" if days else None
+    today = dt.datetime.now(dt.UTC).date()
+    return f"clock moved {days:+d} days: today is {today} (UTC)" if days else None
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,11 +1,10 @@
 """The JSON API at /api/v1/, documented at /api/v1/openapi.json. Each app adds its own router."""
 
-from typing import Any
-
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from mesoclinic.accounts.models import User
 from mesoclinic.accounts.tokens import user_for_token
 
 
@@ -22,7 +21,7 @@ class Session(SessionAuth):
 class ApiToken(HttpBearer):
     """A staff member's API token (`mesoclinic api-token`), for scripts; no session, no CSRF."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is not None:
             request.user = user

@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 
@@ -30,7 +30,14 @@ class DemoPerson:
     sex: str = Sex.UNKNOWN
 
 
-CLINICS = {
+class DemoClinic(TypedDict):
+    timezone: str
+    phone: str
+    rooms: list[str]
+    people: list[DemoPerson]
+
+
+CLINICS: dict[str, DemoClinic] = {
     "Harbour Skin Clinic": {
         "timezone": "Europe/London",
         "phone": "+44 20 7946 0011",

@@ -4,6 +4,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# Lets Django's generic classes be written with their type, as in `ModelForm[Patient]`.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("MESOCLINIC_VAR_DIR", BASE_DIR.parents[1] / "var"))

@@ -165,8 +165,9 @@ def test_times_are_shown_in_the_sessions_own_timezone():
 
 
 def test_a_naive_end_time_is_refused():
+    naive = datetime(2026, 3, 2, 10, 30)  # noqa: DTZ001 -- the refusal of a naive time is tested
     with pytest.raises(ValueError, match="The end of the session must include a timezone offset"):
-        aftercare_steps(load_protocol("ref-001"), ["face"], datetime(2026, 3, 2, 10, 30))
+        aftercare_steps(load_protocol("ref-001"), ["face"], naive)
 
 
 def test_an_unknown_area_is_refused_with_the_known_ones():

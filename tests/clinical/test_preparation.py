@@ -217,8 +217,9 @@ def test_day_windows_start_at_midnight_and_hour_windows_are_exact_across_a_clock
 
 
 def test_a_naive_appointment_time_is_refused():
+    naive = datetime(2026, 11, 21, 10, 30)  # noqa: DTZ001 -- the refusal of a naive time is tested
     with pytest.raises(ValueError, match="The appointment start must include a timezone offset"):
-        preparation_steps(patient(), STANDARD, datetime(2026, 11, 21, 10, 30))
+        preparation_steps(patient(), STANDARD, naive)
 
 
 def test_a_step_as_json_has_exact_datetimes_with_their_offset():

@@ -136,15 +136,15 @@ def test_the_patients_dashboard_query_count_does_not_grow(
         assert len(client.get(reverse("home")).context["today"]) == 3
 
 
-def todays_consultations(harbour, paula, room, count):
-    """`count` consultations with Paula today, each for a patient of its own."""
-    for n in range(count):
+def todays_consultations(harbour, paula, room, hours):
+    """A consultation with Paula today at each of `hours`, each for a patient of its own."""
+    for hour in hours:
         patient = factories.PatientFactory(clinic=harbour)
         AppointmentFactory(
             patient=patient,
             practitioner=paula.practitioner,
             room=room,
-            start=dt.datetime.combine(TODAY, dt.time(9 + n), tzinfo=LONDON),
+            start=dt.datetime.combine(TODAY, dt.time(hour), tzinfo=LONDON),
         )
 
 
@@ -154,11 +154,11 @@ def test_the_staff_dashboards_today_list_query_count_does_not_grow(
 ):
     client = client_for(request.getfixturevalue(who))
     room = factories.RoomFactory(clinic=harbour, name="Room 1")
-    todays_consultations(harbour, paula, room, 1)
+    todays_consultations(harbour, paula, room, [9])
     # 1 session, 2 user, then for the practitioner the patients whose entries await their
     # confirmation; today's appointments with their people; the audit rows in one insert
     with django_assert_num_queries(queries):
         client.get(reverse("home"))
-    todays_consultations(harbour, paula, room, 2)
+    todays_consultations(harbour, paula, room, [10, 11])
     with django_assert_num_queries(queries):
         assert len(client.get(reverse("home")).context["today"]) == 3

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from mesoclinic.accounts import throttle
-from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.audit.middleware import client_ip
 
 
@@ -31,7 +31,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.ADMIN, Role.RECEPTION)]
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(forms.ModelForm[User]):
     """A clinic admin or receptionist; practitioners are added on the practitioners page."""
 
     role = forms.ChoiceField(choices=STAFF_ROLE_CHOICES)
@@ -40,7 +40,7 @@ class StaffForm(forms.ModelForm):
         model = User
         fields = ["username", "first_name", "last_name", "email", "role", "is_active"]
 
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
         self.fields["email"].required = True

@@ -1,9 +1,9 @@
 """Clinics and the people who use mesoclinic, each with one role in one clinic."""
 
-from typing import Any
+from typing import ClassVar, Self
 from zoneinfo import ZoneInfo, available_timezones
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -54,7 +54,7 @@ class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
 
     REQUIRED_FIELDS = ["email"]
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -89,6 +89,10 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
 
-def signed_in_user(actor: Any) -> User | None:
+# Whoever does something: a signed-in user, a visitor, or the system itself (None).
+Actor = User | AnonymousUser | None
+
+
+def signed_in_user(actor: Actor) -> User | None:
     """`actor` if it is a signed-in user; None for the system (the command line) or a visitor."""
     return actor if actor is not None and actor.is_authenticated else None

@@ -17,7 +17,8 @@ def _key(username: str, ip: str | None) -> str:
 
 def is_locked_out(username: str, ip: str | None) -> bool:
     """True when this account and address have used up their failed attempts."""
-    return cache.get(_key(username, ip), 0) >= settings.LOGIN_THROTTLE_ATTEMPTS
+    failures: int = cache.get(_key(username, ip), 0)
+    return failures >= settings.LOGIN_THROTTLE_ATTEMPTS
 
 
 def note_failure(username: str, ip: str | None) -> None:

@@ -2,7 +2,6 @@
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +23,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_create(user: User, actor: Any = None) -> str:
+def api_token_create(user: User, actor: User | None = None) -> str:
     """Give `user` a new token and return it; it is shown once and stored only as its hash."""
     if user.role not in STAFF_ROLES or not user.is_active:
         raise TokenRefused(STAFF_ONLY.format(user=user.username, role=user.role))
@@ -39,7 +38,7 @@ def api_token_create(user: User, actor: Any = None) -> str:
     return token
 
 
-def api_token_revoke_all(user: User, actor: Any = None) -> int:
+def api_token_revoke_all(user: User, actor: User | None = None) -> int:
     """Revoke every live token of `user`; return how many there were."""
     with transaction.atomic():
         live = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at=None))

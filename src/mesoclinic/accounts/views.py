@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from mesoclinic.accounts.domain import staff_save
 from mesoclinic.accounts.forms import StaffForm, ThrottledAuthenticationForm
 from mesoclinic.accounts.models import Role, User
-from mesoclinic.accounts.permissions import admin_required
+from mesoclinic.accounts.permissions import SignedInRequest, admin_required
 from mesoclinic.accounts.site import site_link_context
 
 STAFF_ROLES_MANAGED_HERE = [Role.ADMIN, Role.RECEPTION]
@@ -29,13 +29,13 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 @admin_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: SignedInRequest) -> HttpResponse:
     staff = User.objects.filter(clinic=request.user.clinic, role__in=STAFF_ROLES_MANAGED_HERE)
     return render(request, "accounts/staff_list.html", {"staff": staff})
 
 
 @admin_required
-def staff_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+def staff_edit(request: SignedInRequest, user_id: int | None = None) -> HttpResponse:
     clinic = request.user.clinic
     member = None
     if user_id is not None:

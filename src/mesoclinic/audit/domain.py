@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
-from mesoclinic.accounts.models import signed_in_user
+from mesoclinic.accounts.models import Actor, User, signed_in_user
 from mesoclinic.audit.middleware import current_ip
 from mesoclinic.audit.models import Action, AuditEvent
 
@@ -14,7 +14,7 @@ Saved = TypeVar("Saved", bound=models.Model)
 
 def audit_record(
     *,
-    by: Any,
+    by: Actor,
     action: Action,
     obj: models.Model,
     summary: str = "",
@@ -31,7 +31,7 @@ def audit_record(
 
 def audit_event(
     *,
-    by: Any,
+    by: Actor,
     action: Action,
     obj: models.Model,
     summary: str = "",
@@ -55,7 +55,7 @@ def audit_event(
 
 def audit_patients_shown(
     *,
-    by: Any,
+    by: Actor,
     patients: Iterable[models.Model],
     summary: str,
     action: Action = Action.READ,
@@ -72,11 +72,12 @@ def audit_patients_shown(
     AuditEvent.objects.bulk_create(events)
 
 
-def _clinic_id_of(obj: models.Model, actor: Any) -> int | None:
+def _clinic_id_of(obj: models.Model, actor: User | None) -> int | None:
     """The clinic an audited object belongs to: its own, or else the actor's."""
     if obj._meta.label == "accounts.Clinic":
-        return obj.pk
-    clinic_id = getattr(obj, "clinic_id", None)
+        clinic_pk: int = obj.pk
+        return clinic_pk
+    clinic_id: int | None = getattr(obj, "clinic_id", None)
     if clinic_id is None and actor is not None:
         clinic_id = actor.clinic_id
     return clinic_id
@@ -86,7 +87,7 @@ def save_audited(
     *,
     obj: Saved,
     values: Mapping[str, Any],
-    by: Any,
+    by: Actor,
     patient_id: int | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> Saved:

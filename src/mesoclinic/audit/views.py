@@ -1,17 +1,17 @@
 """The clinic admin's view of the audit trail."""
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
-from mesoclinic.accounts.permissions import admin_required
+from mesoclinic.accounts.permissions import SignedInRequest, admin_required
 from mesoclinic.audit.models import Action, AuditEvent
 
 PAGE_SIZE = 50
 
 
 @admin_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: SignedInRequest) -> HttpResponse:
     events = AuditEvent.objects.filter(clinic=request.user.clinic)
     action = request.GET.get("action", "")
     if action in Action.values:

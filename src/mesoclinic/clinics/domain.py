@@ -10,7 +10,14 @@ from mesoclinic.accounts.domain import account_invite
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
-from mesoclinic.clinics.models import ClinicClosure, OpeningHours, Practitioner, Room, WorkingHours
+from mesoclinic.clinics.models import (
+    ClinicClosure,
+    Hours,
+    OpeningHours,
+    Practitioner,
+    Room,
+    WorkingHours,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ def practitioner_save(
     """
     with transaction.atomic():
         adding = practitioner is None
-        user = User(clinic=clinic, role=Role.PRACTITIONER) if adding else practitioner.user
+        user = practitioner.user if practitioner else User(clinic=clinic, role=Role.PRACTITIONER)
         if adding:
             user.set_unusable_password()
         account = {"username": username, "first_name": first_name, "last_name": last_name}
@@ -79,8 +86,8 @@ def opening_hours_save(*, clinic: Clinic, hours: Sequence[WeeklyPeriod], by: Use
 
 
 def _hours_replace(
-    current: models.QuerySet[OpeningHours] | models.QuerySet[WorkingHours],
-    model: type[OpeningHours] | type[WorkingHours],
+    current: models.QuerySet[Hours],
+    model: type[Hours],
     owner: dict[str, Clinic | Practitioner],
     hours: Sequence[WeeklyPeriod],
 ) -> bool:

@@ -1,7 +1,7 @@
 """Forms for the clinic admin: rooms, practitioners, their hours, and closed days."""
 
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django import forms
 
@@ -9,21 +9,25 @@ from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.clinics.domain import WeeklyPeriod
 from mesoclinic.clinics.models import (
     ClinicClosure,
+    Hours,
     OpeningHours,
     Practitioner,
     Room,
     WorkingHours,
 )
 
+# Whose hours a formset edits: the clinic's opening hours or a practitioner's working hours.
+Owner = TypeVar("Owner", Clinic, Practitioner)
+
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class RoomForm(forms.ModelForm):
+class RoomForm(forms.ModelForm[Room]):
     class Meta:
         model = Room
         fields = ["name", "active", "for_sessions"]
 
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
 
@@ -35,14 +39,14 @@ class RoomForm(forms.ModelForm):
         return name
 
 
-class PractitionerUserForm(forms.ModelForm):
+class PractitionerUserForm(forms.ModelForm[User]):
     """The sign-in account of a practitioner."""
 
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "is_active"]
 
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
         self.instance.role = Role.PRACTITIONER
@@ -50,29 +54,29 @@ class PractitionerUserForm(forms.ModelForm):
             self.fields[name].required = True
 
 
-class PractitionerForm(forms.ModelForm):
+class PractitionerForm(forms.ModelForm[Practitioner]):
     class Meta:
         model = Practitioner
         fields = ["profession", "registration_number", "active"]
 
 
-class HoursForm(forms.ModelForm):
+class HoursForm(forms.ModelForm[Hours]):
     class Meta:
         fields = ["weekday", "starts", "ends"]
         widgets = {"starts": TIME_INPUT, "ends": TIME_INPUT}
 
 
-class OpeningHoursForm(HoursForm):
+class OpeningHoursForm(HoursForm[OpeningHours]):
     class Meta(HoursForm.Meta):
         model = OpeningHours
 
 
-class WorkingHoursForm(HoursForm):
+class WorkingHoursForm(HoursForm[WorkingHours]):
     class Meta(HoursForm.Meta):
         model = WorkingHours
 
 
-class BaseHoursFormSet(forms.BaseInlineFormSet):
+class BaseHoursFormSet(forms.BaseInlineFormSet[Hours, Owner, HoursForm[Hours]]):
     def clean(self) -> None:
         """Refuse overlapping periods on the same weekday."""
         super().clean()
@@ -100,17 +104,21 @@ class BaseHoursFormSet(forms.BaseInlineFormSet):
         ]
 
 
-def hours_formset(model: type, parent_model: type, form: type) -> Any:
-    return forms.inlineformset_factory(
+def hours_formset(
+    model: type[Hours], parent_model: type[Owner], form: type[HoursForm[Hours]]
+) -> type[BaseHoursFormSet[Hours, Owner]]:
+    formset = forms.inlineformset_factory(
         parent_model, model, form=form, formset=BaseHoursFormSet, extra=2, can_delete=True
     )
+    # The factory subclasses the formset it is given; its stubs promise only the base class.
+    return cast(type[BaseHoursFormSet[Hours, Owner]], formset)
 
 
 OpeningHoursFormSet = hours_formset(OpeningHours, Clinic, OpeningHoursForm)
 WorkingHoursFormSet = hours_formset(WorkingHours, Practitioner, WorkingHoursForm)
 
 
-class ClosureForm(forms.ModelForm):
+class ClosureForm(forms.ModelForm[ClinicClosure]):
     class Meta:
         model = ClinicClosure
         fields = ["day", "reason"]

@@ -1,5 +1,7 @@
 """The clinic's set-up: rooms, practitioners, opening and working hours, and closed days."""
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -103,6 +105,10 @@ class WorkingHours(HoursMixin):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+# Either kind of weekly hours, for code that handles both the same way.
+Hours = TypeVar("Hours", OpeningHours, WorkingHours)
 
 
 class ClinicClosure(models.Model):

@@ -1,12 +1,12 @@
 """The clinic admin's pages for rooms, practitioners, hours and closed days."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import admin_required
+from mesoclinic.accounts.permissions import SignedInRequest, admin_required
 from mesoclinic.clinics.domain import (
     closure_add,
     closure_remove,
@@ -26,13 +26,13 @@ from mesoclinic.clinics.models import ClinicClosure, Practitioner, Room
 
 
 @admin_required
-def room_list(request: HttpRequest) -> HttpResponse:
+def room_list(request: SignedInRequest) -> HttpResponse:
     rooms = Room.objects.filter(clinic=request.user.clinic)
     return render(request, "clinics/room_list.html", {"rooms": rooms})
 
 
 @admin_required
-def room_edit(request: HttpRequest, room_id: int | None = None) -> HttpResponse:
+def room_edit(request: SignedInRequest, room_id: int | None = None) -> HttpResponse:
     room = None
     if room_id is not None:
         room = get_object_or_404(Room, pk=room_id, clinic=request.user.clinic)
@@ -46,7 +46,7 @@ def room_edit(request: HttpRequest, room_id: int | None = None) -> HttpResponse:
 
 
 @admin_required
-def practitioner_list(request: HttpRequest) -> HttpResponse:
+def practitioner_list(request: SignedInRequest) -> HttpResponse:
     practitioners = (
         Practitioner.objects.filter(clinic=request.user.clinic)
         .select_related("user")
@@ -56,7 +56,7 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def practitioner_edit(request: HttpRequest, practitioner_id: int | None = None) -> HttpResponse:
+def practitioner_edit(request: SignedInRequest, practitioner_id: int | None = None) -> HttpResponse:
     clinic = request.user.clinic
     practitioner = Practitioner(clinic=clinic)
     if practitioner_id is not None:
@@ -91,7 +91,7 @@ def practitioner_edit(request: HttpRequest, practitioner_id: int | None = None) 
 
 
 @admin_required
-def opening_hours_edit(request: HttpRequest) -> HttpResponse:
+def opening_hours_edit(request: SignedInRequest) -> HttpResponse:
     formset = OpeningHoursFormSet(
         request.POST or None, instance=request.user.clinic, prefix="hours"
     )
@@ -103,7 +103,7 @@ def opening_hours_edit(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def closures(request: HttpRequest) -> HttpResponse:
+def closures(request: SignedInRequest) -> HttpResponse:
     """The clinic's coming closed days, and a form to add one."""
     clinic = request.user.clinic
     form = ClosureForm(request.POST or None, clinic=clinic)
@@ -118,7 +118,7 @@ def closures(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
+def closure_delete(request: SignedInRequest, closure_id: int) -> HttpResponse:
     closure = get_object_or_404(ClinicClosure, pk=closure_id, clinic=request.user.clinic)
     closure_remove(closure=closure, by=request.user)
     messages.success(request, f"The clinic is open again on {closure.day:%a %d %b %Y}.")

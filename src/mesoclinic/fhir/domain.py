@@ -1,12 +1,11 @@
 """FHIR import and export as named actions: each one audited, nothing half-written."""
 
 from pathlib import Path
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from mesoclinic.accounts.models import Clinic, signed_in_user
+from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.audit.domain import audit_event, audit_patients_shown, audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
@@ -16,7 +15,7 @@ from mesoclinic.fhir.sources import Source, read_sources
 from mesoclinic.patients.models import Patient
 
 
-def fhir_import(*, clinic: Clinic, sources: list[Source], by: Any) -> ImportReport:
+def fhir_import(*, clinic: Clinic, sources: list[Source], by: User | None) -> ImportReport:
     """Import FHIR resources into `clinic`; each resource is written whole or not at all."""
     run = ImportRun.objects.create(
         clinic=clinic, actor=signed_in_user(by), sources="\n".join(s.name for s in sources)
@@ -42,7 +41,7 @@ def _summary(report: ImportReport) -> str:
     return "FHIR import: " + ", ".join(counts) + f", {len(report.rejected)} rejected"
 
 
-def fhir_export(*, clinic: Clinic, directory: Path, by: Any) -> dict[str, int]:
+def fhir_export(*, clinic: Clinic, directory: Path, by: User | None) -> dict[str, int]:
     """Write the clinic's records as bulk NDJSON in `directory`; return the count per type."""
     with transaction.atomic():
         assign_clinic_fhir_ids(clinic)

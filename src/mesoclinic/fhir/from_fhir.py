@@ -148,8 +148,9 @@ def _address(addresses: list[Resource]) -> str:
     if not addresses:
         return ""
     first = addresses[0]
-    if first.get("text"):
-        return first["text"]
+    text: str = first.get("text", "")
+    if text:
+        return text
     parts = [*first.get("line", []), first.get("city"), first.get("state")]
     parts += [first.get("postalCode"), first.get("country")]
     return ", ".join(p for p in parts if p)
@@ -214,7 +215,8 @@ def medication_fields(res: Resource, medications: dict[str, Resource]) -> dict[s
 def _medication_concept(res: Resource, medications: dict[str, Resource]) -> Resource:
     """medicationCodeableConcept, or the code of the contained or referenced Medication."""
     if "medicationCodeableConcept" in res:
-        return res["medicationCodeableConcept"]
+        concept: Resource = res["medicationCodeableConcept"]
+        return concept
     reference = res.get("medicationReference", {}).get("reference", "")
     contained = {f"#{c.get('id')}": c for c in res.get("contained", [])}
     # An absolute URL names the same Medication as its last two parts, `Medication/<id>`.

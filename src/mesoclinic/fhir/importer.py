@@ -9,7 +9,7 @@ from django.db import DatabaseError, models, transaction
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
@@ -73,7 +73,7 @@ def chunks(items: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
 class Importer:
     """Imports the entries of one run into one clinic; `report` tells what happened."""
 
-    def __init__(self, clinic: Clinic, actor: Any, reading: Reading) -> None:
+    def __init__(self, clinic: Clinic, actor: User | None, reading: Reading) -> None:
         self.clinic = clinic
         self.actor = actor
         self.report = ImportReport(rejected=list(reading.rejected))
@@ -236,7 +236,8 @@ class Importer:
         return entry, patient_id, fields
 
     def _patient_reference(self, kind: HistoryKind, entry: Entry) -> str:
-        return (entry.resource.get(kind.subject) or {}).get("reference", "")
+        reference: str = (entry.resource.get(kind.subject) or {}).get("reference", "")
+        return reference
 
     def _resolve_patient(self, kind: HistoryKind, entry: Entry) -> int:
         reference = self._patient_reference(kind, entry)
@@ -288,7 +289,7 @@ class Importer:
                 _update_row(row, patient_id, fields)
                 outcome["updated"] += 1
             touched[patient_id] += 1
-        kind.model.objects.bulk_create(new)  # type: ignore[attr-defined]
+        kind.model.objects.bulk_create(new)
         outcome["imported"] = len(new)
         self._audit_history(kind, touched)
         return outcome

@@ -7,7 +7,14 @@ from typing import Any
 from django.db import models
 
 from mesoclinic.fhir import from_fhir, to_fhir
-from mesoclinic.patients.models import Allergy, Condition, Medication, MedicationOrigin, Observation
+from mesoclinic.patients.models import (
+    Allergy,
+    AnyHistoryEntry,
+    Condition,
+    Medication,
+    MedicationOrigin,
+    Observation,
+)
 
 Resource = dict[str, Any]
 
@@ -17,7 +24,7 @@ class HistoryKind:
     """One FHIR type of the history, e.g. MedicationRequest → Medication(origin=request)."""
 
     resource_type: str
-    model: type[models.Model]
+    model: type[AnyHistoryEntry]
     # Where the resource names its patient: `subject`, or `patient` for AllergyIntolerance.
     subject: str
     to_fhir: Callable[[Any], Resource]
@@ -25,7 +32,7 @@ class HistoryKind:
     filters: dict[str, str] = field(default_factory=dict)
 
     def rows(self) -> models.QuerySet[Any]:
-        return self.model.objects.filter(**self.filters)  # type: ignore[attr-defined]
+        return self.model.objects.filter(**self.filters)
 
 
 HISTORY = {

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 
-from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.fhir.exporter import assign_fhir_ids
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED
 from mesoclinic.fhir.to_fhir import patient_resource
@@ -23,7 +23,7 @@ class UnknownType(Exception):
     """A resource type the FHIR API does not serve."""
 
 
-def check_type(user: Any, resource_type: str) -> None:
+def check_type(user: User, resource_type: str) -> None:
     """Refuse types we do not serve, and clinical types to reception."""
     if resource_type not in SUPPORTED:
         raise UnknownType(UNKNOWN_TYPE.format(type=resource_type))
@@ -31,7 +31,7 @@ def check_type(user: Any, resource_type: str) -> None:
         raise PermissionDenied(RECEPTION_ONLY_PATIENTS)
 
 
-def read_resource(user: Any, resource_type: str, resource_id: str) -> Resource:
+def read_resource(user: User, resource_type: str, resource_id: str) -> Resource:
     """One resource by its FHIR id, if `user` may see its patient."""
     check_type(user, resource_type)
     if resource_type == "Patient":
@@ -50,7 +50,7 @@ def read_resource(user: Any, resource_type: str, resource_id: str) -> Resource:
     return kind.to_fhir(row)
 
 
-def search_resources(user: Any, resource_type: str, patient_reference: str) -> list[Resource]:
+def search_resources(user: User, resource_type: str, patient_reference: str) -> list[Resource]:
     """Every `resource_type` of one patient (named by FHIR id or `Patient/<id>`)."""
     check_type(user, resource_type)
     fhir_id = patient_reference.removeprefix("Patient/")
@@ -68,7 +68,7 @@ def search_resources(user: Any, resource_type: str, patient_reference: str) -> l
     return [kind.to_fhir(row) for row in found]
 
 
-def _patient_by_fhir_id(user: Any, fhir_id: str, purpose: str) -> Patient:
+def _patient_by_fhir_id(user: User, fhir_id: str, purpose: str) -> Patient:
     """The patient with this FHIR id through `get_patient_for` (404 if not the user's to see)."""
     pk = patients_visible_to(user).filter(fhir_id=fhir_id).values_list("pk", flat=True).first()
     if pk is None:

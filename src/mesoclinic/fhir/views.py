@@ -1,7 +1,6 @@
 """The FHIR R4 read API: `/fhir/r4/<Type>/<id>` and `/fhir/r4/<Type>?patient=<id>`."""
 
 import json
-from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -9,6 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from mesoclinic.accounts.permissions import (
+    Arguments,
+    SignedInRequest,
+    SignedInView,
+    View,
+    is_signed_in,
+)
 from mesoclinic.accounts.tokens import user_for_token
 from mesoclinic.fhir.queries import UnknownType, read_resource, search_resources
 
@@ -16,8 +22,6 @@ FHIR_JSON = "application/fhir+json"
 SIGN_IN = "Sign in, or send a staff member's API token as 'Authorization: Bearer <token>'."
 BAD_TOKEN = "The API token is unknown or revoked; ask for a new one (mesoclinic api-token)."
 SEARCH_NEEDS_PATIENT = "Search by patient: add ?patient=<Patient id> to the address."
-
-View = Callable[..., HttpResponse]
 
 
 def fhir_response(document: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -32,18 +36,20 @@ def outcome(status: int, code: str, text: str) -> HttpResponse:
     return fhir_response({"resourceType": "OperationOutcome", "issue": [issue]}, status)
 
 
-def fhir_endpoint(view: View) -> View:
+def fhir_endpoint(view: SignedInView[Arguments]) -> View[Arguments]:
     """Authenticate by session or bearer token, and turn refusals into OperationOutcomes."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(
+        request: HttpRequest, /, *args: Arguments.args, **kwargs: Arguments.kwargs
+    ) -> HttpResponse:
         authorization = request.headers.get("Authorization", "")
         if authorization.lower().startswith("bearer "):
             user = user_for_token(authorization[len("bearer ") :])
             if user is None:
                 return _unauthorised(BAD_TOKEN)
             request.user = user
-        if not request.user.is_authenticated:
+        if not is_signed_in(request):
             return _unauthorised(SIGN_IN)
         try:
             return view(request, *args, **kwargs)
@@ -65,14 +71,14 @@ def _unauthorised(text: str) -> HttpResponse:
 
 @require_GET
 @fhir_endpoint
-def read(request: HttpRequest, resource_type: str, resource_id: str) -> HttpResponse:
+def read(request: SignedInRequest, resource_type: str, resource_id: str) -> HttpResponse:
     """One resource."""
     return fhir_response(read_resource(request.user, resource_type, resource_id))
 
 
 @require_GET
 @fhir_endpoint
-def search(request: HttpRequest, resource_type: str) -> HttpResponse:
+def search(request: SignedInRequest, resource_type: str) -> HttpResponse:
     """A searchset Bundle of one patient's resources of one type."""
     patient = request.GET.get("patient") or request.GET.get("subject") or request.GET.get("_id")
     if not patient:

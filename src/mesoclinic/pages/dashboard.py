@@ -9,7 +9,7 @@ from mesoclinic.patients.dashboard import patient_attention, practitioner_attent
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
 
-TEMPLATES = {
+TEMPLATES: dict[str, str] = {
     Role.ADMIN: "dashboard/admin.html",
     Role.PRACTITIONER: "dashboard/practitioner.html",
     Role.RECEPTION: "dashboard/reception.html",

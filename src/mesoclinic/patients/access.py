@@ -1,11 +1,10 @@
 """The one door to a patient record: every view loads patients through `get_patient_for`."""
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.models import Patient
@@ -14,7 +13,7 @@ NOT_FOUND = "No such patient in your clinic."
 LARGEST_ID = 2**63
 
 
-def patients_visible_to(user: Any) -> QuerySet[Patient]:
+def patients_visible_to(user: User | AnonymousUser) -> QuerySet[Patient]:
     """The patients `user` may see: their clinic's for staff, themselves for a patient."""
     if not user.is_authenticated:
         return Patient.objects.none()
@@ -23,7 +22,7 @@ def patients_visible_to(user: Any) -> QuerySet[Patient]:
     return Patient.objects.filter(clinic_id=user.clinic_id)
 
 
-def get_patient_for(user: Any, patient_id: int | str, *, purpose: str = "chart") -> Patient:
+def get_patient_for(user: User, patient_id: int | str, *, purpose: str = "chart") -> Patient:
     """The patient `patient_id` if `user` may see it, else 404; the read is audited."""
     try:
         key = int(patient_id)

@@ -1,18 +1,17 @@
 """What the patient record adds to the dashboards: entries to confirm, a questionnaire to fill."""
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.queries import awaiting_confirmation, has_answered_intake
 
 MOST_SHOWN = 10
 
 
-def practitioner_attention(user: Any) -> list[SafeString]:
+def practitioner_attention(user: User) -> list[SafeString]:
     """A line per patient whose own entries wait for a practitioner's confirmation."""
     patients = list(awaiting_confirmation(user)[:MOST_SHOWN])
     audit_patients_shown(by=user, patients=patients, summary="dashboard: entries to confirm")
@@ -26,7 +25,7 @@ def practitioner_attention(user: Any) -> list[SafeString]:
     ]
 
 
-def patient_attention(user: Any) -> list[SafeString]:
+def patient_attention(user: User) -> list[SafeString]:
     """ "Fill in your health questionnaire" until the patient has sent it once."""
     patient = getattr(user, "patient", None)
     if patient is None or has_answered_intake(patient):

@@ -6,9 +6,9 @@ from typing import Any
 from mesoclinic.clinical.facts import LOINC, RXNORM, SNOMED
 from mesoclinic.patients.models import (
     Allergy,
+    AnyHistoryEntry,
     Condition,
     EnteredBy,
-    HistoryEntry,
     Medication,
     MedicationKind,
     Observation,
@@ -16,7 +16,7 @@ from mesoclinic.patients.models import (
 )
 
 # By demo user name: Grace is eligible, James needs review (warfarin), Mia is pregnant.
-DEMO_HISTORY: dict[str, list[tuple[type[HistoryEntry], dict[str, Any]]]] = {
+DEMO_HISTORY: dict[str, list[tuple[type[AnyHistoryEntry], dict[str, Any]]]] = {
     "patient": [
         (
             Condition,

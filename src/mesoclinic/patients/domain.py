@@ -20,8 +20,8 @@ from mesoclinic.clinical.freetext import words
 from mesoclinic.clinical.teaching import check_target
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
 from mesoclinic.patients.models import (
+    AnyHistoryEntry,
     ClinicMapping,
-    HistoryEntry,
     IntakeLink,
     Patient,
     QuestionnaireResponse,
@@ -66,11 +66,11 @@ def patient_save(
 
 @transaction.atomic
 def history_entry_save(
-    *, patient: Patient, entry: HistoryEntry, values: Mapping[str, Any], by: User
-) -> HistoryEntry:
+    *, patient: Patient, entry: AnyHistoryEntry, values: Mapping[str, Any], by: User
+) -> AnyHistoryEntry:
     """Add (`entry` unsaved) or change one entry of `patient`'s history with its field `values`."""
     if entry._state.adding:
-        entry.patient = patient  # type: ignore[attr-defined]
+        entry.patient = patient
         entry.recorded_by = by
     return save_audited(
         obj=entry, values=values, by=by, patient_id=patient.pk, labels=CODING_LABELS
@@ -78,7 +78,7 @@ def history_entry_save(
 
 
 @transaction.atomic
-def history_entry_confirm(*, entry: HistoryEntry, by: User) -> HistoryEntry:
+def history_entry_confirm(*, entry: AnyHistoryEntry, by: User) -> AnyHistoryEntry:
     """A practitioner confirms what the patient entered; it is then part of the trusted record."""
     entry.confirmed_by = by
     entry.confirmed_at = timezone.now()

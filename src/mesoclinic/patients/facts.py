@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import tzinfo
+from typing import TypeVar
 
 from django.db.models import prefetch_related_objects
 
@@ -17,6 +18,8 @@ from mesoclinic.patients.models import (
 )
 
 ENTERED_IN_ERROR = "entered-in-error"
+# One kind of history entry: `live` keeps the kind it is given.
+Entry = TypeVar("Entry", bound=HistoryEntry)
 HISTORY = ("conditions", "medications", "allergies", "observations")
 RESOURCE_TYPES = {
     "condition": "Condition",
@@ -39,7 +42,7 @@ def patient_facts(patient: Patient) -> PatientFacts:
     )
 
 
-def live(entries: Iterable[HistoryEntry]) -> list[HistoryEntry]:
+def live(entries: Iterable[Entry]) -> list[Entry]:
     """The entries that count, oldest first; entered-in-error ones were never true.
 
     Unconfirmed entries by the patient stay in: screening must not ignore what the patient said.
@@ -60,7 +63,7 @@ def verification(entry: HistoryEntry) -> str:
 
 def resource_of(entry: HistoryEntry) -> str:
     """The FHIR reference of an entry, e.g. "Condition/abc-123" (its own pk when not imported)."""
-    kind = RESOURCE_TYPES.get(entry._meta.model_name, "MedicationStatement")
+    kind = RESOURCE_TYPES.get(entry._meta.model_name or "", "MedicationStatement")
     if isinstance(entry, Medication) and entry.origin == MedicationOrigin.REQUEST:
         kind = "MedicationRequest"
     return f"{kind}/{entry.fhir_id or entry.pk}"

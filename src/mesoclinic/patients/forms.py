@@ -1,11 +1,12 @@
 """Forms for the patient record: demographics and the four kinds of history entry."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils import timezone
 
+from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.concepts import Concept
 from mesoclinic.clinical.facts import LOINC
 from mesoclinic.clinical.teaching import INGREDIENT, NOT_RELEVANT
@@ -14,6 +15,7 @@ from mesoclinic.patients.codes import CodeOption, option_from_value
 from mesoclinic.patients.models import (
     Allergy,
     Condition,
+    HistoryEntry,
     Medication,
     Observation,
     Patient,
@@ -33,12 +35,16 @@ ANSWER_NEEDED = "Choose an answer for {what}."
 VALUE_NEEDED = "Give the value of {what}."
 
 
+# The kind of history entry a form edits.
+Entry = TypeVar("Entry", bound=HistoryEntry)
+
+
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Full years of age on `day`."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm[Patient]):
     class Meta:
         model = Patient
         fields = [
@@ -57,13 +63,14 @@ class PatientForm(forms.ModelForm):
         widgets = {"birth_date": DATE_INPUT, "deceased_at": DATETIME_INPUT}
         help_texts = {"guardian_name": "Required for patients under 18."}
 
-    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
         self.fields["birth_date"].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         today = timezone.localdate(timezone=self.instance.clinic.tzinfo)
         born = data.get("birth_date")
         if born and born > today:
@@ -75,7 +82,7 @@ class PatientForm(forms.ModelForm):
         return data
 
 
-class HistoryEntryForm(forms.ModelForm):
+class HistoryEntryForm(forms.ModelForm[Entry]):
     """A history entry coded from the value sets (`coding`) or described in free text."""
 
     kind = ""
@@ -105,7 +112,8 @@ class HistoryEntryForm(forms.ModelForm):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if "coding" in data and self.chosen is None and not data.get("text", "").strip():
             self.add_error("text", NO_CODE_OR_TEXT)
         return data
@@ -134,7 +142,7 @@ class HistoryEntryForm(forms.ModelForm):
             self.add_error(end, ENDS_BEFORE_START)
 
 
-class ConditionForm(HistoryEntryForm):
+class ConditionForm(HistoryEntryForm[Condition]):
     kind = "condition"
 
     class Meta:
@@ -149,7 +157,7 @@ class ConditionForm(HistoryEntryForm):
         return data
 
 
-class MedicationForm(HistoryEntryForm):
+class MedicationForm(HistoryEntryForm[Medication]):
     kind = "medication"
 
     class Meta:
@@ -164,7 +172,7 @@ class MedicationForm(HistoryEntryForm):
         return data
 
 
-class AllergyForm(HistoryEntryForm):
+class AllergyForm(HistoryEntryForm[Allergy]):
     kind = "allergy"
 
     class Meta:
@@ -203,16 +211,15 @@ MEASURES = {
     "29463-7": ("Body weight", "kg", {}),
     "8302-2": ("Body height", "cm", {}),
 }
+MEASURE_CHOICES = [(code, spec[0]) for code, spec in MEASURES.items()]
 ANSWERS = {code: label for _, _, answers in MEASURES.values() for code, label in answers.items()}
 
 
-class ObservationForm(forms.ModelForm):
+class ObservationForm(forms.ModelForm[Observation]):
     """A status (pregnant, breastfeeding) or a measurement (BMI, weight, height)."""
 
     kind = "observation"
-    measure = forms.ChoiceField(
-        label="What", choices=[(code, spec[0]) for code, spec in MEASURES.items()]
-    )
+    measure = forms.ChoiceField(label="What", choices=MEASURE_CHOICES)
     answer = forms.ChoiceField(
         required=False, choices=[("", "—"), *ANSWERS.items()], help_text="For a status."
     )
@@ -230,12 +237,15 @@ class ObservationForm(forms.ModelForm):
         if entry.code and entry.code not in MEASURES:
             # An imported observation keeps its own code; only its value and dates are edited.
             imported = (entry.code, f"{entry.code_display or entry.code} (as imported)")
-            self.fields["measure"].choices = [imported, *self.fields["measure"].choices]
+            measure = self.fields["measure"]
+            assert isinstance(measure, forms.ChoiceField)  # declared so above
+            measure.choices = [imported, *MEASURE_CHOICES]
         self.initial.setdefault("measure", entry.code)
         self.initial.setdefault("answer", entry.value_code)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         measure = data.get("measure")
         if measure in MEASURES:
             name, _, answers = MEASURES[measure]
@@ -266,13 +276,15 @@ class ObservationForm(forms.ModelForm):
         }
 
 
-def model_values(form: forms.ModelForm) -> dict[str, Any]:
+def model_values(form: forms.ModelForm[Any]) -> dict[str, Any]:
     """The cleaned values of the form's fields that are fields of its model."""
     model_fields = {field.name for field in form._meta.model._meta.get_fields()}
     return {name: value for name, value in form.cleaned_data.items() if name in model_fields}
 
 
-HISTORY_FORMS: dict[str, type[forms.ModelForm]] = {
+# The form of each kind of history entry: every one gives the entry's values (`entry_values`).
+HistoryForm = ConditionForm | MedicationForm | AllergyForm | ObservationForm
+HISTORY_FORMS: dict[str, type[HistoryForm]] = {
     "condition": ConditionForm,
     "medication": MedicationForm,
     "allergy": AllergyForm,
@@ -307,7 +319,8 @@ class MappingForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("code", "").strip() or data.get("phrase", "").strip()):
             raise forms.ValidationError("There is no code or phrase to map.")
         return data

@@ -1,6 +1,7 @@
 """The shipped intake questionnaire (FHIR R4): its form, its response, and the history it gives."""
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -12,9 +13,9 @@ from django import forms
 from mesoclinic.clinical.facts import LOINC
 from mesoclinic.patients.models import (
     Allergy,
+    AnyHistoryEntry,
     Condition,
     EnteredBy,
-    HistoryEntry,
     Medication,
     MedicationKind,
     Observation,
@@ -23,7 +24,7 @@ from mesoclinic.patients.models import (
 
 QUESTIONNAIRE_FILE = Path(__file__).with_name("intake_questionnaire.json")
 ENTRY_TEXT = "https://mesoclinic.org/fhir/StructureDefinition/history-entry-text"
-MODELS = {
+MODELS: dict[str, type[Condition | Medication | Allergy]] = {
     "Condition": Condition,
     "MedicationStatement": Medication,
     "AllergyIntolerance": Allergy,
@@ -110,7 +111,9 @@ def fhir_answer(item: dict[str, Any], value: Any) -> dict[str, Any]:
     return {kind: float(value) if isinstance(value, Decimal) else value}
 
 
-def response_resource(patient: Patient, cleaned: dict[str, Any], authored: datetime) -> dict:
+def response_resource(
+    patient: Patient, cleaned: Mapping[str, Any], authored: datetime
+) -> dict[str, Any]:
     """The FHIR QuestionnaireResponse of the answers in `cleaned`."""
     groups = []
     for group in questionnaire()["item"]:
@@ -137,10 +140,10 @@ def response_resource(patient: Patient, cleaned: dict[str, Any], authored: datet
 
 
 def history_from_answers(
-    patient: Patient, cleaned: dict[str, Any], authored: datetime
-) -> list[HistoryEntry]:
+    patient: Patient, cleaned: Mapping[str, Any], authored: datetime
+) -> list[AnyHistoryEntry]:
     """The unsaved history entries the answers give, each waiting for a practitioner."""
-    entries: list[HistoryEntry] = []
+    entries: list[AnyHistoryEntry] = []
     for item in questions():
         for answer in answer_values(item, cleaned.get(item["linkId"])):
             entry = entry_for(item, answer, authored)
@@ -148,12 +151,12 @@ def history_from_answers(
                 entries.append(entry)
     entries += body_mass_index(entries, authored)
     for entry in entries:
-        entry.patient = patient  # type: ignore[attr-defined]
+        entry.patient = patient
         entry.entered_by = EnteredBy.PATIENT
     return entries
 
 
-def entry_for(item: dict[str, Any], answer: Any, authored: datetime) -> HistoryEntry | None:
+def entry_for(item: dict[str, Any], answer: Any, authored: datetime) -> AnyHistoryEntry | None:
     """The history entry one answer gives, if any (a "no" to a condition gives none)."""
     definition = item.get("definition", "")
     resource = definition.rpartition("/")[2].partition("#")[0]
@@ -176,7 +179,8 @@ def entry_for(item: dict[str, Any], answer: Any, authored: datetime) -> HistoryE
 
 
 def entry_text(item: dict[str, Any]) -> str:
-    return next(e["valueString"] for e in item["extension"] if e["url"] == ENTRY_TEXT)
+    text: str = next(e["valueString"] for e in item["extension"] if e["url"] == ENTRY_TEXT)
+    return text
 
 
 def observation_for(coding: dict[str, str], answer: Any, authored: datetime) -> Observation:
@@ -197,7 +201,7 @@ def observation_for(coding: dict[str, str], answer: Any, authored: datetime) -> 
     return entry
 
 
-def body_mass_index(entries: list[HistoryEntry], authored: datetime) -> list[Observation]:
+def body_mass_index(entries: list[AnyHistoryEntry], authored: datetime) -> list[Observation]:
     """The BMI from the weight and height given, rounded to one decimal; none without both."""
     measured = {
         e.code: e.value_quantity for e in entries if isinstance(e, Observation) and e.value_unit

@@ -348,6 +348,10 @@ class Observation(HistoryEntry):
         return [single] if self.value_code else []
 
 
+# A history entry of one of the four kinds: unlike the abstract HistoryEntry, it has a patient.
+AnyHistoryEntry = Condition | Medication | Allergy | Observation
+
+
 class QuestionnaireResponse(models.Model):
     """A patient's answers to the intake questionnaire, kept as the FHIR resource they filled."""
 

@@ -4,15 +4,16 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 
-from mesoclinic.accounts.models import Clinic
+from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
+from mesoclinic.clinical.facts import HistoryRecord
 from mesoclinic.clinical.freetext import words
 from mesoclinic.clinical.recognition import Understanding, understand
 from mesoclinic.clinical.statuses import Standing, standing
@@ -45,10 +46,10 @@ PHONE = re.compile(r"^\+?[\d\s()./-]{3,}$")
 # walking the whole clinic in name order instead of looking up the few patients that match.
 BY_NAME_AFTER_FILTER = (Lower("family_key"), Lower("given_key"), "id")
 # The kinds of record whose not recognising can hold a verdict at review, and how each is read.
-UNRECOGNISABLE = (
-    ("condition", Condition, condition_record),
-    ("medication", Medication, medication_record),
-    ("allergy", Allergy, allergy_record),
+UNRECOGNISABLE: tuple[tuple[str, type[Condition | Medication | Allergy]], ...] = (
+    ("condition", Condition),
+    ("medication", Medication),
+    ("allergy", Allergy),
 )
 
 
@@ -57,7 +58,7 @@ class PatientNotFound(LookupError):
 
 
 def find_patient(
-    user: Any, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
+    user: User | None, key: str, clinic: Clinic | None = None, *, purpose: str = "screen"
 ) -> Patient:
     """The patient whose internal id or imported FHIR id is `key`; the read is audited.
 
@@ -80,7 +81,7 @@ def find_patient(
     return patient
 
 
-def search_patients(user: Any, query: str) -> QuerySet[Patient]:
+def search_patients(user: User, query: str) -> QuerySet[Patient]:
     """The patients `user` may see that match `query`: a birth date, a phone number or names."""
     patients = patients_visible_to(user)
     query = query.strip()
@@ -124,15 +125,15 @@ def parse_date(text: str) -> dt.date | None:
     """A date typed as 2026-11-21, 21/11/2026 or 21.11.2026, else None."""
     for layout in DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, layout).date()
+            return dt.datetime.strptime(text, layout).date()  # noqa: DTZ007 -- a day, no time
         except ValueError:
             continue
     return None
 
 
-def awaiting_confirmation(user: Any) -> QuerySet[Patient]:
+def awaiting_confirmation(user: User) -> QuerySet[Patient]:
     """The patients `user` may see who have entries from the patient no one has confirmed."""
-    waiting = Q()
+    waiting: Q | Combinable = Q()
     for model in (Condition, Medication, Allergy, Observation):
         entries = model.objects.filter(
             patient=OuterRef("pk"), entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True
@@ -192,15 +193,24 @@ class UnrecognisedCode:
     patients: int
 
 
+def history_record(row: Condition | Medication | Allergy) -> HistoryRecord:
+    """A condition, medication or allergy as the clinical core reads it."""
+    if isinstance(row, Condition):
+        return condition_record(row)
+    if isinstance(row, Medication):
+        return medication_record(row)
+    return allergy_record(row)
+
+
 def unrecognised_codes(clinic: Clinic, taught: Taught) -> list[UnrecognisedCode]:
     """The clinic's conditions, medications and allergies no value set or mapping recognises,
     one row per code or typed phrase, the one most patients carry first (three queries)."""
     carriers: dict[tuple[str, str, str, str], set[int]] = defaultdict(set)
     shown: dict[tuple[str, str, str, str], str] = {}
-    for kind, model, record_of in UNRECOGNISABLE:
+    for kind, model in UNRECOGNISABLE:
         rows = model.objects.filter(patient__clinic=clinic).order_by("pk")
         for row in rows.iterator(chunk_size=2000):
-            record = record_of(row)
+            record = history_record(row)
             # A record never true (refuted, entered in error, never taken) asks nothing.
             if standing(record) is Standing.NEVER:
                 continue

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.permissions import clinical_staff_required, staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
@@ -23,8 +23,8 @@ from mesoclinic.patients.domain import (
     intake_link_send,
     patient_save,
 )
-from mesoclinic.patients.forms import HISTORY_FORMS, MappingForm, PatientForm
-from mesoclinic.patients.models import ClinicMapping, HistoryEntry, Patient
+from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, MappingForm, PatientForm
+from mesoclinic.patients.models import AnyHistoryEntry, ClinicMapping, Patient
 from mesoclinic.patients.queries import (
     UnrecognisedCode,
     clinic_mappings,
@@ -43,7 +43,7 @@ KIND_LABELS = {
 
 
 @staff_required
-def patient_search(request: HttpRequest) -> HttpResponse:
+def patient_search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -55,7 +55,7 @@ def patient_search(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpResponse:
+def patient_edit(request: SignedInRequest, patient_id: int | None = None) -> HttpResponse:
     patient = None
     if patient_id is not None:
         patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
@@ -70,17 +70,17 @@ def patient_edit(request: HttpRequest, patient_id: int | None = None) -> HttpRes
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
-def history_form_class(kind: str) -> type:
+def history_form_class(kind: str) -> type[HistoryForm]:
     if kind not in HISTORY_FORMS:
         raise Http404(f"No kind of history called {kind!r}.")
     return HISTORY_FORMS[kind]
 
 
-def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry:
+def history_entry_of(patient: Patient, kind: str, entry_id: int) -> AnyHistoryEntry:
     """One entry of `patient`'s history of that kind, or 404."""
     model = history_form_class(kind)._meta.model
     entries = model.objects.filter(patient=patient)
-    entry: HistoryEntry | None = (
+    entry: AnyHistoryEntry | None = (
         entries.filter(pk=entry_id).first() if entry_id < LARGEST_ID else None
     )
     if entry is None:
@@ -90,7 +90,7 @@ def history_entry_of(patient: Patient, kind: str, entry_id: int) -> HistoryEntry
 
 @clinical_staff_required
 def history_edit(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int | None = None
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int | None = None
 ) -> HttpResponse:
     form_class = history_form_class(kind)
     patient = get_patient_for(request.user, patient_id, purpose=f"edit {kind}")
@@ -112,7 +112,7 @@ def history_edit(
 @clinical_staff_required
 @require_POST
 def history_confirm(
-    request: HttpRequest, patient_id: int, kind: str, entry_id: int
+    request: SignedInRequest, patient_id: int, kind: str, entry_id: int
 ) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose=f"confirm {kind}")
     entry = history_entry_of(patient, kind, entry_id)
@@ -122,7 +122,7 @@ def history_confirm(
 
 
 @clinical_staff_required
-def code_search(request: HttpRequest, kind: str) -> HttpResponse:
+def code_search(request: SignedInRequest, kind: str) -> HttpResponse:
     """The htmx answer to the code search box: matching codes of the value sets, as choices."""
     history_form_class(kind)
     query = request.GET.get("code_search", "")
@@ -132,7 +132,7 @@ def code_search(request: HttpRequest, kind: str) -> HttpResponse:
 
 @staff_required
 @require_POST
-def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
+def send_intake_link(request: SignedInRequest, patient_id: int) -> HttpResponse:
     patient = get_patient_for(request.user, patient_id, purpose="send intake link")
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
@@ -143,7 +143,7 @@ def send_intake_link(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @clinical_staff_required
-def mapping_list(request: HttpRequest) -> HttpResponse:
+def mapping_list(request: SignedInRequest) -> HttpResponse:
     """The clinic's mappings: the ones that apply, and every earlier version, with who made it."""
     mappings = list(clinic_mappings(request.user.clinic))
     current = [m for m in mappings if m.current]
@@ -152,7 +152,7 @@ def mapping_list(request: HttpRequest) -> HttpResponse:
 
 
 @clinical_staff_required
-def unrecognised_list(request: HttpRequest) -> HttpResponse:
+def unrecognised_list(request: SignedInRequest) -> HttpResponse:
     """The clinic's codes and phrases screening does not recognise, most patients first."""
     clinic = request.user.clinic
     codes = unrecognised_codes(clinic, clinic_taught(clinic))
@@ -174,7 +174,7 @@ def _mapped(code: UnrecognisedCode) -> dict[str, str]:
 
 @clinical_staff_required
 @require_POST
-def mapping_new(request: HttpRequest) -> HttpResponse:
+def mapping_new(request: SignedInRequest) -> HttpResponse:
     form = MappingForm(request.POST)
     back = _back(request)
     if not form.is_valid():
@@ -193,7 +193,7 @@ def mapping_new(request: HttpRequest) -> HttpResponse:
 
 @clinical_staff_required
 @require_POST
-def mapping_revoke(request: HttpRequest, mapping_id: int) -> HttpResponse:
+def mapping_revoke(request: SignedInRequest, mapping_id: int) -> HttpResponse:
     mapping = get_object_or_404(
         ClinicMapping, pk=mapping_id if mapping_id < LARGEST_ID else 0, clinic=request.user.clinic
     )
@@ -206,7 +206,7 @@ def mapping_revoke(request: HttpRequest, mapping_id: int) -> HttpResponse:
     return redirect("patients:mappings")
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: SignedInRequest) -> str:
     """Where a mapping form came from (the chart, the list), if it is an address of this site."""
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from mesoclinic.accounts.permissions import patient_required
+from mesoclinic.accounts.permissions import SignedInRequest, patient_required
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.access import get_patient_for
@@ -22,7 +22,7 @@ LINK_PROBLEMS = {
 
 
 @patient_required
-def intake(request: HttpRequest) -> HttpResponse:
+def intake(request: SignedInRequest) -> HttpResponse:
     # A patient account whose record was removed finds nothing, like any other missing record.
     own = getattr(request.user, "patient", None)
     patient = get_patient_for(request.user, own.pk if own else 0, purpose="intake")

@@ -1,10 +1,9 @@
 """The doors to courses and practitioner feeds: every course is opened through its patient."""
 
-from typing import Any
-
 from django.http import Http404
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from mesoclinic.accounts.models import User
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.scheduling.models import Appointment, Course
@@ -15,7 +14,7 @@ NO_APPOINTMENT = "No such appointment in your clinic."
 FEED_SALT = "mesoclinic.scheduling.practitioner-feed"
 
 
-def course_for(user: Any, course_id: int, *, purpose: str = "course") -> Course:
+def course_for(user: User, course_id: int, *, purpose: str = "course") -> Course:
     """The course `course_id` if `user` may see its patient, else 404; the read is audited."""
     course = Course.objects.filter(pk=course_id).first()
     if course is None:
@@ -24,7 +23,7 @@ def course_for(user: Any, course_id: int, *, purpose: str = "course") -> Course:
     return course
 
 
-def appointment_for(user: Any, appointment_id: int, *, purpose: str) -> Appointment:
+def appointment_for(user: User, appointment_id: int, *, purpose: str) -> Appointment:
     """The appointment if `user` may see its patient, else 404; the read is audited."""
     # Past 64 bits no row can match, and the database would refuse the number outright.
     if not 0 < appointment_id < LARGEST_ID:

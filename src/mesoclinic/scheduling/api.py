@@ -8,7 +8,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
-from mesoclinic.accounts.models import STAFF_ROLES
+from mesoclinic.accounts.models import STAFF_ROLES, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.clinical.protocols import UnknownProtocol
@@ -42,18 +42,18 @@ class BookRequest(PlanRequest):
 
 @router.post("/courses/plan", summary="Plan the earliest course (nothing is booked)")
 def plan(request: HttpRequest, body: PlanRequest) -> dict[str, Any]:
-    return proposal_to_json(_propose(request, body))
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    return proposal_to_json(_propose(user, body))
 
 
 @router.post(
     "/courses/book", summary="Plan and book the whole course, or nothing", response={201: dict}
 )
 def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
-    planned = _propose(request, body)
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    planned = _propose(user, body)
     try:
-        course = course_book(
-            proposal=planned, by=request.user, override_reason=body.override_reason
-        )
+        course = course_book(proposal=planned, by=user, override_reason=body.override_reason)
     except SlotTaken as taken:
         raise HttpError(409, str(taken)) from None
     except (CourseIncomplete, BookingRefused) as refused:
@@ -61,8 +61,7 @@ def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
     return Status(201, {"course": course.pk, **proposal_to_json(planned)})
 
 
-def _propose(request: HttpRequest, body: PlanRequest) -> CourseProposal:
-    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+def _propose(user: User, body: PlanRequest) -> CourseProposal:
     try:
         patient = find_patient(user, body.patient, purpose="plan course")
     except PatientNotFound as missing:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.areas import AREAS
@@ -27,6 +28,13 @@ def template_choices() -> list[tuple[str, str]]:
         for protocol in all_protocols()
         for course in protocol.courses
     ]
+
+
+def offer_practitioners(form: forms.Form, practitioners: QuerySet[Practitioner]) -> None:
+    """Let the form's practitioner field choose among `practitioners` only."""
+    field = form.fields["practitioner"]
+    assert isinstance(field, forms.ModelChoiceField)  # each form declares it so
+    field.queryset = practitioners
 
 
 class PlanCourseForm(forms.Form):
@@ -59,12 +67,12 @@ class PlanCourseForm(forms.Form):
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = Practitioner.objects.filter(
-            clinic=clinic, active=True
-        ).select_related("user")
+        active = Practitioner.objects.filter(clinic=clinic, active=True).select_related("user")
+        offer_practitioners(self, active)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         spec, sessions = data.get("template"), data.get("sessions")
         if spec and sessions is not None:
             _, template = template_named(spec)
@@ -115,9 +123,8 @@ class ConsultationSearchForm(forms.Form):
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = Practitioner.objects.filter(
-            clinic=clinic, active=True
-        ).select_related("user")
+        active = Practitioner.objects.filter(clinic=clinic, active=True).select_related("user")
+        offer_practitioners(self, active)
 
 
 class ConsultationBookForm(forms.Form):
@@ -130,4 +137,4 @@ class ConsultationBookForm(forms.Form):
 
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["practitioner"].queryset = Practitioner.objects.filter(clinic=clinic)
+        offer_practitioners(self, Practitioner.objects.filter(clinic=clinic))

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinical.concepts import Verdict
 from mesoclinic.clinical.screening import screening_to_json
 from mesoclinic.patients.models import Patient
@@ -32,7 +32,7 @@ class GateResult:
 
 
 def booking_gate(
-    patient: Patient, protocol_id: str, on: date, by: Any, override_reason: str = ""
+    patient: Patient, protocol_id: str, on: date, by: User | None, override_reason: str = ""
 ) -> GateResult:
     """Screen `patient` for a course starting `on`; refuse unless it may be booked."""
     verdict, findings = screening_for_booking(patient, protocol_id, on)

@@ -18,7 +18,8 @@ def appointments_to_ical(appointments: Iterable[Appointment], name: str, *, staf
     calendar.add("x-wr-calname", name)
     for appointment in appointments:
         calendar.add_component(_event(appointment, staff))
-    return calendar.to_ical()
+    document: bytes = calendar.to_ical()
+    return document
 
 
 def _event(appointment: Appointment, staff: bool) -> Event:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from mesoclinic.accounts.models import Clinic, signed_in_user
+from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.clinical.planner import Slot
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import Appointment, AppointmentStatus
@@ -36,7 +36,7 @@ def clinic_lock(*, patient: Patient) -> None:
 
 
 def appointment_insert(
-    *, patient: Patient, slot: Slot, advice: str, by: Any, **kind: Any
+    *, patient: Patient, slot: Slot, advice: str, by: User | None, **kind: Any
 ) -> Appointment:
     """Book `slot` for `patient`; the database's own refusal of an overlap reads as SlotTaken."""
     try:

@@ -15,6 +15,8 @@ from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, r
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
 from mesoclinic.scheduling.queries import availability_for
 
+NOT_IN_A_COURSE = "{session} is not a session of a course; only a course's sessions move here."
+
 
 class MoveRefused(Exception):
     """A session cannot move where asked; the message says why and where it could go."""
@@ -24,17 +26,19 @@ def session_move(
     *, session: Appointment, day: date, following: bool = False, by: User | None
 ) -> list[Appointment]:
     """Move a session to `day` alone ("this one") or with the later ones ("and the following")."""
-    course = session.course
+    course, number = session.course, _number(session)
+    if course is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
     _, template = template_named(f"{course.protocol_id}/{course.template_id}")
     # Sessions that took place count as neighbours too; cancelled ones and no-shows do not.
     gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
     sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
     _refuse_past(session)
-    later = [s for s in sessions if s.number >= session.number and s.status in ACTIVE_STATUSES]
+    later = [s for s in sessions if _number(s) >= number and s.status in ACTIVE_STATUSES]
     moving = later if following else [session]
     first_days = _move_window(session, sessions, day, template, following)
     minutes = session_minutes(template, course.areas)
-    gaps = gaps_from(template, session.number, moving[-1].number)
+    gaps = gaps_from(template, number, _number(moving[-1]))
     proposal = _replan(course, moving, first_days, gaps, minutes)
     with transaction.atomic():
         clinic_lock(patient=course.patient)
@@ -54,6 +58,13 @@ def session_move(
     return moving
 
 
+def _number(session: Appointment) -> int:
+    """The session's place in its course."""
+    if session.number is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
+    return session.number
+
+
 def _refuse_past(session: Appointment) -> None:
     if session.start <= timezone.now():
         raise MoveRefused(f"Session {session.number} has already begun; it cannot move.")
@@ -68,15 +79,16 @@ def _move_window(
 ) -> tuple[date, date]:
     """The days the neighbours allow; when the later ones move too, the one before only."""
     tz = session.clinic.tzinfo
+    number = _number(session)
     earliest, latest = day, day
     by_number = {s.number: s.start.astimezone(tz).date() for s in sessions}
-    before = by_number.get(session.number - 1)
+    before = by_number.get(number - 1)
     if before is not None:
-        low, high = gap_window(template, session.number)
+        low, high = gap_window(template, number)
         earliest, latest = before + timedelta(days=low), before + timedelta(days=high)
-    after = None if following else by_number.get(session.number + 1)
+    after = None if following else by_number.get(number + 1)
     if after is not None:
-        low, high = gap_window(template, session.number + 1)
+        low, high = gap_window(template, number + 1)
         earliest, latest = (
             max(earliest, after - timedelta(days=high)),
             min(latest, after - timedelta(days=low)),
@@ -104,7 +116,7 @@ def _replan(
     availability = availability_for(
         course.clinic, course.patient_id, (days[0], last), ignoring=[s.pk for s in moving]
     )
-    first = moving[0].number
+    first = _number(moving[0])
     kept = Preferences(practitioner_id=moving[0].practitioner_id)
     proposal = earliest_course(availability, gaps, minutes, days, kept, first_number=first)
     if not proposal.complete:

@@ -2,14 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Role
-from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
 from mesoclinic.audit.domain import audit_event, audit_patients_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
@@ -24,11 +23,11 @@ FEED_DAYS_BACK = 30
 
 
 @staff_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: SignedInRequest) -> HttpResponse:
     """The day or week by practitioner or by room; htmx swaps only the calendar when navigating."""
     clinic = request.user.clinic
-    view = request.GET.get("view") if request.GET.get("view") in VIEWS else "week"
-    by = request.GET.get("by") if request.GET.get("by") in BY else "practitioner"
+    view = _chosen(request.GET.get("view"), VIEWS, "week")
+    by = _chosen(request.GET.get("by"), BY, "practitioner")
     shown = _day(request.GET.get("date"), timezone.localdate(timezone=clinic.tzinfo))
     first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
@@ -59,6 +58,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _chosen(value: str | None, allowed: tuple[str, ...], default: str) -> str:
+    return value if value is not None and value in allowed else default
+
+
 def _day(text: str | None, default: date) -> date:
     try:
         return date.fromisoformat(text or "")
@@ -66,7 +69,7 @@ def _day(text: str | None, default: date) -> date:
         return default
 
 
-def _own_feed_url(request: HttpRequest) -> str:
+def _own_feed_url(request: SignedInRequest) -> str:
     """A practitioner's private feed address, for their own calendar app."""
     if request.user.role != Role.PRACTITIONER:
         return ""
@@ -77,8 +80,8 @@ def _own_feed_url(request: HttpRequest) -> str:
     return request.build_absolute_uri(path)
 
 
-@login_required
-def course_ical(request: HttpRequest, course_id: int) -> HttpResponse:
+@signed_in_required
+def course_ical(request: SignedInRequest, course_id: int) -> HttpResponse:
     """The course's sessions as an .ics file, for staff of the clinic or the patient."""
     course = course_for(request.user, course_id, purpose="course calendar file")
     sessions = course.sessions.holding().select_related(

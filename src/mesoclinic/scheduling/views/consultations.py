@@ -4,14 +4,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
-from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
 from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS
 from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.models import Patient
@@ -43,7 +42,7 @@ DONE = {
 
 
 @staff_required
-def book_consultation(request: HttpRequest, patient_id: int) -> HttpResponse:
+def book_consultation(request: SignedInRequest, patient_id: int) -> HttpResponse:
     """Pick a day and a practitioner (or anyone), see the first free times, book one."""
     patient = get_patient_for(request.user, patient_id, purpose="book consultation")
     tomorrow = timezone.localdate(timezone=patient.clinic.tzinfo) + timedelta(days=1)
@@ -75,7 +74,9 @@ def book_consultation(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _book(request: HttpRequest, patient: Patient, context: dict[str, Any]) -> HttpResponse | None:
+def _book(
+    request: SignedInRequest, patient: Patient, context: dict[str, Any]
+) -> HttpResponse | None:
     """Book the time picked; on refusal, say why in the context and return None."""
     form = ConsultationBookForm(request.POST, clinic=patient.clinic)
     if not form.is_valid():
@@ -101,7 +102,7 @@ def _book(request: HttpRequest, patient: Patient, context: dict[str, Any]) -> Ht
 
 
 @staff_required
-def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_detail(request: SignedInRequest, appointment_id: int) -> HttpResponse:
     """One appointment: when, who, where, and the status changes it may take now."""
     appointment = appointment_for(request.user, appointment_id, purpose="appointment")
     changes = [
@@ -114,7 +115,7 @@ def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpRespons
 
 @staff_required
 @require_POST
-def appointment_status(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_status(request: SignedInRequest, appointment_id: int) -> HttpResponse:
     """Cancel the appointment, or mark its patient arrived or absent."""
     appointment = appointment_for(request.user, appointment_id, purpose="change appointment")
     try:
@@ -128,8 +129,8 @@ def appointment_status(request: HttpRequest, appointment_id: int) -> HttpRespons
     return redirect("scheduling:appointment", appointment.pk)
 
 
-@login_required
-def appointment_ical(request: HttpRequest, appointment_id: int) -> HttpResponse:
+@signed_in_required
+def appointment_ical(request: SignedInRequest, appointment_id: int) -> HttpResponse:
     """One appointment as an .ics file, for staff of the clinic or the patient."""
     appointment = appointment_for(request.user, appointment_id, purpose="appointment calendar file")
     staff = request.user.role != Role.PATIENT

@@ -3,14 +3,14 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
-from mesoclinic.accounts.permissions import staff_required
+from mesoclinic.accounts.permissions import SignedInRequest, staff_required
 from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.access import course_for, session_of
@@ -28,7 +28,7 @@ CHANGED = (
 
 
 @staff_required
-def course_planner(request: HttpRequest, patient_id: int) -> HttpResponse:
+def course_planner(request: SignedInRequest, patient_id: int) -> HttpResponse:
     """Plan a course (shown whole, with what could not be placed) and book it in one action."""
     patient = get_patient_for(request.user, patient_id, purpose="plan course")
     form = PlanCourseForm(request.POST or None, clinic=patient.clinic, initial=_initial(request))
@@ -52,7 +52,7 @@ def course_planner(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _initial(request: HttpRequest) -> dict[str, Any]:
+def _initial(request: SignedInRequest) -> dict[str, Any]:
     return {"first_day": timezone.localdate(timezone=request.user.clinic.tzinfo)}
 
 
@@ -79,7 +79,7 @@ def proposal_key(proposal: CourseProposal) -> str:
 
 
 def _proposal_context(
-    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm
+    request: SignedInRequest, proposal: CourseProposal, book: BookCourseForm
 ) -> dict[str, Any]:
     sessions = proposal.placement.sessions
     on = sessions[0].slot.start.date() if sessions else proposal.first_days[0]
@@ -97,7 +97,10 @@ def _proposal_context(
 
 
 def _book(
-    request: HttpRequest, proposal: CourseProposal, book: BookCourseForm, context: dict[str, Any]
+    request: SignedInRequest,
+    proposal: CourseProposal,
+    book: BookCourseForm,
+    context: dict[str, Any],
 ) -> HttpResponse | None:
     """Book the proposal the person saw; on refusal, say why in the context and return None."""
     if not book.is_valid() or book.cleaned_data["proposal"] != proposal_key(proposal):
@@ -121,7 +124,7 @@ def _book(
 
 
 @staff_required
-def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_detail(request: SignedInRequest, course_id: int) -> HttpResponse:
     """The course: its screening, any override and why, and its sessions with move and cancel."""
     course = course_for(request.user, course_id)
     sessions = course.sessions.select_related("practitioner__user", "room").order_by(
@@ -133,14 +136,15 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def session_move_view(request: HttpRequest, course_id: int, number: int) -> HttpResponse:
+def session_move_view(request: SignedInRequest, course_id: int, number: int) -> HttpResponse:
     """Move one session, alone or with the following ones."""
     course = course_for(request.user, course_id, purpose="move session")
     session = session_of(course, number)
     form = MoveSessionForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label or field}: {' '.join(errors)}")
+            said = " ".join(map(str, errors))
+            messages.error(request, f"{form.fields[field].label or field}: {said}")
         return redirect("scheduling:course", course.pk)
     following = form.cleaned_data["scope"] == "following"
     try:
@@ -157,7 +161,7 @@ def session_move_view(request: HttpRequest, course_id: int, number: int) -> Http
 
 @staff_required
 @require_POST
-def course_cancel_view(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_cancel_view(request: SignedInRequest, course_id: int) -> HttpResponse:
     course = course_for(request.user, course_id, purpose="cancel course")
     freed = course_cancel(course=course, by=request.user)
     messages.success(request, f"Cancelled the course; {freed} future sessions were freed.")
