@@ -10,6 +10,7 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Screening mappings",
         "Rooms",
         "Practitioners",
         "Opening hours",
@@ -19,7 +20,7 @@ EXPECTED_NAV = {
         "Audit trail",
         "My sign-in",
     ],
-    "practitioner": ["Dashboard", "Patients", "Calendar", "My sign-in"],
+    "practitioner": ["Dashboard", "Patients", "Calendar", "Screening mappings", "My sign-in"],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
     "patient": ["Dashboard"],
 }

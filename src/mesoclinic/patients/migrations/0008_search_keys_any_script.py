@@ -27,6 +27,6 @@ def refill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("patients", "0004_search_indexes")]
+    dependencies = [("patients", "0007_clinic_mappings")]
 
     operations = [migrations.RunPython(refill, migrations.RunPython.noop)]
