@@ -30,6 +30,8 @@ class Clinic(models.Model):
     staff_idle_minutes = models.PositiveSmallIntegerField(
         "sign staff out after (minutes idle)",
         default=30,
+        # Also the database's own default, so rows written by older code get it too.
+        db_default=30,
         validators=[MinValueValidator(5), MaxValueValidator(720)],
     )
 
@@ -104,7 +106,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Comma-separated TokenScope values.
-    scopes = models.CharField(max_length=60, default="read")
+    scopes = models.CharField(max_length=60, default="read", db_default="read")
     expires_at = models.DateTimeField(default=token_expiry)
 
     class Meta:

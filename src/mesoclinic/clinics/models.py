@@ -64,7 +64,9 @@ class Practitioner(models.Model):
     registration_number = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
     # SHA-256 of the secret in the practitioner's calendar feed address; empty: no feed.
-    feed_token_digest = models.CharField(max_length=64, blank=True, editable=False)
+    feed_token_digest = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
     feed_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -30,11 +30,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='apitoken',
             name='scopes',
-            field=models.CharField(default='read', max_length=60),
+            field=models.CharField(db_default='read', default='read', max_length=60),
         ),
         migrations.AddField(
             model_name='clinic',
             name='staff_idle_minutes',
-            field=models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(720)], verbose_name='sign staff out after (minutes idle)'),
+            field=models.PositiveSmallIntegerField(db_default=30, default=30, validators=[django.core.validators.MinValueValidator(5), django.core.validators.MaxValueValidator(720)], verbose_name='sign staff out after (minutes idle)'),
         ),
     ]
