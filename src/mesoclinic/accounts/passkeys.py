@@ -4,22 +4,30 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions, views
 
 from mesoclinic.accounts.models import STAFF_ROLES, User
 
 
-class SignInFirst(exceptions.OTPWebAuthnApiError):
+class Refused(exceptions.OTPWebAuthnApiError):
+    """A refusal the library answers as JSON with its status."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # the library is untyped
+
+
+class SignInFirst(Refused):
     status_code = 401
     code = "not_signed_in"
-    default_detail = "Sign in with your password first."
+    default_detail = gettext_lazy("Sign in with your password first.")
 
 
-class StaffOnly(exceptions.OTPWebAuthnApiError):
+class StaffOnly(Refused):
     status_code = 403
     code = "staff_only"
-    default_detail = "Passkeys are the second step of a staff sign-in."
+    default_detail = gettext_lazy("Passkeys are the second step of a staff sign-in.")
 
 
 class StaffCeremony:

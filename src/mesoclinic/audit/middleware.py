@@ -16,10 +16,10 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Forwarded-For is read from the right, skipping the trusted proxies (TRUSTED_PROXIES):
     anything further left was written by the client and proves nothing.
     """
-    peer = request.META.get("REMOTE_ADDR") or None
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
     if peer is None or not _trusted(peer):
         return peer
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
     for address in reversed([a.strip() for a in forwarded if a.strip()]):
         if _address(address) is None:
             return peer
