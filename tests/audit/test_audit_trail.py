@@ -126,3 +126,16 @@ def test_audit_page_ignores_nonsense_filters(client_for, alice, paula, pat):
     get_patient_for(paula, pat.pk)
     response = client_for(alice).get(reverse("audit:events"), {"patient": "x'; --", "action": "?"})
     assert (response.status_code, len(response.context["page"])) == (200, 2)
+
+
+def test_failed_sign_ins_and_refused_reads_show_on_the_clinics_audit_page(
+    client, client_for, alice, charlie, pat
+):
+    client.post(reverse("login"), {"username": "alice", "password": "a guess"})
+    with pytest.raises(Http404):
+        get_patient_for(charlie, pat.pk)
+    page = client_for(alice).get(reverse("audit:events"))
+    shown = [(e.action, e.actor_label) for e in page.context["page"] if e.action != "login"]
+    assert shown == [("denied", "charlie"), ("login-failed", "alice")]
+    elsewhere = client_for(charlie).get(reverse("audit:events")).context["page"]
+    assert [e.action for e in elsewhere if e.action != "login"] == []
