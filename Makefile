@@ -40,6 +40,7 @@ $(SECRET_FILE):
 	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 run: $(STAMP) $(SECRET_FILE)
+	mkdir -p var/static
 	$(DEMO_ENV) $(BIN)/mesoclinic migrate --verbosity 0
 	$(DEMO_ENV) $(BIN)/mesoclinic createcachetable
 	$(DEMO_ENV) $(BIN)/mesoclinic demo
