@@ -80,9 +80,9 @@ def test_the_api_refuses_a_latin_1_body_with_its_line(client_for, paula, harbour
     response = client_for(paula).post(
         "/api/v1/fhir/import", body, content_type="application/fhir+ndjson"
     )
-    (rejected,) = response.json()["rejected"]
+    (rejected,) = response.json()["detail"]
     assert (response.status_code, rejected["line"], rejected["reason"][:31]) == (
-        200,
+        422,
         1,
         "not UTF-8 text: byte 0xEB at ch",
     )

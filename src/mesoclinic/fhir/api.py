@@ -7,6 +7,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
+from ninja.responses import Status
 
 from mesoclinic.accounts.models import CLINICAL_ROLES, TokenScope
 from mesoclinic.accounts.permissions import api_user_with_role
@@ -44,13 +45,19 @@ BODY = {
     "/import",
     summary="Import FHIR R4 resources (bulk NDJSON, a Bundle or a resource)",
     openapi_extra={"requestBody": BODY},
-    response={200: dict[str, Any], **errors(413, 415)},
+    response={200: dict[str, Any], **errors(413, 415, 422)},
 )
-def import_resources(request: HttpRequest) -> dict[str, Any]:
-    """Import the request body; the answer is the report: imported, updated, unchanged, rejected."""
+def import_resources(request: HttpRequest) -> Status[dict[str, Any]]:
+    """Import the request body; the answer is the report: imported, updated, unchanged, rejected.
+
+    A body of which every resource was rejected answers 422, its `detail` the rejected lines.
+    """
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_STAFF_ONLY, scope=TokenScope.IMPORT)
-    report = fhir_import(clinic=user.clinic, by=user, sources=[_body_source(request)])
-    return report.as_json()
+    document = fhir_import(clinic=user.clinic, by=user, sources=[_body_source(request)]).as_json()
+    kept = any(document[name] for name in ("imported", "updated", "unchanged"))
+    if document["rejected"] and not kept:
+        return Status(422, {"detail": document["rejected"]})
+    return Status(200, document)
 
 
 def _body_source(request: HttpRequest) -> Source:
