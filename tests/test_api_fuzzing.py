@@ -8,6 +8,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -42,7 +44,17 @@ class BearerToken:
 
 
 @pytest.fixture
-def token(harbour, paula):
+def connection_kept():
+    """Like Django's test client: no request may close the test's connection, mid-transaction."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(harbour, paula, connection_kept):
     """A practitioner's token for every scope, in a clinic with a calendar and patients."""
     open_clinic(harbour, [paula.practitioner])
     factories.PatientFactory(clinic=harbour, given_name="Grace", family_name="Wilson", pk=1)

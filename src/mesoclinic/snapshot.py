@@ -14,15 +14,15 @@ from django.db import connection, transaction
 @contextmanager
 def read_snapshot() -> Iterator[None]:
     """Run the block's reads in one snapshot that takes no write lock; nothing may be written."""
+    if connection.in_atomic_block:
+        # Already inside the caller's transaction (a test's, say): read within it.
+        yield
+        return
     if connection.vendor == "postgresql":
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
-        return
-    if connection.in_atomic_block:
-        # Already inside the caller's transaction (a test's, say): read within it.
-        yield
         return
     with connection.cursor() as cursor:
         cursor.execute("BEGIN DEFERRED")
