@@ -16,12 +16,14 @@ class NavItem(NamedTuple):
 
 ADMIN = frozenset({Role.ADMIN})
 STAFF = frozenset({Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION})
+CLINICAL = frozenset({Role.ADMIN, Role.PRACTITIONER})
 PATIENT = frozenset({Role.PATIENT})
 
 NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
+    NavItem("Products", "inventory:products", CLINICAL),
     NavItem("Rooms", "clinics:rooms", ADMIN),
     NavItem("Practitioners", "clinics:practitioners", ADMIN),
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),
