@@ -14,10 +14,9 @@ from django.urls import URLResolver, get_resolver
 
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.access import feed_token
-from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.proposals import propose_course
 from tests.patients.factories import ConditionFactory
-from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
+from tests.scheduling.factories import AppointmentFactory, book_course, closed_on, open_clinic
 
 REF_000 = load_protocol("ref-000")
 
@@ -197,7 +196,7 @@ def h(harbour, alice, paula, rita, pat):
         "practitioner": paula.practitioner,
         "closure": closed_on(harbour, dt.date(2026, 12, 25)),
         "entry": ConditionFactory(patient=pat, entered_by="patient"),
-        "course": course_book(proposal=plan, by=paula),
+        "course": book_course(proposal=plan, by=paula),
         "appointment": AppointmentFactory(
             patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
         ),

@@ -11,12 +11,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from mesoclinic.accounts.command_clinic import WHICH_CLINIC
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.commands import PartlyRejected
 from mesoclinic.fhir.domain import fhir_import
 from mesoclinic.fhir.importer import UNSUPPORTED
 from mesoclinic.fhir.kinds import SUPPORTED
-from mesoclinic.fhir.management.clinic import WHICH_CLINIC
 from mesoclinic.fhir.models import ImportRun
 from mesoclinic.fhir.sources import Source
 from mesoclinic.patients.models import (

@@ -14,11 +14,11 @@ from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.inventory.access import lot_for, product_for
 from mesoclinic.inventory.domain import (
     InventoryRefused,
-    ingredient_lines,
     lot_receive,
     lot_set_status,
     product_save,
 )
+from mesoclinic.inventory.ingredients import IngredientsUnreadable, ingredient_lines
 from mesoclinic.inventory.models import ProductForm
 from mesoclinic.inventory.queries import lot_json, lots_of, product_json, products_of
 
@@ -77,7 +77,7 @@ def product_add(request: HttpRequest, body: ProductIn) -> Status[dict[str, Any]]
             ingredients=lines,
             by=user,
         )
-    except InventoryRefused as refused:
+    except (IngredientsUnreadable, InventoryRefused) as refused:
         raise HttpError(422, str(refused)) from None
     return Status(201, product_json(products_of(user.clinic).get(pk=product.pk)))
 

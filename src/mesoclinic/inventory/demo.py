@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
-from mesoclinic.inventory.domain import IngredientLine, ingredient_lines, lot_receive, product_save
+from mesoclinic.inventory.domain import lot_receive, product_save
+from mesoclinic.inventory.ingredients import IngredientLine, ingredient_lines
 from mesoclinic.inventory.models import Product, ProductForm
 
 

@@ -1,7 +1,6 @@
 """Changes to the catalogue: products and their ingredients, lots received, held and recalled."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -9,10 +8,9 @@ from django.db import transaction
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
-from mesoclinic.inventory.models import CODE_SYSTEMS, Ingredient, Lot, LotStatus, Product
+from mesoclinic.inventory.ingredients import IngredientLine
+from mesoclinic.inventory.models import Ingredient, Lot, LotStatus, Product
 
-NOT_A_SYSTEM = "Ingredient line {line}: {prefix!r} is not a code system; use {systems}."
-NO_NAME = "Ingredient line {line}: a coded ingredient needs its name after the code."
 LOT_EXISTS = "{product} already has a lot {number}."
 NOTHING_RECEIVED = "A lot is received with at least one unit, not {quantity}."
 SAME_STATUS = "{lot} is already {status}."
@@ -22,36 +20,6 @@ NOT_A_STATUS = "{status!r} is not a lot status; a lot is one of {known}."
 
 class InventoryRefused(Exception):
     """A catalogue change that cannot be made; the message says why."""
-
-
-@dataclass(frozen=True)
-class IngredientLine:
-    """One ingredient as a product lists it: its name, and its code where one exists."""
-
-    name: str
-    code_system: str = ""
-    code: str = ""
-
-
-def ingredient_lines(text: str) -> list[IngredientLine]:
-    """Read one ingredient a line: "lidocaine", or coded, "atc:N01BB02 lidocaine"."""
-    lines = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        first, _, rest = line.partition(" ")
-        prefix, colon, code = first.partition(":")
-        if not colon or "//" in code:
-            lines.append(IngredientLine(line))
-            continue
-        if prefix.lower() not in CODE_SYSTEMS:
-            systems = ", ".join(f"{name}:CODE" for name in CODE_SYSTEMS)
-            raise InventoryRefused(NOT_A_SYSTEM.format(line=number, prefix=prefix, systems=systems))
-        if not rest.strip():
-            raise InventoryRefused(NO_NAME.format(line=number))
-        lines.append(IngredientLine(rest.strip(), CODE_SYSTEMS[prefix.lower()], code.strip()))
-    return lines
 
 
 def product_save(

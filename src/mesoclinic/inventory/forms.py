@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from mesoclinic.accounts.models import Clinic
-from mesoclinic.inventory.domain import InventoryRefused, ingredient_lines
+from mesoclinic.inventory.ingredients import IngredientsUnreadable, ingredient_lines
 from mesoclinic.inventory.models import CODE_SYSTEMS, LotStatus, Product, ProductForm
 
 INGREDIENTS_HELP = (
@@ -67,7 +67,7 @@ class ProductEditForm(forms.Form):
     def clean_ingredients(self) -> Any:
         try:
             lines = ingredient_lines(self.cleaned_data["ingredients"])
-        except InventoryRefused as refused:
+        except IngredientsUnreadable as refused:
             raise forms.ValidationError(str(refused)) from None
         if not lines:
             raise forms.ValidationError("Name at least one ingredient.")
