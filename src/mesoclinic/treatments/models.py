@@ -5,6 +5,8 @@ signed it is read-only and corrected by addenda. A plan names, per area, the tec
 volume and the catalogue's products, so a session can chart against it.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -173,6 +175,23 @@ class PlanArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.get_technique_display()}"
+
+    @property
+    def depth_shown(self) -> str:
+        """The depth as a person writes it: "1 mm", "superficial dermis", or both."""
+        parts = [f"{_plain(self.depth_mm)} mm"] if self.depth_mm is not None else []
+        if self.layer:
+            parts.append(self.get_layer_display().lower())
+        return ", ".join(parts)
+
+    @property
+    def volume_shown(self) -> str:
+        return f"{_plain(self.volume_ml)} mL"
+
+
+def _plain(value: Decimal) -> str:
+    """1.50 as "1.5", 2.00 as "2", 10 as "10"."""
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
 
 
 class PlanAreaProduct(models.Model):

@@ -255,7 +255,8 @@ def plan_book(request: SignedInRequest, plan_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect("treatments:consultation", plan.consultation_id)
     initial = {
-        "first_day": timezone.localdate(timezone=patient.clinic.tzinfo),
+        # As ISO text: a date field shows nothing else.
+        "first_day": timezone.localdate(timezone=patient.clinic.tzinfo).isoformat(),
         "template": f"{plan.protocol_id}/{plan.template_id}",
         "areas": list(basis.areas),
     }
