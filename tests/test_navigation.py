@@ -10,6 +10,7 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Screening mappings",
         "Products",
         "Rooms",
         "Practitioners",
@@ -17,7 +18,7 @@ EXPECTED_NAV = {
         "Staff",
         "Audit trail",
     ],
-    "practitioner": ["Dashboard", "Patients", "Calendar", "Products"],
+    "practitioner": ["Dashboard", "Patients", "Calendar", "Screening mappings", "Products"],
     "reception": ["Dashboard", "Patients", "Calendar"],
     "patient": ["Dashboard"],
 }

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.access import feed_token
 from mesoclinic.scheduling.proposals import propose_course
 from tests.inventory.factories import LotFactory
@@ -146,6 +147,14 @@ ADDRESSES = {
     "patients:search": ("get", STAFF, lambda h: "/patients/"),
     "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
     "patients:codes": ("get", CLINICAL, lambda h: "/patients/codes/medication/"),
+    "patients:mappings": ("get", CLINICAL, lambda h: "/patients/mappings/"),
+    "patients:unrecognised": ("get", CLINICAL, lambda h: "/patients/mappings/unrecognised/"),
+    "patients:mapping-new": ("post", CLINICAL, lambda h: "/patients/mappings/new/"),
+    "patients:mapping-revoke": (
+        "post",
+        CLINICAL,
+        lambda h: f"/patients/mappings/{h['mapping'].pk}/revoke/",
+    ),
     "chart": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/"),
     "patients:edit": ("get", STAFF, lambda h: f"/patients/{h['pat'].pk}/edit/"),
     "patients:intake-link": ("post", STAFF, lambda h: f"/patients/{h['pat'].pk}/intake-link/"),
@@ -251,6 +260,9 @@ HARBOURS_RECORDS = {
     "patients:search",
     "patients:new",
     "patients:codes",
+    "patients:mappings",
+    "patients:unrecognised",
+    "patients:mapping-new",
     "api:patient_search",
     "api:import_resources",
     "inventory:products",
@@ -297,6 +309,16 @@ def h(harbour, alice, paula, rita, pat):
         "feed": f"/clinic/feeds/{paula.practitioner.pk}/{feed_token(paula.practitioner)}.ics",
         "alice": alice,
         "paula": paula,
+        "mapping": clinic_mapping_save(
+            clinic=harbour,
+            system="http://snomed.info/sct",
+            code="84757009",
+            phrase="",
+            display="Epilepsy (disorder)",
+            target="not-relevant",
+            note="",
+            by=paula,
+        ),
     }
 
 

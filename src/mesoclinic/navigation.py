@@ -15,6 +15,7 @@ class NavItem(NamedTuple):
 
 
 ADMIN = frozenset({Role.ADMIN})
+CLINICAL = frozenset({Role.ADMIN, Role.PRACTITIONER})
 STAFF = frozenset({Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION})
 CLINICAL = frozenset({Role.ADMIN, Role.PRACTITIONER})
 PATIENT = frozenset({Role.PATIENT})
@@ -23,6 +24,7 @@ NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
+    NavItem("Screening mappings", "patients:mappings", CLINICAL),
     NavItem("Products", "inventory:products", CLINICAL),
     NavItem("Rooms", "clinics:rooms", ADMIN),
     NavItem("Practitioners", "clinics:practitioners", ADMIN),

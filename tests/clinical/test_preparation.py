@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mesoclinic.clinical.facts import RecordKind
+from mesoclinic.clinical.facts import ATC, Coding, HistoryRecord, RecordKind
 from mesoclinic.clinical.preparation import PreparationStep, preparation_steps, step_to_json
 from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.clinical.sources import PRESCRIBER_SOURCE
 from tests.clinical.builders import allergy, medication, patient, typed
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -66,8 +67,8 @@ def test_standard_preparation_for_a_patient_taking_ibuprofen():
 
 def test_the_instruction_names_every_drug_the_patient_takes():
     chart = patient(
-        medication("243670", "Aspirin 81 MG Oral Tablet"),
-        typed(RecordKind.MEDICATION, "Naproxen sodium 220 MG Oral Tablet"),
+        medication("849574", "Naproxen sodium 220 MG Oral Tablet"),
+        typed(RecordKind.MEDICATION, "Aspirin 500 mg as needed"),
         typed(RecordKind.MEDICATION, "Vitamin E 400 UNT"),
         typed(RecordKind.MEDICATION, "Ginkgo biloba 120 mg"),
     )
@@ -89,11 +90,71 @@ def test_the_instruction_names_every_drug_the_patient_takes():
         ),
         (
             "nsaid-or-aspirin",
-            "Stop taking aspirin and naproxen from Mon 16 Nov until after your treatment: it "
+            "Stop taking naproxen and aspirin from Mon 16 Nov until after your treatment: it "
             "raises the risk of bleeding and bruising.",
             "2026-11-16T00:00:00+01:00",
         ),
     ]
+
+
+def test_a_prescribed_blood_thinner_or_heart_medicine_is_never_stopped_ask_the_prescriber():
+    chart = patient(
+        medication("243670", "Aspirin 81 MG Oral Tablet"),
+        typed(RecordKind.MEDICATION, "Warfarin 5 mg"),
+        typed(RecordKind.MEDICATION, "Digoxin 125 micrograms"),
+        IBUPROFEN,
+    )
+
+    concerned = [s for s in preparation_steps(chart, STANDARD, SATURDAY) if s.concept != "always"]
+
+    assert [(s.rule, s.concept, s.instruction, s.from_.isoformat()) for s in concerned][:3] == [
+        (
+            "ask-prescriber",
+            "anticoagulant-therapy",
+            "Do not stop taking aspirin 81 mg and warfarin on your own: from Sat 14 Nov, ask the "
+            "doctor who prescribed them whether to pause them before your treatment on Sat 21 "
+            "Nov.",
+            "2026-11-14T00:00:00+01:00",
+        ),
+        (
+            "ask-prescriber",
+            "cardiac-medication",
+            "Do not stop taking digoxin on your own: from Sat 14 Nov, ask the doctor who "
+            "prescribed it whether to pause it before your treatment on Sat 21 Nov.",
+            "2026-11-14T00:00:00+01:00",
+        ),
+        (
+            "pause-nsaids",
+            "nsaid-or-aspirin",
+            "Stop taking ibuprofen from Mon 16 Nov until after your treatment: it raises the "
+            "risk of bleeding and bruising.",
+            "2026-11-16T00:00:00+01:00",
+        ),
+    ]
+    assert concerned[0].source == PRESCRIBER_SOURCE
+
+
+def test_aspirin_coded_as_an_antiplatelet_is_never_in_a_stop_step():
+    chart = patient(
+        HistoryRecord(
+            "MedicationStatement/asa", RecordKind.MEDICATION, (Coding(ATC, "B01AC06", ""),)
+        )
+    )
+
+    rules = [s.rule for s in preparation_steps(chart, STANDARD, SATURDAY) if s.concept != "always"]
+
+    assert "pause-nsaids" not in rules
+    assert rules[0] == "ask-prescriber"
+
+
+def test_numbing_cream_is_never_offered_to_a_patient_allergic_to_local_anaesthetics():
+    allergic = patient(typed(RecordKind.ALLERGY, "Allergic to local anaesthetics"))
+    denied = patient(typed(RecordKind.ALLERGY, "No allergy to local anaesthetics"))
+
+    def offered(chart):
+        return "numbing-cream" in [s.rule for s in preparation_steps(chart, STANDARD, SATURDAY)]
+
+    assert (offered(allergic), offered(denied), offered(patient())) == (False, True, True)
 
 
 def test_a_medicine_step_is_only_for_a_patient_who_takes_it_now():

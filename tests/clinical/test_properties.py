@@ -9,11 +9,12 @@ from hypothesis import strategies as st
 
 from mesoclinic.clinical.aftercare import aftercare_steps
 from mesoclinic.clinical.areas import AREAS
+from mesoclinic.clinical.concepts import Concept, Verdict
 from mesoclinic.clinical.facts import SNOMED, Coding, HistoryRecord, PatientFacts, RecordKind
 from mesoclinic.clinical.preparation import preparation_steps
 from mesoclinic.clinical.protocols import all_protocols
-from mesoclinic.clinical.recognition import read_record
-from mesoclinic.clinical.screening import screen
+from mesoclinic.clinical.recognition import Understanding, understand
+from mesoclinic.clinical.screening import holds_the_verdict, screen
 from tests.clinical.builders import bmi, condition, medication, typed
 from tests.clinical.test_screening import CASES, LIPOLYSIS
 
@@ -124,24 +125,35 @@ def test_preparation_always_ends_when_the_session_starts(facts, protocol, start,
 @settings(max_examples=300, deadline=None)
 @given(charts, st.sampled_from(PROTOCOLS), days, st.randoms(use_true_random=False))
 def test_screening_is_deterministic_and_ignores_the_order_of_records(facts, protocol, on, rng):
-    first = screen(facts, protocol, on, LIPOLYSIS)
+    first = screen(facts, protocol, on, (LIPOLYSIS,))
     shuffled = list(facts.records)
     rng.shuffle(shuffled)
-    again = screen(replace(facts, records=tuple(shuffled)), protocol, on, LIPOLYSIS)
+    again = screen(replace(facts, records=tuple(shuffled)), protocol, on, (LIPOLYSIS,))
 
-    assert screen(facts, protocol, on, LIPOLYSIS) == first
+    assert screen(facts, protocol, on, (LIPOLYSIS,)) == first
     assert again.verdict == first.verdict
     assert [f.concept for f in again.findings] == [f.concept for f in first.findings]
 
 
+VERDICTS = list(Verdict)
+
+
 @settings(max_examples=300, deadline=None)
 @given(charts, st.sampled_from(PROTOCOLS), days, unrelated(), st.integers(min_value=0))
-def test_an_unrelated_record_never_changes_the_verdict(facts, protocol, on, extra, position):
-    assert read_record(extra) == (), "the strategy draws only records no value set knows"
+def test_an_unrelated_record_holds_the_verdict_at_review_at_most(facts, protocol, on, extra, place):
+    understood = understand(extra)
+    assert understood.how is not Understanding.MAPPED, "the strategy draws no concept's record"
     records = list(facts.records)
-    records.insert(position % (len(records) + 1), extra)
+    records.insert(place % (len(records) + 1), extra)
 
     before = screen(facts, protocol, on)
     after = screen(replace(facts, records=tuple(records)), protocol, on)
 
-    assert (after.verdict, after.findings) == (before.verdict, before.findings)
+    held = understood.how is Understanding.UNRECOGNISED and holds_the_verdict(extra, on)
+    least = Verdict.REVIEW if held else Verdict.ELIGIBLE
+    assert after.verdict == max(before.verdict, least, key=VERDICTS.index)
+    assert without_unrecognised(after) == without_unrecognised(before)
+
+
+def without_unrecognised(screening):
+    return [f for f in screening.findings if f.concept is not Concept.UNRECOGNISED]

@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from mesoclinic.clinical import valuesets
 from mesoclinic.clinical.concepts import Concept, Marker
 from mesoclinic.clinical.facts import ATC, LOINC, RXNORM, SNOMED, Coding, HistoryRecord, RecordKind
+from mesoclinic.clinical.freetext import words
 from mesoclinic.clinical.recognition import Reading, read_record
 from mesoclinic.clinical.valuesets import ValueSetError, read_value_sets, value_sets
 from tests.clinical.builders import typed
@@ -31,7 +33,7 @@ def meanings(text: str, kind: RecordKind = RecordKind.CONDITION) -> list[tuple[s
             "Insulin Lispro 100 UNT/ML Injectable Solution [Humalog]",
             [("insulin", False), ("insulin", False)],
         ),
-        ("Vitamin E 400 UNT Oral Capsule", [("vitamin-e", False)]),
+        ("Vitamin E 400 UNT Oral Capsule", [("vitamin-e", False), ("ingredient", False)]),
         ("Gingko biloba extract", [("ginkgo-or-willow-bark", False)]),
         ("NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector", [("anaphylaxis-history", False)]),
         ("Hydrocortisone 10 MG/ML Topical Cream", [("no-concern", False)]),
@@ -69,7 +71,11 @@ def test_a_drug_is_known_by_the_ingredient_names_in_its_display(text, expected):
         ("Cold sore on the upper lip", [("active-infection", False)]),
         ("Chronic sinusitis (disorder)", [("no-concern", False)]),
         ("Body mass index 30+ - obesity (finding)", [("obesity", False)]),
-        ("Seasonal allergic rhinitis", []),
+        ("Seasonal allergic rhinitis", [("not-relevant", False)]),
+        ("Hamile değilim", [("no-concern", False)]),
+        ("Трудноћа у току", [("pregnancy", False)]),
+        ("Unsure whether pregnant", [("pregnancy", False)]),
+        ("Injection site bruise", []),
     ],
 )
 def test_typed_words_are_read_with_what_surrounds_them(text, expected):
@@ -121,16 +127,28 @@ def test_a_pregnancy_status_observation_is_read_by_its_answer():
         readings = read_record(record(question, answer, kind=RecordKind.OBSERVATION))
         return [(r.meaning.value, r.coding.code if r.coding else r.phrase) for r in readings]
 
-    assert read(pregnant) == [
-        ("pregnancy", "LA15173-0"),
-        ("no-concern", "pregnancy status"),
-        ("pregnancy", "pregnant"),
-    ]
-    assert read(not_pregnant) == [
-        ("no-concern", "LA26683-5"),
-        ("no-concern", "pregnancy status"),
-        ("no-concern", "pregnant"),
-    ]
+    assert read(pregnant) == [("pregnancy", "LA15173-0")]
+    assert read(not_pregnant) == [("no-concern", "LA26683-5")]
+    assert read(Coding(LOINC, "LA4489-6", "Unknown")) == [("pregnancy", "LA4489-6")]
+
+
+@pytest.mark.parametrize(
+    ("said", "meaning", "uncertain"),
+    [
+        ("Yes", Concept.PREGNANCY, False),
+        ("no", NO_CONCERN, False),
+        ("ne", NO_CONCERN, False),
+        ("hayır", NO_CONCERN, False),
+        ("Not sure", Concept.PREGNANCY, True),
+        ("12 weeks", Concept.PREGNANCY, True),
+    ],
+)
+def test_a_status_answered_in_words_is_yes_no_or_still_open(said, meaning, uncertain):
+    question = Coding(LOINC, "82810-3", "Pregnancy status")
+
+    readings = read_record(record(question, kind=RecordKind.OBSERVATION, text=said))
+
+    assert [(r.meaning, r.uncertain) for r in readings] == [(meaning, uncertain)]
 
 
 @pytest.mark.parametrize(
@@ -145,7 +163,7 @@ def test_a_bmi_of_30_or_more_means_obesity(value, meaning):
 
 
 def test_an_unknown_code_is_not_read_at_all():
-    assert read_record(record(Coding(SNOMED, "160903007", ""))) == ()
+    assert read_record(record(Coding(SNOMED, "84757009", ""))) == ()
 
 
 def copy_value_sets(tmp_path: Path) -> Path:
@@ -196,12 +214,16 @@ def sample_codes() -> dict[tuple[str, str], str]:
 
 def marked_from_samples() -> list[tuple[str, str]]:
     """The value-set entries whose comment says Synthea uses them."""
-    files = {"snomed.toml": SNOMED, "rxnorm.toml": RXNORM}
+    folder = Path(valuesets.__file__).parent
+    systems = {"snomed.toml": SNOMED, "rxnorm.toml": RXNORM}
     marked = []
-    for name, system in files.items():
-        for line in (
-            (Path(valuesets.__file__).parent / name).read_text(encoding="utf-8").splitlines()
-        ):
+    for name in ("snomed.toml", "rxnorm.toml", "not-relevant.toml"):
+        system = systems.get(name, "")
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("[") and line.rstrip().endswith(".sct]"):
+                system = SNOMED
+            elif line.startswith("[") and line.rstrip().endswith(".rxnorm]"):
+                system = RXNORM
             if line.startswith('"') and "# synthea" in line:
                 marked.append((system, line.split('"')[1]))
     return marked
@@ -212,4 +234,27 @@ def test_every_code_marked_synthea_occurs_in_the_samples():
     samples = sample_codes()
 
     assert [code for code in marked_from_samples() if code not in samples] == []
-    assert len(marked_from_samples()) >= 40
+    assert len(marked_from_samples()) >= 60
+
+
+def test_every_concept_has_phrases_in_english_serbian_and_turkish():
+    synonyms = tomllib.loads(
+        (Path(valuesets.__file__).parent / "synonyms.toml").read_text(encoding="utf-8")
+    )
+    read_from_records = [c for c in Concept if c.kinds]
+
+    missing = [
+        f"{table}: {concept}"
+        for table in ("phrases", "phrases-sr", "phrases-tr")
+        for concept in read_from_records
+        if concept.value not in synonyms[table]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [("Trudnoća", "Трудноћа"), ("Dojilja", "Дојиља"), ("Džem, šećer", "Џем, шећер")],
+)
+def test_serbian_cyrillic_reads_as_latin(latin, cyrillic):
+    assert words(cyrillic) == words(latin)

@@ -16,7 +16,8 @@ from mesoclinic.clinical.screening import (
     screen,
     screening_to_json,
 )
-from mesoclinic.clinical.sources import DECEASED_SOURCE
+from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE
+from mesoclinic.clinical.valuesets import value_sets
 from tests.clinical.builders import allergy, bmi, condition, medication, patient, typed
 
 ON = date(2026, 11, 21)
@@ -39,10 +40,11 @@ CONDITION, MEDICATION, ALLERGY = RecordKind.CONDITION, RecordKind.MEDICATION, Re
 
 @dataclass(frozen=True)
 class Case:
-    """How a concept shows in a chart: coded, typed by hand, and over (resolved or stopped)."""
+    """How a concept shows in a chart: coded, typed by hand (and the words that tell), and over."""
 
     coded: HistoryRecord
     written: HistoryRecord
+    words: str
     over: HistoryRecord
 
 
@@ -50,71 +52,86 @@ def over(record: HistoryRecord, status: str = "resolved") -> HistoryRecord:
     return replace(record, status=status, onset=date(2015, 3, 1), ended=date(2016, 3, 1))
 
 
-def case(coded: HistoryRecord, written: HistoryRecord, status: str = "resolved") -> Case:
-    return Case(coded, written, over(coded, status))
+def case(
+    coded: HistoryRecord, written: HistoryRecord, words: str, status: str = "resolved"
+) -> Case:
+    return Case(coded, written, words, over(coded, status))
 
 
 CASES = {
     Concept.PREGNANCY: case(
         condition("72892002", "Normal pregnancy", onset=date(2026, 9, 1)),
         typed(CONDITION, "Currently pregnant, 12 weeks"),
+        "currently pregnant",
     ),
     Concept.BREASTFEEDING: case(
         condition("413712001", "Breastfeeding (mother)"),
         typed(RecordKind.OBSERVATION, "Breastfeeding her 4-month-old"),
+        "breastfeeding",
     ),
     Concept.COAGULATION_DISORDER: case(
         condition("128053003", "Deep venous thrombosis (disorder)"),
         typed(CONDITION, "Von Willebrand disease"),
+        "von willebrand",
     ),
     Concept.STROKE_HISTORY: case(
         condition("230690007", "Cerebrovascular accident (disorder)"),
         typed(CONDITION, "TIA in 2019"),
+        "tia",
     ),
     Concept.INSULIN_DEPENDENT_DIABETES: case(
         condition("46635009", "Diabetes mellitus type 1 (disorder)"),
         typed(CONDITION, "Type 1 diabetes since childhood"),
+        "type 1 diabetes",
     ),
     Concept.DIABETES: case(
         condition("44054006", "Diabetes mellitus type 2 (disorder)"),
         typed(CONDITION, "Diabetic, diet-controlled"),
+        "diabetic",
     ),
     Concept.CARDIAC_MEDICATION: case(
         medication("705129", "Nitroglycerin 0.4 MG/ACTUAT Mucosal Spray"),
         typed(MEDICATION, "Digoxin 125 micrograms daily"),
+        "digoxin",
         "stopped",
     ),
     Concept.AUTOIMMUNE_DISEASE: case(
         condition("55464009", "Systemic lupus erythematosus (disorder)"),
         typed(CONDITION, "Rheumatoid arthritis"),
+        "rheumatoid arthritis",
     ),
     Concept.ACTIVE_INFECTION: case(
         condition("444814009", "Viral sinusitis (disorder)"),
         typed(CONDITION, "Cold sore on the upper lip"),
+        "cold sore",
     ),
     Concept.OBESITY: case(
         condition("162864005", "Body mass index 30+ - obesity (finding)"),
         typed(CONDITION, "Obese"),
+        "obese",
     ),
     Concept.COMPONENT_ALLERGY: case(
-        allergy(RXNORM, "6387", "Lidocaine"), typed(ALLERGY, "Soy"), "inactive"
+        allergy(RXNORM, "6387", "Lidocaine"), typed(ALLERGY, "Soy"), "", "inactive"
     ),
     Concept.LATEX_ALLERGY: case(
-        allergy(SNOMED, "111088007", "Latex (substance)"), typed(ALLERGY, "Latex gloves")
+        allergy(SNOMED, "111088007", "Latex (substance)"), typed(ALLERGY, "Latex gloves"), "latex"
     ),
     Concept.ANAPHYLAXIS_HISTORY: case(
         medication("1870230", "NDA020800 0.3 ML Epinephrine 1 MG/ML Auto-Injector"),
         typed(CONDITION, "Anaphylaxis to peanuts in 2012"),
+        "anaphylaxis",
         "stopped",
     ),
     Concept.IMMUNOSUPPRESSION: case(
         medication("1664463", "24 HR tacrolimus 1 MG Extended Release Oral Tablet"),
         typed(MEDICATION, "Prednisolone 20 mg daily"),
+        "prednisolone",
         "stopped",
     ),
     Concept.ANTICOAGULANT_THERAPY: case(
         medication("855332", "warfarin sodium 5 MG Oral Tablet"),
         typed(MEDICATION, "Eliquis 5 mg twice daily"),
+        "eliquis",
         "stopped",
     ),
 }
@@ -138,8 +155,11 @@ RULE_IDS = [f"{protocol.id}-{rule.concept}" for protocol, rule in RULES]
 def evidence_of(record: HistoryRecord, concept: Concept, way: str) -> Evidence:
     code = record.codes[0].code if record.codes else ""
     display = record.codes[0].display if record.codes else record.text
-    display = EXPECTED_EVIDENCE.get(concept, {}).get(way, display)
-    return Evidence(record.resource, code, display)
+    if concept in EXPECTED_EVIDENCE:
+        display = EXPECTED_EVIDENCE[concept][way]
+        return Evidence(record.resource, code, display, record.codes)
+    words = CASES[concept].words if way == "written" else ""
+    return Evidence(record.resource, code, display, record.codes, words)
 
 
 def test_every_contraindication_of_every_protocol_has_a_case():
@@ -153,7 +173,7 @@ def test_every_contraindication_of_every_protocol_has_a_case():
 def test_each_contraindication_triggers_on_coded_and_on_typed_records(protocol, rule, way):
     record = getattr(CASES[rule.concept], way)
 
-    screening = screen(patient(record), protocol, ON, LIPOLYSIS)
+    screening = screen(patient(record), protocol, ON, (LIPOLYSIS,))
 
     evidence = evidence_of(record, rule.concept, way)
     assert screening == Screening(
@@ -174,7 +194,7 @@ EVER = [(p, r) for p, r in RULES if r.concept.ever]
     ("protocol", "rule"), PRESENT_ONLY, ids=[f"{p.id}-{r.concept}" for p, r in PRESENT_ONLY]
 )
 def test_a_resolved_or_stopped_record_does_not_trigger(protocol, rule):
-    screening = screen(patient(CASES[rule.concept].over), protocol, ON, LIPOLYSIS)
+    screening = screen(patient(CASES[rule.concept].over), protocol, ON, (LIPOLYSIS,))
 
     assert (screening.verdict, screening.findings, screening.unrecognised) == (
         Verdict.ELIGIBLE,
@@ -267,8 +287,18 @@ def test_type_2_diabetes_with_active_insulin_is_insulin_dependent():
             Concept.INSULIN_DEPENDENT_DIABETES,
             Severity.ABSOLUTE,
             (
-                Evidence(diabetes.resource, "44054006", "Diabetes mellitus type 2 (disorder)"),
-                Evidence(insulin.resource, "106892", "insulin isophane, human 70 UNT/ML [Humulin]"),
+                Evidence(
+                    diabetes.resource,
+                    "44054006",
+                    "Diabetes mellitus type 2 (disorder)",
+                    diabetes.codes,
+                ),
+                Evidence(
+                    insulin.resource,
+                    "106892",
+                    "insulin isophane, human 70 UNT/ML [Humulin]",
+                    insulin.codes,
+                ),
             ),
             STANDARD.contraindications[4].source,
         ),
@@ -287,10 +317,17 @@ def test_diabetes_without_insulin_is_only_for_review_under_standard_and_nothing_
     assert screen(chart, load_protocol("ref-000"), ON).verdict is Verdict.ELIGIBLE
 
 
-def test_insulin_without_diabetes_is_not_insulin_dependent_diabetes():
-    chart = patient(typed(MEDICATION, "Insulin Lispro 100 UNT/ML"))
+def test_insulin_therapy_alone_is_insulin_dependent_diabetes():
+    insulin = typed(MEDICATION, "Insulin Lispro 100 UNT/ML")
 
-    assert screen(chart, STANDARD, ON).findings == ()
+    assert screen(patient(insulin), STANDARD, ON).findings == (
+        Finding(
+            Concept.INSULIN_DEPENDENT_DIABETES,
+            Severity.ABSOLUTE,
+            (Evidence(insulin.resource, "", "Insulin Lispro 100 UNT/ML", (), "insulin"),),
+            STANDARD.contraindications[4].source,
+        ),
+    )
 
 
 def test_an_insulin_dependent_diabetic_is_a_diabetic_for_a_protocol_naming_diabetics():
@@ -354,7 +391,7 @@ def test_the_latest_bmi_decides_obesity():
 
     assert concepts(screen(patient(new, old), STANDARD, ON)) == []
     assert screen(patient(old), STANDARD, ON).findings[0].evidence == (
-        Evidence(old.resource, "39156-5", "Body mass index (BMI) [Ratio]: 32 kg/m2"),
+        Evidence(old.resource, "39156-5", "Body mass index (BMI) [Ratio]: 32 kg/m2", old.codes),
     )
 
 
@@ -376,7 +413,7 @@ def test_an_allergy_to_aspirin_is_no_aspirin_and_is_recognised():
     assert (screening.findings, screening.unrecognised) == ((), ())
 
 
-def test_records_no_value_set_knows_are_kept_in_order_and_never_trigger():
+def test_a_record_is_mapped_known_not_to_matter_or_not_recognised():
     employment = condition("160903007", "Full-time employment (finding)")
     lisinopril = medication("314076", "lisinopril 10 MG Oral Tablet")
     pollen = allergy(SNOMED, "782576004", "Tree pollen (substance)")
@@ -385,21 +422,48 @@ def test_records_no_value_set_knows_are_kept_in_order_and_never_trigger():
         patient(employment, typed(CONDITION, "Obese"), lisinopril, pollen), STANDARD, ON
     )
 
-    assert screening.unrecognised == (employment, lisinopril, pollen)
-    assert concepts(screening) == ["obesity"]
+    assert screening.unrecognised == (lisinopril,)
+    assert [(item.record, item.how.value) for item in screening.not_relevant] == [
+        (employment, "not-relevant"),
+        (pollen, "not-relevant"),
+    ]
+    assert (screening.verdict, concepts(screening)) == (Verdict.REVIEW, ["unrecognised", "obesity"])
+
+
+def test_an_unrecognised_record_that_could_matter_holds_the_verdict_at_review_shown_first():
+    epilepsy = condition("84757009", "Epilepsy (disorder)", status="resolved")
+    stopped = medication("314076", "lisinopril 10 MG Oral Tablet", status="stopped")
+    pressure = HistoryRecord(
+        "Observation/bp", RecordKind.OBSERVATION, (Coding(LOINC, "85354-9", "Blood pressure"),)
+    )
+    pregnant = typed(CONDITION, "Pregnant")
+
+    screening = screen(patient(epilepsy, stopped, pressure, pregnant), STANDARD, ON)
+
+    assert screening.findings[0] == Finding(
+        Concept.UNRECOGNISED,
+        Severity.RELATIVE,
+        (Evidence(epilepsy.resource, "84757009", "Epilepsy (disorder)", epilepsy.codes),),
+        UNRECOGNISED_SOURCE,
+    )
+    assert (screening.verdict, concepts(screening)) == (
+        Verdict.CONTRAINDICATED,
+        ["unrecognised", "pregnancy"],
+    )
+    assert screening.unrecognised == (epilepsy, stopped)
 
 
 def test_an_allergy_matched_to_an_ingredient_is_not_unrecognised():
     soy = allergy(SNOMED, "256355007", "Soy bean")
 
-    with_formulation = screen(patient(soy), STANDARD, ON, LIPOLYSIS)
+    with_formulation = screen(patient(soy), STANDARD, ON, (LIPOLYSIS,))
     without = screen(patient(soy), STANDARD, ON)
 
     assert (concepts(with_formulation), with_formulation.unrecognised) == (
         ["component-allergy"],
         (),
     )
-    assert (concepts(without), without.unrecognised) == ([], (soy,))
+    assert (concepts(without), without.unrecognised) == ([], ())
 
 
 def test_a_record_counts_only_between_its_onset_and_its_end():
@@ -417,10 +481,11 @@ def test_a_record_entered_in_error_never_counts():
     assert screen(chart, STANDARD, ON).findings == ()
 
 
-def test_the_json_is_spec_contract_plus_the_unrecognised():
+def test_the_json_is_spec_contract_plus_what_screening_left_out():
     pregnancy = condition("72892002", "Normal pregnancy", onset=date(2026, 9, 1))
     unknown = typed(MEDICATION, "Fexofenadine 30 mg")
-    screening = screen(patient(pregnancy, unknown), load_protocol("ref-000"), ON)
+    pollen = allergy(SNOMED, "782576004", "Tree pollen (substance)")
+    screening = screen(patient(pregnancy, unknown, pollen), load_protocol("ref-000"), ON)
 
     assert screening_to_json(screening, "pat-1") == {
         "patient": "pat-1",
@@ -429,6 +494,21 @@ def test_the_json_is_spec_contract_plus_the_unrecognised():
         "verdict": "contraindicated",
         "findings": [
             {
+                "concept": "unrecognised",
+                "severity": "relative",
+                "evidence": [
+                    {
+                        "resource": unknown.resource,
+                        "code": "",
+                        "display": "Fexofenadine 30 mg",
+                        "codes": [],
+                        "phrase": "",
+                        "mapping": "",
+                    }
+                ],
+                "source": UNRECOGNISED_SOURCE.to_json(),
+            },
+            {
                 "concept": "pregnancy",
                 "severity": "absolute",
                 "evidence": [
@@ -436,13 +516,18 @@ def test_the_json_is_spec_contract_plus_the_unrecognised():
                         "resource": pregnancy.resource,
                         "code": "72892002",
                         "display": "Normal pregnancy",
+                        "codes": [
+                            {"system": SNOMED, "code": "72892002", "display": "Normal pregnancy"}
+                        ],
+                        "phrase": "",
+                        "mapping": "",
                     }
                 ],
                 "source": {
                     "document": "000_96536a4db124c435.txt",
                     "quote": "If you are pregnant or breastfeeding.",
                 },
-            }
+            },
         ],
         "preparation": [],
         "unrecognised": [
@@ -451,6 +536,18 @@ def test_the_json_is_spec_contract_plus_the_unrecognised():
                 "kind": "medication",
                 "codes": [],
                 "text": "Fexofenadine 30 mg",
+                "holds_verdict": True,
+            }
+        ],
+        "not_relevant": [
+            {
+                "resource": pollen.resource,
+                "kind": "allergy",
+                "codes": [
+                    {"system": SNOMED, "code": "782576004", "display": "Tree pollen (substance)"}
+                ],
+                "text": "",
+                "reason": value_sets().not_relevant["environmental-allergy"].reason,
             }
         ],
     }

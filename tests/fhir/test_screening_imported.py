@@ -24,10 +24,13 @@ def subject_of(resource):
     return (resource.get("subject") or resource.get("patient"))["reference"]
 
 
-def code_of(resource):
+def codings_of(resource):
+    """Every coding of the resource's code, as evidence names them."""
     concept = resource.get("code") or resource.get("medicationCodeableConcept")
-    coding = concept["coding"][0]
-    return coding["code"], coding["display"]
+    return [
+        {"system": c["system"], "code": c["code"], "display": c["display"]}
+        for c in concept["coding"]
+    ]
 
 
 @needs_shared
@@ -48,9 +51,10 @@ def test_every_imported_patient_gets_a_verdict_backed_by_imported_records(harbou
                 if evidence["resource"] == "Patient":
                     continue
                 source = resources[evidence["resource"]]
-                assert (subject_of(source), (evidence["code"], evidence["display"])) == (
+                assert (subject_of(source), evidence["code"], evidence["codes"]) == (
                     f"Patient/{patient['id']}",
-                    code_of(source),
+                    codings_of(source)[0]["code"],
+                    codings_of(source),
                 )
                 evidence_types.add(source["resourceType"])
     assert len(patients) == 13

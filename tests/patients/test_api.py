@@ -5,8 +5,10 @@ import pytest
 from mesoclinic.accounts.tokens import api_token_create
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import RXNORM
+from mesoclinic.patients.domain import clinic_mapping_save
+from mesoclinic.patients.queries import mapping_note
 from tests.factories import PatientFactory
-from tests.patients.factories import MedicationFactory
+from tests.patients.factories import ConditionFactory, MedicationFactory
 
 SEARCH = "/api/v1/patients/"
 
@@ -94,3 +96,30 @@ def test_the_search_query_count_does_not_grow(client_for, rita, harbour, django_
     PatientFactory.create_batch(2, clinic=harbour, family_name="Wilson")
     with django_assert_num_queries(4):
         assert len(client.get(SEARCH, {"q": "wilson"}).json()) == 3
+
+
+def test_the_api_screens_with_the_clinic_s_mappings(client_for, paula, pat, harbour):
+    ConditionFactory(patient=pat, text="Essential hypertension")
+    client = client_for(paula)
+    before = client.get(screening_url(pat, on="2026-11-27")).json()
+
+    mapping = clinic_mapping_save(
+        clinic=harbour,
+        system="",
+        code="",
+        phrase="Essential hypertension",
+        display="Essential hypertension",
+        target="not-relevant",
+        note="Checked at the consultation",
+        by=paula,
+    )
+    after = client.get(screening_url(pat, on="2026-11-27")).json()
+
+    assert (before["verdict"], [f["concept"] for f in before["findings"]]) == (
+        "review",
+        ["unrecognised"],
+    )
+    assert (after["verdict"], after["findings"], after["unrecognised"]) == ("eligible", [], [])
+    assert [(item["text"], item["reason"]) for item in after["not_relevant"]] == [
+        ("Essential hypertension", mapping_note(mapping))
+    ]

@@ -10,7 +10,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse as Fh
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import LOINC, SNOMED
-from mesoclinic.clinical.screening import Formulation
+from mesoclinic.clinical.screening import Product
 from mesoclinic.patients.domain import intake_submit
 from mesoclinic.patients.intake import QUESTIONNAIRE_FILE, IntakeForm
 from mesoclinic.patients.models import QuestionnaireResponse
@@ -175,16 +175,16 @@ def test_every_yes_reaches_the_concept_its_question_asks_about(pat):
         ("anaphylaxis-history", "relative"),
         ("latex-allergy", "advisory"),
     ]
-    # An anaesthetic allergy counts once a formulation names the anaesthetic; weight and height
-    # only count through the BMI computed from them.
-    assert [r.text or r.codes[0].display for r in screening.unrecognised] == [
-        "Lidocaine and other local anaesthetics",
+    # The anaesthetic allergy is recognised, and counts once a plan names an anaesthetic; weight
+    # and height are known not to matter: they count through the BMI computed from them.
+    assert screening.unrecognised == ()
+    assert [item.record.codes[0].display for item in screening.not_relevant] == [
         "Body weight",
         "Body height",
     ]
 
-    with_lidocaine = Formulation("Face cocktail with lidocaine", ("hyaluronic acid", "lidocaine"))
-    planned = screen_patient(pat, NOW.date(), formulation=with_lidocaine)
+    with_lidocaine = Product("Face cocktail with lidocaine", ("hyaluronic acid", "lidocaine"))
+    planned = screen_patient(pat, NOW.date(), products=(with_lidocaine,))
     (allergy,) = [f for f in planned.findings if f.concept.value == "component-allergy"]
     assert (allergy.severity.value, [e.display for e in allergy.evidence]) == (
         "absolute",

@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.facts import RXNORM, SNOMED
+from mesoclinic.clinical.sources import UNRECOGNISED_SOURCE
 from tests.factories import PatientFactory
 from tests.patients.factories import ConditionFactory, MedicationFactory
 
+ODD = {"system": SNOMED, "code": "999999", "display": "Something no value set knows"}
 # Friday 27 November 2026, 07:30 in London: the default --on is the clinic's today.
 FRIDAY_MORNING = "2026-11-27T07:30:00+00:00"
 
@@ -73,6 +75,21 @@ def test_screen_json_is_spec_contract_for_a_pregnant_patient_on_ibuprofen(
         "verdict": "contraindicated",
         "findings": [
             {
+                "concept": "unrecognised",
+                "severity": "relative",
+                "evidence": [
+                    {
+                        "resource": "Condition/odd-1",
+                        "code": "999999",
+                        "display": "Something no value set knows",
+                        "codes": [ODD],
+                        "phrase": "",
+                        "mapping": "",
+                    }
+                ],
+                "source": UNRECOGNISED_SOURCE.to_json(),
+            },
+            {
                 "concept": "pregnancy",
                 "severity": "absolute",
                 "evidence": [
@@ -80,12 +97,17 @@ def test_screen_json_is_spec_contract_for_a_pregnant_patient_on_ibuprofen(
                         "resource": "Condition/preg-1",
                         "code": "77386006",
                         "display": "Pregnancy (finding)",
+                        "codes": [
+                            {"system": SNOMED, "code": "77386006", "display": "Pregnancy (finding)"}
+                        ],
+                        "phrase": "",
+                        "mapping": "",
                     }
                 ],
                 "source": source(
                     "000_96536a4db124c435.txt", "If you are pregnant or breastfeeding."
                 ),
-            }
+            },
         ],
         "preparation": [
             step(
@@ -156,16 +178,12 @@ def test_screen_json_is_spec_contract_for_a_pregnant_patient_on_ibuprofen(
             {
                 "resource": "Condition/odd-1",
                 "kind": "condition",
-                "codes": [
-                    {
-                        "system": SNOMED,
-                        "code": "999999",
-                        "display": "Something no value set knows",
-                    }
-                ],
+                "codes": [ODD],
                 "text": "",
+                "holds_verdict": True,
             }
         ],
+        "not_relevant": [],
     }
     assert list(AuditEvent.objects.values_list("actor_label", "action", "summary")) == [
         ("system", "read", "screen")
@@ -175,11 +193,12 @@ def test_screen_json_is_spec_contract_for_a_pregnant_patient_on_ibuprofen(
 def test_screen_text_names_the_verdict_findings_and_what_to_review(pregnant_on_ibuprofen, capsys):
     call_command("screen", str(pregnant_on_ibuprofen.pk), "--on", "2026-11-27")
     lines = capsys.readouterr().out.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "Nora Example on Fri 27 Nov 2026, protocol standard v1: contraindicated",
+        "  relative  unrecognised: Something no value set knows",
+        f"            source: product decision: {UNRECOGNISED_SOURCE.quote}",
         "  absolute  pregnancy: Pregnancy (finding)",
         "            source: 000_96536a4db124c435.txt: If you are pregnant or breastfeeding.",
-        "  not recognised, review: Something no value set knows",
         "Preparation:",
     ]
 

@@ -35,6 +35,7 @@ class Concept(StrEnum):
     CAFFEINE = "caffeine"
     STIMULANT = "stimulant"
     ALCOHOL = "alcohol"
+    UNRECOGNISED = "unrecognised"
 
     @property
     def label(self) -> str:
@@ -76,6 +77,7 @@ _LABELS = {
     Concept.CAFFEINE: "Caffeine",
     Concept.STIMULANT: "Takes a prescription stimulant",
     Concept.ALCOHOL: "Alcohol",
+    Concept.UNRECOGNISED: "A record screening did not understand: a practitioner reviews it",
 }
 
 _EVER = frozenset(
@@ -105,8 +107,14 @@ _KINDS = {
     Concept.ALCOHOL: CONDITIONS,
 }
 
-# Concepts present when all their parts are: diabetes with insulin therapy (SPEC.md), and
-# beta-blockers taken for heart disease.
+# Concepts that last: a condition "inactive" or "in remission" still has them; only "resolved"
+# or an end date ends them (issue 9: remission is not cure).
+LASTING = frozenset(
+    {Concept.AUTOIMMUNE_DISEASE, Concept.DIABETES, Concept.INSULIN_DEPENDENT_DIABETES}
+)
+
+# Concepts present when all their parts are: insulin therapy alone is insulin-dependent
+# diabetes (issue 9), and beta-blockers taken for heart disease are cardiac medication.
 TOGETHER: dict[Concept, tuple["Meaning", ...]] = {}
 
 # Concepts that imply another one: every insulin-dependent diabetic is a diabetic.
@@ -118,6 +126,12 @@ NARROWER = {Concept.DIABETES: Concept.INSULIN_DEPENDENT_DIABETES}
 
 # A record this many days after its onset can no longer be a current pregnancy (42 weeks + margin).
 LONGEST_PREGNANCY_DAYS = 300
+# A "currently breastfeeding" record this many days old is stale like an old pregnancy: two years,
+# the longest the WHO recommends breastfeeding (product decision).
+LONGEST_BREASTFEEDING_DAYS = 730
+
+# Medicines a patient is never told to stop: the prescriber decides (SPEC.md, instructions).
+PRESCRIBER_DECIDES = (Concept.ANTICOAGULANT_THERAPY, Concept.CARDIAC_MEDICATION)
 
 
 class Marker(StrEnum):
@@ -126,7 +140,10 @@ class Marker(StrEnum):
     INSULIN = "insulin"
     BETA_BLOCKER = "beta-blocker"
     HEART_DISEASE = "heart-disease"
+    CHRONIC_INFECTION = "chronic-infection"
+    INGREDIENT = "ingredient"
     NO_CONCERN = "no-concern"
+    NOT_RELEVANT = "not-relevant"
 
     @property
     def kinds(self) -> frozenset[RecordKind]:
@@ -138,7 +155,10 @@ _MARKER_KINDS = {
     Marker.INSULIN: MEDICATIONS,
     Marker.BETA_BLOCKER: MEDICATIONS,
     Marker.HEART_DISEASE: CONDITIONS,
+    Marker.CHRONIC_INFECTION: CONDITIONS,
+    Marker.INGREDIENT: ANY_KIND,
     Marker.NO_CONCERN: ANY_KIND,
+    Marker.NOT_RELEVANT: ANY_KIND,
 }
 
 Meaning = Concept | Marker
@@ -163,7 +183,10 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the worst severity, so findings sort worst first."""
-        return list(Severity).index(self)
+        return _RANKS[self]
+
+
+_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Verdict(StrEnum):
@@ -219,7 +242,7 @@ class Effect(StrEnum):
 
 TOGETHER.update(
     {
-        Concept.INSULIN_DEPENDENT_DIABETES: (Concept.DIABETES, Marker.INSULIN),
+        Concept.INSULIN_DEPENDENT_DIABETES: (Marker.INSULIN,),
         Concept.CARDIAC_MEDICATION: (Marker.BETA_BLOCKER, Marker.HEART_DISEASE),
     }
 )

@@ -8,6 +8,7 @@ SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
 LOINC = "http://loinc.org"
+UNII = "http://fdasis.nlm.nih.gov"
 
 
 class RecordKind(StrEnum):
@@ -29,6 +30,21 @@ class Coding:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """One manifestation of an allergic reaction (AllergyIntolerance.reaction), and its severity."""
+
+    codes: tuple[Coding, ...] = ()
+    text: str = ""
+    severity: str = ""
+
+    @property
+    def name(self) -> str:
+        """What the reaction is called: its text, or its first code's display or code."""
+        first = self.codes[0] if self.codes else None
+        return self.text or (first.display or first.code if first else "")
+
+
+@dataclass(frozen=True)
 class HistoryRecord:
     """One condition, medication, allergy or observation of the patient's history."""
 
@@ -42,6 +58,13 @@ class HistoryRecord:
     ended: date | None = None
     value: float | None = None
     unit: str = ""
+    reactions: tuple[Reaction, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """What the record is called: its text, else its first display, else its first code."""
+        display = next((c.display for c in self.codes if c.display), "")
+        return self.text or display or (self.codes[0].code if self.codes else "")
 
 
 @dataclass(frozen=True)

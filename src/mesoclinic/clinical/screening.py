@@ -1,24 +1,37 @@
-"""Suitability screening: a patient's history against a protocol, with a verdict and its reasons."""
+"""Suitability screening: a patient's history against a protocol, with a verdict and its reasons.
+
+Eligible means nothing that could matter was left unrecognised: a condition (any status), a
+medicine taken now or an allergy held now that no value set and no mapping of the clinic
+recognises holds the verdict at review at least, as the first finding (issue 9).
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from mesoclinic.clinical.allergies import Formulation, allergies_to, component_allergy_evidence
+from mesoclinic.clinical.allergies import (
+    Formulation,
+    Product,
+    allergic_records,
+    component_allergies,
+)
 from mesoclinic.clinical.concepts import NARROWER, Concept, Severity, Verdict
-from mesoclinic.clinical.facts import Coding, HistoryRecord, PatientFacts
-from mesoclinic.clinical.history import Evidence, concepts_on
+from mesoclinic.clinical.facts import HistoryRecord, PatientFacts, RecordKind
+from mesoclinic.clinical.history import Evidence, concepts_on, exists_on, holds_on
 from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
-from mesoclinic.clinical.recognition import read_record
-from mesoclinic.clinical.sources import DECEASED_SOURCE, Source
+from mesoclinic.clinical.recognition import Understanding, Understood, understand
+from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
+from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
     "Evidence",
     "Finding",
     "Formulation",
+    "Product",
     "Screening",
+    "holds_the_verdict",
     "screen",
     "screening_to_json",
 ]
@@ -38,7 +51,11 @@ class Finding:
 
 @dataclass(frozen=True)
 class Screening:
-    """The outcome of screening one patient against one protocol version on one day."""
+    """The outcome of screening one patient against one protocol version on one day.
+
+    `unrecognised` lists every record no value set or mapping recognised (those that could
+    matter are also the `unrecognised` finding); `not_relevant` the records known not to matter.
+    """
 
     protocol_id: str
     protocol_version: int
@@ -46,15 +63,29 @@ class Screening:
     verdict: Verdict
     findings: tuple[Finding, ...]
     unrecognised: tuple[HistoryRecord, ...]
+    not_relevant: tuple[Understood, ...] = ()
 
 
 def screen(
-    facts: PatientFacts, protocol: Protocol, on: date, formulation: Formulation | None = None
+    facts: PatientFacts,
+    protocol: Protocol,
+    on: date,
+    products: Sequence[Product] = (),
+    taught: Taught = NOTHING_TAUGHT,
 ) -> Screening:
-    """Screen `facts` against `protocol` for a treatment on `on`, with the planned formulation."""
-    allergic = allergies_to(facts.records, formulation) if formulation else []
-    present = _present(facts, on, formulation, allergic)
-    findings = _findings(present, protocol)
+    """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
+    allergic = allergic_records(facts.records, products, taught)
+    understood = [
+        understood
+        for record in facts.records
+        if (understood := understand(record, taught)).how is not Understanding.MAPPED
+        and all(record is not known for known in allergic)
+    ]
+    unrecognised = [u.record for u in understood if u.how is Understanding.UNRECOGNISED]
+    findings = _findings(_present(facts, on, products, taught), protocol)
+    held = tuple(r for r in unrecognised if holds_the_verdict(r, on))
+    if held:
+        findings = (_unrecognised_finding(held), *findings)
     if facts.deceased:
         findings = (_deceased_finding(), *findings)
     return Screening(
@@ -63,24 +94,33 @@ def screen(
         on=on,
         verdict=_verdict(findings, facts.deceased),
         findings=findings,
-        unrecognised=_unrecognised(facts, [record for record, _ in allergic]),
+        unrecognised=tuple(unrecognised),
+        not_relevant=tuple(u for u in understood if u.how is Understanding.NOT_RELEVANT),
     )
 
 
+def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
+    """Whether an unrecognised record could matter, and so keeps the verdict from "eligible".
+
+    A condition in any status (a resolved one may be a past stroke), a medicine taken on the
+    day, an allergy held on the day; never an observation (a measurement no rule reads) nor a
+    record refuted, entered in error, never taken or not yet begun.
+    """
+    if not exists_on(record, on) or record.kind is RecordKind.OBSERVATION:
+        return False
+    return record.kind is RecordKind.CONDITION or holds_on(record, on)
+
+
 def _present(
-    facts: PatientFacts,
-    on: date,
-    formulation: Formulation | None,
-    allergic: list[tuple[HistoryRecord, Coding | str]],
+    facts: PatientFacts, on: date, products: Sequence[Product], taught: Taught
 ) -> dict[Concept, tuple[Evidence, ...]]:
     present = {
         concept: tuple(sign.evidence() for sign in signs)
-        for concept, signs in concepts_on(facts, on).items()
+        for concept, signs in concepts_on(facts, on, taught).items()
     }
-    if formulation is not None:
-        allergies = component_allergy_evidence(allergic, on, formulation)
-        if allergies:
-            present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
+    allergies = component_allergies(facts.records, products, on, taught)
+    if allergies:
+        present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
     if facts.birth_date is not None and age_on(facts.birth_date, on) < ADULT_AGE:
         present[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
     return present
@@ -111,6 +151,16 @@ def _findings(
     return tuple(sorted(findings, key=lambda finding: finding.severity.rank))
 
 
+def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
+    evidence = tuple(
+        Evidence(
+            r.resource, r.codes[0].code if r.codes else "", r.name or "(no code, no text)", r.codes
+        )
+        for r in records
+    )
+    return Finding(Concept.UNRECOGNISED, Severity.RELATIVE, evidence, UNRECOGNISED_SOURCE)
+
+
 def _deceased_finding() -> Finding:
     shown = Evidence("Patient", "deceased", "The record says the patient has died")
     return Finding(Concept.DECEASED, Severity.ABSOLUTE, (shown,), DECEASED_SOURCE)
@@ -127,19 +177,10 @@ def _verdict(findings: Sequence[Finding], deceased: bool) -> Verdict:
     return Verdict.ELIGIBLE
 
 
-def _unrecognised(facts: PatientFacts, allergic: list[HistoryRecord]) -> tuple[HistoryRecord, ...]:
-    """Records no value set knows, kept to be shown (an allergy to an ingredient is known)."""
-    return tuple(
-        record
-        for record in facts.records
-        if not read_record(record) and all(record is not known for known in allergic)
-    )
-
-
 def screening_to_json(
     screening: Screening, patient_id: str, preparation: Sequence[PreparationStep] = ()
 ) -> dict[str, Any]:
-    """The screening as `mesoclinic screen --json` prints it (SPEC.md), plus the unrecognised."""
+    """The screening as `mesoclinic screen --json` prints it (SPEC.md), plus what it left out."""
     return {
         "patient": patient_id,
         "on": screening.on.isoformat(),
@@ -147,7 +188,13 @@ def screening_to_json(
         "verdict": screening.verdict.value,
         "findings": [_finding_json(finding) for finding in screening.findings],
         "preparation": [step_to_json(step) for step in preparation],
-        "unrecognised": [_record_json(record) for record in screening.unrecognised],
+        "unrecognised": [
+            {**_record_json(record), "holds_verdict": holds_the_verdict(record, screening.on)}
+            for record in screening.unrecognised
+        ],
+        "not_relevant": [
+            {**_record_json(item.record), "reason": item.reason} for item in screening.not_relevant
+        ],
     }
 
 

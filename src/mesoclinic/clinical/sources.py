@@ -20,3 +20,16 @@ class Source:
 DECEASED_SOURCE = Source(
     PRODUCT_DECISION, "The record says the patient has died: nothing can be booked."
 )
+
+UNRECOGNISED_SOURCE = Source(
+    PRODUCT_DECISION,
+    "Eligible means nothing that could matter was left unrecognised: a condition, a medicine "
+    "taken now or an allergy that no value set and no mapping of the clinic recognises is "
+    "reviewed by a practitioner.",
+)
+
+PRESCRIBER_SOURCE = Source(
+    PRODUCT_DECISION,
+    "A patient is never told to stop a prescribed anticoagulant, antiplatelet or cardiac "
+    "medicine: the step says to ask the prescriber (SPEC.md).",
+)

@@ -11,11 +11,11 @@ from django.db import models
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
-from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
-from mesoclinic.patients.models import Patient
+from mesoclinic.patients.models import ClinicMapping, Patient
 from mesoclinic.scheduling.fhir import (
     appointment_to_fhir,
     course_to_fhir,
@@ -60,6 +60,7 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
         for row in rows.iterator(chunk_size=CHUNK):
             yield resource_type, kind.to_fhir(row)
+    yield from mapping_resources(clinic)
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
     yield from consultation_resources(clinic)
@@ -84,6 +85,14 @@ def consultation_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         plan = loaded_plan(consultation)
         if plan is not None:
             yield "CarePlan", plan_to_fhir(plan, list(plan.areas.all()))
+
+
+def mapping_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """The clinic's screening mappings that apply, as one ConceptMap (none without mappings)."""
+    made = ClinicMapping.objects.filter(clinic=clinic)
+    current = list(made.filter(retired_at__isnull=True).select_related("created_by").order_by("pk"))
+    if current:
+        yield "ConceptMap", concept_map_resource(clinic, current, made.count())
 
 
 def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:

@@ -27,8 +27,9 @@ class Rejected(Exception):
     """A resource we cannot keep; the message says why, in words a person can act on."""
 
 
-def coding_of(concept: Resource | None) -> dict[str, str]:
-    """The code fields of a CodeableConcept: one coding (a known system first) and free text."""
+def coding_of(concept: Resource | None) -> dict[str, Any]:
+    """The code fields of a CodeableConcept: every coding in order, the first of a known system
+    (else the first) as the one the pages show, and free text."""
     concept = concept or {}
     codings = [c for c in concept.get("coding", []) if c.get("code")]
     known = [c for c in codings if c.get("system") in KNOWN_SYSTEMS]
@@ -39,8 +40,17 @@ def coding_of(concept: Resource | None) -> dict[str, str]:
         "code_system": chosen.get("system", ""),
         "code": chosen.get("code", ""),
         "code_display": display,
+        "codings": [_coding(c) for c in codings],
         # Free text only when it says more than the coding's own display.
         "text": "" if text == display else text,
+    }
+
+
+def _coding(coding: Resource) -> dict[str, str]:
+    return {
+        "system": coding.get("system", ""),
+        "code": coding["code"],
+        "display": coding.get("display", ""),
     }
 
 
@@ -241,8 +251,16 @@ def allergy_fields(res: Resource) -> dict[str, Any]:
         "category": next(iter(res.get("category", [])), ""),
         "criticality": res.get("criticality", ""),
         "reaction": _reaction(res.get("reaction", [])),
+        "reactions": _reactions(res.get("reaction", [])),
         "onset": fhir_date(res.get("onsetDateTime") or res.get("onsetPeriod", {}).get("start")),
     }
+
+
+def _said(res: Resource) -> str:
+    """An answer in words or a yes or no (valueString, valueBoolean), which screening reads."""
+    if isinstance(res.get("valueBoolean"), bool):
+        return "yes" if res["valueBoolean"] else "no"
+    return str(res.get("valueString", ""))
 
 
 def _reaction(reactions: list[Resource]) -> str:
@@ -253,6 +271,19 @@ def _reaction(reactions: list[Resource]) -> str:
         for m in r.get("manifestation", [])
     ]
     return "; ".join(n for n in names if n)
+
+
+def _reactions(reactions: list[Resource]) -> list[dict[str, Any]]:
+    """Every manifestation of every reaction with its codings, words and the reaction's severity."""
+    return [
+        {
+            "codings": coding_of(m)["codings"],
+            "text": m.get("text", ""),
+            "severity": r.get("severity", ""),
+        }
+        for r in reactions
+        for m in r.get("manifestation", [])
+    ]
 
 
 def observation_fields(res: Resource) -> dict[str, Any]:
@@ -267,6 +298,7 @@ def observation_fields(res: Resource) -> dict[str, Any]:
         "value_unit": value.get("unit") or value.get("code", ""),
         "value_code_system": answer["code_system"],
         "value_code": answer["code"],
-        "value_display": answer["code_display"] or answer["text"],
+        "value_display": answer["code_display"] or answer["text"] or _said(res),
+        "value_codings": answer["codings"],
         "effective": fhir_datetime(effective or res.get("effectivePeriod", {}).get("start")),
     }

@@ -4,8 +4,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from mesoclinic.accounts.models import Clinic
+from mesoclinic.clinical.teaching import NOT_RELEVANT
 from mesoclinic.patients.models import (
     Allergy,
+    ClinicMapping,
     Condition,
     Medication,
     MedicationKind,
@@ -39,13 +42,21 @@ def reference(patient: Patient) -> Resource:
 
 def concept(system: str, code: str, display: str, text: str = "") -> Resource:
     """A CodeableConcept from our (system, code, display) and free text."""
-    coding = [compact({"system": system, "code": code, "display": display})] if code else []
-    return compact({"coding": coding, "text": text or display})
+    coding = [{"system": system, "code": code, "display": display}] if code else []
+    return concept_of(coding, text or display)
+
+
+def concept_of(codings: list[dict[str, str]], text: str = "") -> Resource:
+    """A CodeableConcept with every coding, in order, and free text."""
+    return compact({"coding": [compact(dict(c)) for c in codings], "text": text})
 
 
 def code_of(row: Any) -> Resource:
-    """A history row's code; a row with neither code nor text says so rather than being empty."""
-    return concept(row.code_system, row.code, row.code_display, row.text) or {"text": NOT_RECORDED}
+    """A history row's code with every coding it came with; a row with neither code nor text
+    says so rather than being empty."""
+    codings = row.all_codings
+    text = row.text or (codings[0].get("display", "") if codings else "")
+    return concept_of(codings, text) or {"text": NOT_RECORDED}
 
 
 def status(system: str, code: str) -> Resource | None:
@@ -159,7 +170,7 @@ def medication_resource(row: Medication) -> Resource:
 
 def allergy_resource(row: Allergy) -> Resource:
     """An AllergyIntolerance resource."""
-    reaction = [{"manifestation": [{"text": row.reaction}]}] if row.reaction else []
+    reaction = _reactions(row)
     return compact(
         {
             "resourceType": "AllergyIntolerance",
@@ -168,12 +179,27 @@ def allergy_resource(row: Allergy) -> Resource:
             "verificationStatus": status(ALLERGY_VERIFICATION, row.verification_status),
             "category": [row.category] if row.category else [],
             "criticality": row.criticality,
-            "code": concept(row.code_system, row.code, row.code_display, row.text),
+            "code": code_of(row) if row.all_codings or row.text else None,
             "patient": reference(row.patient),
             "onsetDateTime": fhir_date(row.onset),
             "reaction": reaction,
         }
     )
+
+
+def _reactions(row: Allergy) -> list[Resource]:
+    """One reaction per manifestation, with its codings and severity, as FHIR gave them."""
+    if not row.reactions:
+        return [{"manifestation": [{"text": row.reaction}]}] if row.reaction else []
+    return [
+        compact(
+            {
+                "manifestation": [concept_of(r.get("codings", []), r.get("text", ""))],
+                "severity": r.get("severity", ""),
+            }
+        )
+        for r in row.reactions
+    ]
 
 
 def observation_resource(row: Observation) -> Resource:
@@ -187,11 +213,16 @@ def observation_resource(row: Observation) -> Resource:
             "subject": reference(row.patient),
             "effectiveDateTime": fhir_datetime(row.effective),
             "valueQuantity": _quantity(row.value_quantity, row.value_unit),
-            "valueCodeableConcept": concept(
-                row.value_code_system, row.value_code, row.value_display
-            ),
+            **_value(row),
         }
     )
+
+
+def _value(row: Observation) -> Resource:
+    """The coded answer with every coding, or an answer in words."""
+    if row.all_value_codings:
+        return {"valueCodeableConcept": concept_of(row.all_value_codings, row.value_display)}
+    return {"valueString": row.value_display} if row.value_display else {}
 
 
 def _quantity(value: Decimal | None, unit: str) -> Resource | None:
@@ -200,3 +231,52 @@ def _quantity(value: Decimal | None, unit: str) -> Resource | None:
     # A JSON number: FHIR decimals are numbers, and 70.500 and 70.5 are the same weight.
     number = int(value) if value == value.to_integral_value() else float(value.normalize())
     return compact({"value": number, "unit": unit, "system": UCUM if unit else None, "code": unit})
+
+
+# The codes a clinic's mappings point to: screening's concepts, and the words typed without one.
+SCREENING_CONCEPTS = "https://mesoclinic.org/fhir/CodeSystem/screening-concept"
+TYPED_WORDS = "https://mesoclinic.org/fhir/CodeSystem/typed-words"
+CONCEPT_MAPS = "https://mesoclinic.org/fhir/ConceptMap"
+
+
+def concept_map_resource(clinic: Clinic, mappings: list[ClinicMapping], versions: int) -> Resource:
+    """The mappings that apply in `clinic` as one ConceptMap, one group per source system.
+
+    Its version counts every mapping the clinic ever made; each target's comment says who made
+    it, which version it is, and why. "Not relevant" is an unmatched target.
+    """
+    groups: dict[str, list[Resource]] = {}
+    for mapping in mappings:
+        source = mapping.system if mapping.code else TYPED_WORDS
+        groups.setdefault(source, []).append(_mapped_element(mapping))
+    identifier = f"clinic-{clinic.pk}-screening"
+    return compact(
+        {
+            "resourceType": "ConceptMap",
+            "id": identifier,
+            "url": f"{CONCEPT_MAPS}/{identifier}",
+            "version": str(versions),
+            "name": "ScreeningMappings",
+            "title": f"{clinic.name}: what screening was taught",
+            "status": "active",
+            "date": fhir_datetime(max((m.created_at for m in mappings), default=None)),
+            "publisher": clinic.name,
+            "targetUri": SCREENING_CONCEPTS,
+            "group": [
+                {"source": source, "target": SCREENING_CONCEPTS, "element": elements}
+                for source, elements in groups.items()
+            ],
+        }
+    )
+
+
+def _mapped_element(mapping: ClinicMapping) -> Resource:
+    made = f"Version {mapping.version}, by {mapping.created_by} on {mapping.created_at:%Y-%m-%d}"
+    comment = f"{made}: {mapping.note}" if mapping.note else made
+    if mapping.target == NOT_RELEVANT:
+        target = {"equivalence": "unmatched", "comment": f"Not relevant to screening. {comment}"}
+    else:
+        target = {"code": mapping.target, "equivalence": "relatedto", "comment": comment}
+    return compact(
+        {"code": mapping.code or mapping.phrase, "display": mapping.display, "target": [target]}
+    )

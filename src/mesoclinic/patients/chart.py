@@ -8,8 +8,10 @@ from django.utils import timezone
 from mesoclinic.accounts.models import User
 from mesoclinic.clinical.protocols import all_protocols
 from mesoclinic.patients.facts import HISTORY, resource_of
+from mesoclinic.patients.forms import MappingForm
 from mesoclinic.patients.intake import answered
 from mesoclinic.patients.models import HistoryEntry, Patient
+from mesoclinic.patients.queries import clinic_taught
 from mesoclinic.patients.screening import (
     DEFAULT_PROTOCOL,
     first_opening,
@@ -42,7 +44,8 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
     """History grouped by kind, and today's screening under `protocol_id` with its preparation."""
     prefetch_related_objects([patient], *HISTORY)
     today = timezone.localdate(timezone=patient.clinic.tzinfo)
-    screening = screen_patient(patient, today, protocol_id)
+    taught = clinic_taught(patient.clinic_id)
+    screening = screen_patient(patient, today, protocol_id, taught=taught)
     unrecognised = {record.resource for record in screening.unrecognised}
     start = first_opening(patient.clinic, today)
     responses = list(patient.questionnaire_responses.all()[:3])
@@ -53,7 +56,7 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
     return {
         "history": history,
         "screening": screening,
-        "preparation": preparation_for(patient, start, protocol_id),
+        "preparation": preparation_for(patient, start, protocol_id, taught),
         "preparation_start": start,
         "unrecognised": [
             (kind, row) for kind, _, rows in history for row in rows if row["unrecognised"]
@@ -66,5 +69,23 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
 
 
 def history_row(entry: HistoryEntry, unrecognised: set[str]) -> dict[str, Any]:
-    """One history entry and whether the clinical core recognised it."""
-    return {"entry": entry, "unrecognised": resource_of(entry) in unrecognised}
+    """One history entry, whether the clinical core recognised it, and if not, how to map it."""
+    row: dict[str, Any] = {"entry": entry, "unrecognised": resource_of(entry) in unrecognised}
+    if row["unrecognised"]:
+        row["mapping_form"] = MappingForm(
+            initial=_to_map(entry), auto_id=f"map-{entry._meta.model_name}-{entry.pk}-%s"
+        )
+    return row
+
+
+def _to_map(entry: HistoryEntry) -> dict[str, str]:
+    """What a practitioner maps for an entry: its first code, or its words when it has none."""
+    codings = entry.all_codings
+    if codings:
+        first = codings[0]
+        return {
+            "system": first.get("system", ""),
+            "code": first["code"],
+            "display": first.get("display", "") or entry.text,
+        }
+    return {"phrase": entry.text, "display": entry.text}

@@ -16,9 +16,12 @@ from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
+from mesoclinic.clinical.freetext import words
+from mesoclinic.clinical.teaching import check_target
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
 from mesoclinic.patients.models import (
     AnyHistoryEntry,
+    ClinicMapping,
     IntakeLink,
     Patient,
     QuestionnaireResponse,
@@ -27,7 +30,12 @@ from mesoclinic.patients.models import (
 
 INTAKE_LINK_LIFETIME = dt.timedelta(days=7)
 # An entry's code is one thing to the person who chose it, though it is kept as three fields.
-CODING_LABELS = {"code_system": "coding", "code": "coding", "code_display": "coding"}
+CODING_LABELS = {
+    "code_system": "coding",
+    "code": "coding",
+    "code_display": "coding",
+    "codings": "coding",
+}
 
 
 @dataclass(frozen=True)
@@ -164,3 +172,79 @@ def intake_submit(
         clinic_id=patient.clinic_id,
     )
     return response
+
+
+NOTHING_TO_MAP = "A mapping needs a code (with its system) or a phrase."
+UNKNOWN_TARGET = "{target!r} is no concept screening knows: {error}"
+NOT_CURRENT = "This mapping was already retired; the list shows the one that applies."
+
+
+class MappingRefused(Exception):
+    """A mapping that cannot be made; the message says why."""
+
+
+@transaction.atomic
+def clinic_mapping_save(
+    *,
+    clinic: Clinic,
+    system: str,
+    code: str,
+    phrase: str,
+    display: str,
+    target: str,
+    note: str,
+    by: User,
+) -> ClinicMapping:
+    """Teach `clinic`'s screening what a code or phrase means: a new version, for every patient."""
+    phrase = "" if code else " ".join(w for w in words(phrase) if w.isalnum())
+    if not (code.strip() or phrase):
+        raise MappingRefused(NOTHING_TO_MAP)
+    try:
+        check_target(target)
+    except ValueError as error:
+        raise MappingRefused(UNKNOWN_TARGET.format(target=target, error=error)) from None
+    key = {
+        "clinic": clinic,
+        "system": system if code else "",
+        "code": code.strip(),
+        "phrase": phrase,
+    }
+    versions = ClinicMapping.objects.select_for_update().filter(**key)
+    now = timezone.now()
+    latest = versions.order_by("-version").first()
+    versions.filter(retired_at__isnull=True).update(retired_at=now, retired_by=by, replaced=True)
+    mapping = ClinicMapping.objects.create(
+        **key,
+        display=display[:300],
+        target=target,
+        note=note.strip()[:300],
+        version=(latest.version if latest else 0) + 1,
+        created_by=by,
+    )
+    audit_record(
+        by=by,
+        action=Action.CREATE,
+        obj=mapping,
+        summary=f"screening mapping: {mapping}",
+        clinic_id=clinic.pk,
+    )
+    return mapping
+
+
+@transaction.atomic
+def clinic_mapping_revoke(*, mapping: ClinicMapping, by: User) -> ClinicMapping:
+    """Stop applying a mapping to the clinic's patients; its versions stay on record."""
+    retired = ClinicMapping.objects.filter(pk=mapping.pk, retired_at__isnull=True).update(
+        retired_at=timezone.now(), retired_by=by
+    )
+    if retired != 1:
+        raise MappingRefused(NOT_CURRENT)
+    mapping.refresh_from_db()
+    audit_record(
+        by=by,
+        action=Action.DELETE,
+        obj=mapping,
+        summary=f"screening mapping revoked: {mapping}",
+        clinic_id=mapping.clinic_id,
+    )
+    return mapping

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from django.db.models import prefetch_related_objects
 
-from mesoclinic.clinical.facts import Coding, HistoryRecord, PatientFacts, RecordKind
+from mesoclinic.clinical.facts import Coding, HistoryRecord, PatientFacts, Reaction, RecordKind
 from mesoclinic.patients.models import (
     Allergy,
     Condition,
@@ -69,15 +69,30 @@ def resource_of(entry: HistoryEntry) -> str:
     return f"{kind}/{entry.fhir_id or entry.pk}"
 
 
-def codings(system: str, code: str, display: str) -> tuple[Coding, ...]:
-    return (Coding(system, code, display),) if code else ()
+def codings(entry: HistoryEntry) -> tuple[Coding, ...]:
+    """Every coding of the entry, as FHIR gave them or the staff chose them."""
+    return coded(entry.all_codings)
+
+
+def coded(found: Iterable[dict[str, str]]) -> tuple[Coding, ...]:
+    return tuple(
+        Coding(c.get("system", ""), c["code"], c.get("display", "")) for c in found if c.get("code")
+    )
+
+
+def reactions(entry: Allergy) -> tuple[Reaction, ...]:
+    """The allergy's reactions, each manifestation with its codes, words and severity."""
+    return tuple(
+        Reaction(coded(r.get("codings", [])), r.get("text", ""), r.get("severity", ""))
+        for r in entry.reactions
+    )
 
 
 def condition_record(entry: Condition) -> HistoryRecord:
     return HistoryRecord(
         resource=resource_of(entry),
         kind=RecordKind.CONDITION,
-        codes=codings(entry.code_system, entry.code, entry.code_display),
+        codes=codings(entry),
         text=entry.text,
         status=entry.clinical_status,
         verification=entry.verification_status,
@@ -90,7 +105,7 @@ def medication_record(entry: Medication) -> HistoryRecord:
     return HistoryRecord(
         resource=resource_of(entry),
         kind=RecordKind.MEDICATION,
-        codes=codings(entry.code_system, entry.code, entry.code_display),
+        codes=codings(entry),
         text=entry.text,
         status=entry.status,
         onset=entry.started,
@@ -102,23 +117,25 @@ def allergy_record(entry: Allergy) -> HistoryRecord:
     return HistoryRecord(
         resource=resource_of(entry),
         kind=RecordKind.ALLERGY,
-        codes=codings(entry.code_system, entry.code, entry.code_display),
+        codes=codings(entry),
         text=entry.text,
         status=entry.clinical_status,
         verification=entry.verification_status,
         onset=entry.onset,
+        reactions=reactions(entry),
     )
 
 
 def observation_record(entry: Observation, zone: tzinfo) -> HistoryRecord:
-    """An observation: its question and its coded answer are both among its codes."""
-    answer = codings(entry.value_code_system, entry.value_code, entry.value_display)
+    """An observation: its question and its coded answer are among its codes; an answer in
+    words ("not sure") is its text."""
     value = entry.value_quantity
+    said = entry.value_display if entry.value_display and not entry.value_code else ""
     return HistoryRecord(
         resource=resource_of(entry),
         kind=RecordKind.OBSERVATION,
-        codes=codings(entry.code_system, entry.code, entry.code_display) + answer,
-        text=entry.text,
+        codes=codings(entry) + coded(entry.all_value_codings),
+        text=said or entry.text,
         status=entry.status,
         # The day it was observed is the clinic's day, not the server's.
         onset=entry.effective.astimezone(zone).date() if entry.effective else None,

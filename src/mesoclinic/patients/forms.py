@@ -7,7 +7,10 @@ from django import forms
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
+from mesoclinic.clinical.concepts import Concept
 from mesoclinic.clinical.facts import LOINC
+from mesoclinic.clinical.teaching import INGREDIENT, NOT_RELEVANT
+from mesoclinic.clinical.valuesets import value_sets
 from mesoclinic.patients.codes import CodeOption, option_from_value
 from mesoclinic.patients.models import (
     Allergy,
@@ -116,11 +119,20 @@ class HistoryEntryForm(forms.ModelForm[Entry]):
         return data
 
     def entry_values(self) -> dict[str, Any]:
-        """The entry's field values the valid form describes, its code included."""
+        """The entry's field values the valid form describes, its codes included.
+
+        An entry whose code stays keeps every other coding it came with; a new code replaces
+        them all, since they described the old one.
+        """
         chosen = self.chosen
         code = (chosen.system, chosen.code, chosen.display) if chosen else ("", "", "")
+        kept = chosen is not None and chosen == self.current_code()
+        codings = self.instance.all_codings if kept else []
+        if chosen is not None and not kept:
+            codings = [{"system": chosen.system, "code": chosen.code, "display": chosen.display}]
         return {
             **dict(zip(("code_system", "code", "code_display"), code, strict=True)),
+            "codings": codings,
             **model_values(self),
         }
 
@@ -278,3 +290,37 @@ HISTORY_FORMS: dict[str, type[HistoryForm]] = {
     "allergy": AllergyForm,
     "observation": ObservationForm,
 }
+
+
+def mapping_targets() -> list[tuple[str, Any]]:
+    """What a practitioner can map a code or phrase to, grouped as the select shows them."""
+    ingredients = sorted(value_sets().ingredients.by_id.values(), key=lambda i: i.name.lower())
+    return [
+        ("", "Choose what it means…"),
+        (NOT_RELEVANT, "Not relevant to screening"),
+        ("Screening concepts", [(c.value, c.label) for c in Concept if c.kinds]),
+        ("Allergens (ingredients)", [(INGREDIENT + i.id, i.name) for i in ingredients]),
+    ]
+
+
+class MappingForm(forms.Form):
+    """A code or a phrase, and what the clinic says it means to screening."""
+
+    system = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    code = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    phrase = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    display = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    target = forms.ChoiceField(label="Means", choices=mapping_targets)
+    note = forms.CharField(
+        label="Why (optional)",
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": "Why (optional)"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not (data.get("code", "").strip() or data.get("phrase", "").strip()):
+            raise forms.ValidationError("There is no code or phrase to map.")
+        return data

@@ -172,6 +172,7 @@ def entry_for(item: dict[str, Any], answer: Any, authored: datetime) -> AnyHisto
             coding["code"],
             coding["display"],
         )
+        entry.codings = [dict(coding)]
     if isinstance(entry, Medication) and item["linkId"] in SUPPLEMENT_ITEMS:
         entry.kind = MedicationKind.SUPPLEMENT
     return entry
@@ -185,11 +186,16 @@ def entry_text(item: dict[str, Any]) -> str:
 def observation_for(coding: dict[str, str], answer: Any, authored: datetime) -> Observation:
     """A status (a coded yes or no) or a measurement, observed when the patient answered."""
     entry = Observation(
-        code_system=LOINC, code=coding["code"], code_display=coding["display"], effective=authored
+        code_system=LOINC,
+        code=coding["code"],
+        code_display=coding["display"],
+        codings=[dict(coding)],
+        effective=authored,
     )
     if isinstance(answer, bool):
         code, display = STATUS_ANSWERS[coding["code"]][answer]
         entry.value_code_system, entry.value_code, entry.value_display = LOINC, code, display
+        entry.value_codings = [{"system": LOINC, "code": code, "display": display}]
     else:
         entry.value_quantity, entry.value_unit = answer, UNITS[coding["code"]]
     return entry

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -147,13 +148,27 @@ class EnteredBy(models.TextChoices):
     IMPORT = "import", "Imported"
 
 
+def coding_list(value: Any) -> None:
+    """Refuse anything but a list of {"system", "code", "display"} codings, each with a code."""
+    fields = {"system", "code", "display"}
+    if not isinstance(value, list) or not all(
+        isinstance(c, dict) and set(c) <= fields and c.get("code") for c in value
+    ):
+        raise ValidationError('Codings must be a list of {"system", "code", "display"}.')
+
+
 class HistoryEntry(models.Model):
-    """What every history entry has: a code (system, code, display) or free text, and provenance."""
+    """What every history entry has: its codes or free text, and provenance.
+
+    `codings` keeps every coding of the FHIR CodeableConcept, in order; the first is also kept as
+    (code_system, code, code_display), which the pages search and show.
+    """
 
     fhir_id = models.CharField(max_length=64, blank=True, db_index=True)
     code_system = models.CharField(max_length=200, blank=True)
     code = models.CharField(max_length=64, blank=True)
     code_display = models.CharField(max_length=300, blank=True)
+    codings = models.JSONField(default=list, blank=True, validators=[coding_list])
     text = models.CharField(max_length=300, blank=True, help_text="Free text, as entered")
     entered_by = models.CharField(max_length=10, choices=EnteredBy.choices, default=EnteredBy.STAFF)
     recorded_by = models.ForeignKey(
@@ -182,6 +197,14 @@ class HistoryEntry(models.Model):
     def awaiting_confirmation(self) -> bool:
         """Whether the patient entered this and no practitioner has confirmed it yet."""
         return self.entered_by == EnteredBy.PATIENT and self.confirmed_at is None
+
+    @property
+    def all_codings(self) -> list[dict[str, str]]:
+        """Every coding of the entry; an entry saved before codings were kept has its one."""
+        if self.codings:
+            return list(self.codings)
+        single = {"system": self.code_system, "code": self.code, "display": self.code_display}
+        return [single] if self.code else []
 
 
 class ClinicalStatus(models.TextChoices):
@@ -217,11 +240,15 @@ class Condition(HistoryEntry):
 
 
 class MedicationStatus(models.TextChoices):
+    """MedicationStatement's and MedicationRequest's R4 statuses together."""
+
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
     STOPPED = "stopped", "Stopped"
     ON_HOLD = "on-hold", "On hold"
     INTENDED = "intended", "Intended"
+    DRAFT = "draft", "Draft"
+    NOT_TAKEN = "not-taken", "Not taken"
     CANCELLED = "cancelled", "Cancelled"
     ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
     UNKNOWN = "unknown", "Unknown"
@@ -268,7 +295,10 @@ class Allergy(HistoryEntry):
     )
     category = models.CharField(max_length=20, blank=True)
     criticality = models.CharField(max_length=20, blank=True)
+    # Every manifestation of every reaction, as one line to read.
     reaction = models.CharField(max_length=300, blank=True)
+    # The same, as FHIR has them: [{"codings": [...], "text": "...", "severity": "severe"}].
+    reactions = models.JSONField(default=list, blank=True)
     onset = models.DateField(null=True, blank=True)
 
     class Meta(HistoryEntry.Meta):
@@ -276,10 +306,16 @@ class Allergy(HistoryEntry):
 
 
 class ObservationStatus(models.TextChoices):
-    FINAL = "final", "Final"
+    """Observation's R4 statuses."""
+
+    REGISTERED = "registered", "Registered"
     PRELIMINARY = "preliminary", "Preliminary"
+    FINAL = "final", "Final"
     AMENDED = "amended", "Amended"
+    CORRECTED = "corrected", "Corrected"
+    CANCELLED = "cancelled", "Cancelled"
     ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+    UNKNOWN = "unknown", "Unknown"
 
 
 class Observation(HistoryEntry):
@@ -295,7 +331,21 @@ class Observation(HistoryEntry):
     value_code_system = models.CharField(max_length=200, blank=True)
     value_code = models.CharField(max_length=64, blank=True)
     value_display = models.CharField(max_length=200, blank=True)
+    # Every coding of a coded answer, as `codings` keeps the question's.
+    value_codings = models.JSONField(default=list, blank=True, validators=[coding_list])
     effective = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def all_value_codings(self) -> list[dict[str, str]]:
+        """Every coding of the answer; an entry saved before they were kept has its one."""
+        if self.value_codings:
+            return list(self.value_codings)
+        single = {
+            "system": self.value_code_system,
+            "code": self.value_code,
+            "display": self.value_display,
+        }
+        return [single] if self.value_code else []
 
 
 # A history entry of one of the four kinds: unlike the abstract HistoryEntry, it has a patient.
@@ -351,3 +401,67 @@ class IntakeLink(models.Model):
 
     def __str__(self) -> str:
         return f"Intake link for patient {self.patient_id}, until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class ClinicMapping(models.Model):
+    """A code or a phrase a clinic taught screening: what it means, or that it does not matter.
+
+    A mapping applies to every patient of the clinic. Changing one adds its next version and
+    retires the one before; revoking retires it; every version stays, with who made it.
+    """
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    system = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=64, blank=True)
+    # The words, as screening reads them (lower case, no accents): "sintrom mite".
+    phrase = models.CharField(max_length=300, blank=True)
+    # How a record showed the code when it was mapped, for the pages.
+    display = models.CharField(max_length=300, blank=True)
+    # A concept or marker ("anticoagulant-therapy"), "ingredient:<id>", or "not-relevant".
+    target = models.CharField(max_length=80)
+    note = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    # Retired by a newer version (True) or revoked (False).
+    replaced = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "system", "code", "phrase", "version"],
+                name="mapping_version_unique",
+            ),
+            # At most one version of a code or phrase applies at a time.
+            models.UniqueConstraint(
+                fields=["clinic", "system", "code", "phrase"],
+                condition=models.Q(retired_at__isnull=True),
+                name="mapping_one_current",
+            ),
+            models.CheckConstraint(
+                condition=(~models.Q(code="") & models.Q(phrase=""))
+                | (models.Q(code="") & ~models.Q(phrase="")),
+                name="mapping_code_or_phrase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_label} → {self.target} (version {self.version})"
+
+    @property
+    def source_label(self) -> str:
+        """What was mapped, as a person reads it: a code with its display, or the words."""
+        if self.phrase:
+            return f"“{self.phrase}”"
+        return f"{self.code} {self.display}".strip()
+
+    @property
+    def current(self) -> bool:
+        return self.retired_at is None

@@ -2,18 +2,27 @@
 
 import datetime as dt
 import re
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
+from mesoclinic.clinical.facts import HistoryRecord
+from mesoclinic.clinical.freetext import words
+from mesoclinic.clinical.recognition import Understanding, understand
+from mesoclinic.clinical.statuses import Standing, standing
+from mesoclinic.clinical.teaching import Lesson, Taught
 from mesoclinic.patients.access import patients_visible_to
+from mesoclinic.patients.facts import allergy_record, condition_record, medication_record
 from mesoclinic.patients.models import (
     Allergy,
+    ClinicMapping,
     Condition,
     EnteredBy,
     Medication,
@@ -36,6 +45,12 @@ PHONE = re.compile(r"^\+?[\d\s()./-]{3,}$")
 # Sorting by name through Lower() (the keys are lower case already) keeps the database from
 # walking the whole clinic in name order instead of looking up the few patients that match.
 BY_NAME_AFTER_FILTER = (Lower("family_key"), Lower("given_key"), "id")
+# The kinds of record whose not recognising can hold a verdict at review, and how each is read.
+UNRECOGNISABLE: tuple[tuple[str, type[Condition | Medication | Allergy]], ...] = (
+    ("condition", Condition),
+    ("medication", Medication),
+    ("allergy", Allergy),
+)
 
 
 class PatientNotFound(LookupError):
@@ -130,3 +145,85 @@ def awaiting_confirmation(user: User) -> QuerySet[Patient]:
 def has_answered_intake(patient: Patient) -> bool:
     """Whether `patient` has sent the intake questionnaire at least once."""
     return patient.questionnaire_responses.exists()
+
+
+def clinic_taught(clinic: Clinic | int) -> Taught:
+    """The mappings that apply now in `clinic`, as screening reads them (one query)."""
+    current = ClinicMapping.objects.filter(clinic=clinic, retired_at__isnull=True)
+    return Taught(
+        tuple(
+            Lesson(
+                target=m.target,
+                system=m.system,
+                code=m.code,
+                phrase=m.phrase,
+                note=mapping_note(m),
+            )
+            for m in current.select_related("created_by").order_by("pk")
+        )
+    )
+
+
+def mapping_note(mapping: ClinicMapping) -> str:
+    """How evidence names a mapping: who made it, when, which version, and why."""
+    made = (
+        f"Clinic mapping v{mapping.version} by {mapping.created_by}, {mapping.created_at:%d %b %Y}"
+    )
+    return f"{made}: {mapping.note}" if mapping.note else made
+
+
+def clinic_mappings(clinic: Clinic) -> QuerySet[ClinicMapping]:
+    """Every version of every mapping of `clinic`, the current ones first, newest first."""
+    return (
+        ClinicMapping.objects.filter(clinic=clinic)
+        .select_related("created_by", "retired_by")
+        .order_by(F("retired_at").desc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class UnrecognisedCode:
+    """A code (or, for words typed without one, a phrase) screening does not recognise."""
+
+    kind: str
+    system: str
+    code: str
+    phrase: str
+    display: str
+    patients: int
+
+
+def history_record(row: Condition | Medication | Allergy) -> HistoryRecord:
+    """A condition, medication or allergy as the clinical core reads it."""
+    if isinstance(row, Condition):
+        return condition_record(row)
+    if isinstance(row, Medication):
+        return medication_record(row)
+    return allergy_record(row)
+
+
+def unrecognised_codes(clinic: Clinic, taught: Taught) -> list[UnrecognisedCode]:
+    """The clinic's conditions, medications and allergies no value set or mapping recognises,
+    one row per code or typed phrase, the one most patients carry first (three queries)."""
+    carriers: dict[tuple[str, str, str, str], set[int]] = defaultdict(set)
+    shown: dict[tuple[str, str, str, str], str] = {}
+    for kind, model in UNRECOGNISABLE:
+        rows = model.objects.filter(patient__clinic=clinic).order_by("pk")
+        for row in rows.iterator(chunk_size=2000):
+            record = history_record(row)
+            # A record never true (refuted, entered in error, never taken) asks nothing.
+            if standing(record) is Standing.NEVER:
+                continue
+            if understand(record, taught).how is not Understanding.UNRECOGNISED:
+                continue
+            first = record.codes[0] if record.codes else None
+            phrase = "" if first else " ".join(w for w in words(record.text) if w.isalnum())
+            key = (kind, first.system if first else "", first.code if first else "", phrase)
+            carriers[key].add(row.patient_id)
+            shown.setdefault(key, record.name)
+    found = [
+        UnrecognisedCode(kind, system, code, phrase, shown[key], len(carriers[key]))
+        for key in carriers
+        for kind, system, code, phrase in [key]
+    ]
+    return sorted(found, key=lambda c: (-c.patients, c.display.lower(), c.code))

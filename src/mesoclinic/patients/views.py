@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
@@ -13,15 +14,24 @@ from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
+    MappingRefused,
     PatientDetails,
+    clinic_mapping_revoke,
+    clinic_mapping_save,
     history_entry_confirm,
     history_entry_save,
     intake_link_send,
     patient_save,
 )
-from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, PatientForm
-from mesoclinic.patients.models import AnyHistoryEntry, Patient
-from mesoclinic.patients.queries import search_patients
+from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, MappingForm, PatientForm
+from mesoclinic.patients.models import AnyHistoryEntry, ClinicMapping, Patient
+from mesoclinic.patients.queries import (
+    UnrecognisedCode,
+    clinic_mappings,
+    clinic_taught,
+    search_patients,
+    unrecognised_codes,
+)
 
 PAGE_SIZE = 25
 KIND_LABELS = {
@@ -130,3 +140,75 @@ def send_intake_link(request: SignedInRequest, patient_id: int) -> HttpResponse:
     emailed = f"Emailed to {patient.email}. " if sent.emailed else ""
     messages.success(request, f"{emailed}Intake link for {patient}, one use, 7 days: {sent.url}")
     return redirect("chart", patient.pk)
+
+
+@clinical_staff_required
+def mapping_list(request: SignedInRequest) -> HttpResponse:
+    """The clinic's mappings: the ones that apply, and every earlier version, with who made it."""
+    mappings = list(clinic_mappings(request.user.clinic))
+    current = [m for m in mappings if m.current]
+    retired = [m for m in mappings if not m.current]
+    return render(request, "patients/mappings.html", {"current": current, "retired": retired})
+
+
+@clinical_staff_required
+def unrecognised_list(request: SignedInRequest) -> HttpResponse:
+    """The clinic's codes and phrases screening does not recognise, most patients first."""
+    clinic = request.user.clinic
+    codes = unrecognised_codes(clinic, clinic_taught(clinic))
+    rows = [
+        (code, MappingForm(initial=_mapped(code), auto_id=f"map-{number}-%s"))
+        for number, code in enumerate(codes, start=1)
+    ]
+    return render(request, "patients/unrecognised.html", {"rows": rows})
+
+
+def _mapped(code: UnrecognisedCode) -> dict[str, str]:
+    return {
+        "system": code.system,
+        "code": code.code,
+        "phrase": code.phrase,
+        "display": code.display,
+    }
+
+
+@clinical_staff_required
+@require_POST
+def mapping_new(request: SignedInRequest) -> HttpResponse:
+    form = MappingForm(request.POST)
+    back = _back(request)
+    if not form.is_valid():
+        messages.error(request, "Choose what the code or phrase means to screening.")
+        return redirect(back)
+    try:
+        mapping = clinic_mapping_save(
+            clinic=request.user.clinic, by=request.user, **form.cleaned_data
+        )
+    except MappingRefused as refused:
+        messages.error(request, str(refused))
+        return redirect(back)
+    messages.success(request, f"Mapped for the whole clinic: {mapping}.")
+    return redirect(back)
+
+
+@clinical_staff_required
+@require_POST
+def mapping_revoke(request: SignedInRequest, mapping_id: int) -> HttpResponse:
+    mapping = get_object_or_404(
+        ClinicMapping, pk=mapping_id if mapping_id < LARGEST_ID else 0, clinic=request.user.clinic
+    )
+    try:
+        clinic_mapping_revoke(mapping=mapping, by=request.user)
+    except MappingRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Revoked: {mapping}. Screening reads it as before.")
+    return redirect("patients:mappings")
+
+
+def _back(request: SignedInRequest) -> str:
+    """Where a mapping form came from (the chart, the list), if it is an address of this site."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        return back
+    return reverse("patients:mappings")

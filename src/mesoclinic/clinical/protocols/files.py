@@ -20,6 +20,7 @@ from mesoclinic.clinical.protocols.rules import (
 )
 from mesoclinic.clinical.sources import Source
 from mesoclinic.clinical.timing import AT_ONCE, Timing, Unit
+from mesoclinic.clinical.valuesets import value_sets
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -244,6 +245,16 @@ def _contraindication(rule: Table) -> Contraindication:
     return result
 
 
+def _allergen(rule: Table) -> str:
+    """The ingredient or group a step is withheld for, checked against the vocabulary."""
+    if not rule.has("unless_allergic_to"):
+        return ""
+    allergen = rule.text("unless_allergic_to")
+    if allergen not in value_sets().ingredients:
+        rule.fail(f"'unless_allergic_to' names no ingredient of ingredients.toml: {allergen!r}")
+    return allergen
+
+
 def _preparation(rule: Table) -> PreparationRule:
     name = rule.named()
     concept = rule.choice("concept", Concept) if rule.has("concept") else None
@@ -264,6 +275,7 @@ def _preparation(rule: Table) -> PreparationRule:
         applies=applies,
         regions=_regions(rule),
         prescription=rule.flag("prescription"),
+        unless_allergic_to=_allergen(rule),
     )
     if result.before.unit is Unit.OPEN:
         rule.fail("'before' cannot be \"open\": a preparation step starts at a known time")

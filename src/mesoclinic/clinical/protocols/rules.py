@@ -40,6 +40,9 @@ class PreparationRule:
     applies: Applies = Applies.ALWAYS
     regions: frozenset[Region] = frozenset()
     prescription: bool = False
+    # An ingredient or group (ingredients.toml) the patient must not be allergic to: numbing
+    # cream is never offered to a patient allergic to local anaesthetics.
+    unless_allergic_to: str = ""
 
     @property
     def concept_name(self) -> str:

@@ -86,6 +86,13 @@ def screening_text(patient: Any, screening: Screening, steps: list[PreparationSt
         shown = "; ".join(e.display for e in finding.evidence)
         lines.append(f"  {finding.severity.value:<9} {finding.concept.value}: {shown}")
         lines.append(f"            source: {finding.source.document}: {finding.source.quote}")
-    lines += [f"  not recognised, review: {record_label(r)}" for r in screening.unrecognised]
+    # Records not recognised that could not matter (a measurement, a stopped medicine) hold
+    # nothing, but a practitioner still sees them.
+    held = {e.resource for f in screening.findings for e in f.evidence}
+    lines += [
+        f"  not recognised: {record_label(r)}"
+        for r in screening.unrecognised
+        if r.resource not in held
+    ]
     lines += ["Preparation:", *(f"  {step.instruction}" for step in steps)] if steps else []
     return "\n".join(lines)
