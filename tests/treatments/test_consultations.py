@@ -294,11 +294,11 @@ def test_the_consultation_page_query_count_does_not_grow(
     # 1 session, 2 user, 3 consultation, 4 patient, 5 audit row, 6 plan with its numbing cream,
     # 7 areas, 8 their products, 9 the products' ingredients, 10 the numbing cream's, 11
     # addenda, 12 courses, 13-16 the history screened (conditions, medications, allergies,
-    # observations)
-    with django_assert_num_queries(16):
+    # observations), 17 the clinic's screening mappings
+    with django_assert_num_queries(17):
         client.get(url)
     two = [products["hyaluronic"], products["vitamins"]]
     planned(consultation, paula, two, numbing=products["numbing"])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["areas"]) == 2

@@ -13,7 +13,7 @@ from typing import Any
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinical.concepts import Verdict
-from mesoclinic.clinical.screening import Formulation, screening_to_json
+from mesoclinic.clinical.screening import Product, screening_to_json
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.screening import screen_patient
 
@@ -49,7 +49,7 @@ class CourseBasis:
     template_id: str
     areas: tuple[str, ...]
     # Every product of the plan, numbing cream included: screening runs against them.
-    products: tuple[Formulation, ...] = ()
+    products: tuple[Product, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def booking_gate(
     on: date,
     by: User | None,
     override_reason: str = "",
-    products: Sequence[Formulation] = (),
+    products: Sequence[Product] = (),
 ) -> GateResult:
     """Screen `patient` for a course of `products` starting `on`; refuse unless it may be booked."""
     verdict, findings = screening_for_booking(patient, protocol_id, on, products)
@@ -108,11 +108,9 @@ def booking_gate(
 
 
 def screening_for_booking(
-    patient: Patient, protocol_id: str, on: date, products: Sequence[Formulation] = ()
+    patient: Patient, protocol_id: str, on: date, products: Sequence[Product] = ()
 ) -> tuple[Verdict, list[dict[str, Any]]]:
     """The verdict and findings of `patient`'s screening for a course of `products` from `on`."""
-    ingredients = tuple(i for product in products for i in product.ingredients)
-    formulation = Formulation("The plan", ingredients) if products else None
-    screening = screen_patient(patient, on, protocol_id=protocol_id, formulation=formulation)
+    screening = screen_patient(patient, on, protocol_id=protocol_id, products=products)
     document = screening_to_json(screening, str(patient.pk))
     return Verdict(document["verdict"]), document["findings"]

@@ -7,15 +7,16 @@ SPEC.md: absolute in `standard`), with the product and the ingredient as its evi
 from datetime import date
 
 from mesoclinic.clinical.facts import Coding
-from mesoclinic.clinical.screening import Formulation, Screening
+from mesoclinic.clinical.screening import Product as ClinicalProduct
+from mesoclinic.clinical.screening import Screening
 from mesoclinic.inventory.models import Product
 from mesoclinic.patients.screening import DEFAULT_PROTOCOL, screen_patient
 from mesoclinic.treatments.models import Consultation, TreatmentPlan
 
 
-def product_formulation(product: Product) -> Formulation:
+def clinical_product(product: Product) -> ClinicalProduct:
     """A catalogue product as the clinical core reads it: its name and ingredients."""
-    return Formulation(
+    return ClinicalProduct(
         product.name,
         tuple(
             Coding(i.code_system, i.code, i.name) if i.code else i.name
@@ -24,7 +25,7 @@ def product_formulation(product: Product) -> Formulation:
     )
 
 
-def plan_products(plan: TreatmentPlan) -> tuple[Formulation, ...]:
+def plan_products(plan: TreatmentPlan) -> tuple[ClinicalProduct, ...]:
     """Every product of the plan, each once: each area's formulation, then the numbing cream."""
     products: dict[int, Product] = {}
     for area in plan.areas.all():
@@ -32,7 +33,7 @@ def plan_products(plan: TreatmentPlan) -> tuple[Formulation, ...]:
             products.setdefault(line.product_id, line.product)
     if plan.numbing_product is not None:
         products.setdefault(plan.numbing_product.pk, plan.numbing_product)
-    return tuple(product_formulation(product) for product in products.values())
+    return tuple(clinical_product(product) for product in products.values())
 
 
 def consultation_screening(
@@ -41,6 +42,4 @@ def consultation_screening(
     """The screening for a course from the consultation's `plan` (standard without a plan)."""
     protocol_id = plan.protocol_id if plan else DEFAULT_PROTOCOL
     products = plan_products(plan) if plan else ()
-    ingredients = tuple(i for product in products for i in product.ingredients)
-    formulation = Formulation("The plan", ingredients) if products else None
-    return screen_patient(consultation.patient, on, protocol_id, formulation)
+    return screen_patient(consultation.patient, on, protocol_id, products)

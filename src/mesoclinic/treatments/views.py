@@ -17,7 +17,7 @@ from mesoclinic.accounts.permissions import (
     clinical_staff_required,
     staff_required,
 )
-from mesoclinic.clinical.screening import Formulation
+from mesoclinic.clinical.screening import Product as ClinicalProduct
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.inventory.models import ProductForm
 from mesoclinic.patients.access import get_patient_for
@@ -302,7 +302,7 @@ def _proposal_context(
     proposal: CourseProposal,
     book: BookCourseForm,
     plan: TreatmentPlan,
-    products: tuple[Formulation, ...],
+    products: tuple[ClinicalProduct, ...],
 ) -> dict[str, Any]:
     sessions = proposal.placement.sessions
     on = sessions[0].slot.start.date() if sessions else proposal.first_days[0]
