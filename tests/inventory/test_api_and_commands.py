@@ -30,7 +30,9 @@ def test_the_admin_adds_a_product_and_receives_a_lot_through_the_api(client_for,
             "manufacturer": "",
             "form": "cream",
             "unit": "unit",
-            "ingredients": [{"name": "lidocaine", "system": ATC, "code": "N01BB02"}],
+            "ingredients": [
+                {"name": "lidocaine", "system": ATC, "code": "N01BB02", "known_as": ["lidocaine"]}
+            ],
             "prescription_only": False,
             "off_label_note": "",
             "numbing": True,
@@ -119,7 +121,14 @@ def test_products_prints_the_catalogue_with_its_lots(harbour, capsys):
                 "manufacturer": "Lumen Dermal Labs",
                 "form": "cream",
                 "unit": "vial of 5 mL",
-                "ingredients": [{"name": "lidocaine", "system": ATC, "code": "N01BB02"}],
+                "ingredients": [
+                    {
+                        "name": "lidocaine",
+                        "system": ATC,
+                        "code": "N01BB02",
+                        "known_as": ["lidocaine"],
+                    }
+                ],
                 "prescription_only": False,
                 "off_label_note": "",
                 "numbing": True,

@@ -11,7 +11,7 @@ from mesoclinic.inventory.domain import InventoryRefused, lot_receive, lot_set_s
 from mesoclinic.inventory.ingredients import IngredientLine, IngredientsUnreadable, ingredient_lines
 from mesoclinic.inventory.models import ATC, UNII, Lot, Product
 from mesoclinic.inventory.queries import lots_to_offer
-from tests.inventory.factories import LotFactory, ProductFactory
+from tests.inventory.factories import LotFactory, ProductFactory, with_ingredients
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -219,3 +219,19 @@ def test_the_lot_list_query_count_does_not_grow(
     with django_assert_num_queries(3):
         response = client.get(reverse("inventory:lots"))
     assert len(response.context["lots"]) == 6
+
+
+def test_each_ingredient_is_read_into_the_ingredient_vocabulary(harbour):
+    product = with_ingredients(
+        ProductFactory(clinic=harbour),
+        (ATC, "N01BB02", "lidocaine"),
+        "Fosfatidilholin (soja)",
+        "Organik silisyum",
+        "Mannitol",
+    )
+    assert [i.vocabulary for i in product.ingredients.all()] == [
+        ["lidocaine"],
+        ["phosphatidylcholine", "soy"],
+        ["organic silicon"],
+        [],
+    ]

@@ -5,6 +5,10 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 
+from mesoclinic.clinical.allergies import ingredient_ids
+from mesoclinic.clinical.facts import Coding
+from mesoclinic.clinical.valuesets import value_sets
+
 SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ATC = "http://www.whocc.no/atc"
@@ -73,6 +77,17 @@ class Ingredient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def vocabulary(self) -> list[str]:
+        """What the ingredient vocabulary knows it as (by its code, else its name), if anything.
+
+        Screening meets an allergy to any of these; an ingredient it does not know is met only
+        by an allergy naming the same code or a word of its name.
+        """
+        coded = Coding(self.code_system, self.code, self.name) if self.code else self.name
+        book = value_sets().ingredients
+        return sorted(book[i].name for i in ingredient_ids(coded))
 
 
 class LotStatus(models.TextChoices):

@@ -64,7 +64,12 @@ def find_product(clinic: Clinic, key: str) -> Product:
 
 
 def ingredient_json(ingredient: Ingredient) -> dict[str, Any]:
-    return {"name": ingredient.name, "system": ingredient.code_system, "code": ingredient.code}
+    return {
+        "name": ingredient.name,
+        "system": ingredient.code_system,
+        "code": ingredient.code,
+        "known_as": ingredient.vocabulary,
+    }
 
 
 def product_json(product: Product) -> dict[str, Any]:
