@@ -11,14 +11,18 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.commands import PartlyRejected
 from mesoclinic.inventory.models import Lot, Product
+from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain import consultation_sign
 from mesoclinic.treatments.models import Consultation, TreatmentPlan
+from mesoclinic.treatments.queries import plan_basis
 from tests import factories
 from tests.fhir.test_export import export, resources_in
 from tests.inventory.factories import LotFactory
-from tests.scheduling.factories import AppointmentFactory, book_course, open_clinic
+from tests.scheduling.factories import AppointmentFactory, open_clinic
 from tests.treatments.factories import catalogue, planned, recorded
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -56,16 +60,11 @@ def clinical_record(harbour, pat, paula):
         numbing=products["numbing"],
     )
     consultation_sign(consultation=consultation, by=paula)
-    from mesoclinic.clinical.protocols import load_protocol
-    from mesoclinic.scheduling.proposals import propose_course
-    from mesoclinic.treatments.queries import plan_basis
-
     protocol = load_protocol("ref-000")
     proposal = propose_course(
         pat, protocol, protocol.course(), dt.date(2026, 11, 30), areas=("face", "neck")
     )
-    book_course(proposal=proposal, by=paula)
-    assert plan_basis(plan)
+    course_book(proposal=proposal, by=paula, basis=plan_basis(plan))
     return plan
 
 
