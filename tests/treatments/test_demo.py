@@ -1,4 +1,5 @@
-"""The demo clinic comes with one booked course, and loading it again adds no other."""
+"""The demo clinic comes with its catalogue and one signed consultation whose plan's course is
+booked; loading it again, on any day, adds nothing."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -8,7 +9,9 @@ import time_machine
 from mesoclinic.clinical.courses import check_course
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.demo import demo_load
+from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.scheduling.models import Course
+from mesoclinic.treatments.models import Consultation
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -30,3 +33,30 @@ def test_the_demo_books_james_a_course_once(db):
     ]
     assert check_course(load_protocol("ref-000").course(), [d.date() for d in days]) == []
     assert {str(s.practitioner) for s in course.sessions.all()} == {"Elena Morgan"}
+
+
+def test_the_demo_catalogue_has_its_lots_one_near_expiry_and_james_a_signed_plan(db):
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        demo_load()
+    with time_machine.travel(dt.datetime(2027, 3, 2, 10, tzinfo=dt.UTC), tick=False):
+        demo_load()
+    harbour = Product.objects.filter(clinic__name="Harbour Skin Clinic")
+    assert list(harbour.values_list("name", "form", "numbing", "prescription_only")) == [
+        ("Hair-loss cocktail", "injectable", False, False),
+        ("Hyaluronic acid 1% (non-cross-linked)", "injectable", False, False),
+        ("Lidocaine 4% numbing cream", "cream", True, False),
+        ("Phosphatidylcholine / deoxycholate lipolytic", "injectable", False, True),
+        ("Revitalising vitamin cocktail", "injectable", False, False),
+        ("Soothing after-care mask", "mask", False, False),
+    ]
+    soonest = Lot.objects.filter(clinic__name="Harbour Skin Clinic").order_by("expires").first()
+    assert (soonest.number, soonest.expires) == ("HA-24031", dt.date(2026, 12, 12))
+    consultation = Consultation.objects.get()
+    course = Course.objects.get()
+    assert (
+        str(consultation.patient),
+        consultation.signed,
+        consultation.recommendation,
+        [a.area for a in consultation.plan.areas.all()],
+        course.treatment_plan_id,
+    ) == ("James Okafor", True, "mesotherapy", ["face", "neck"], consultation.plan.pk)

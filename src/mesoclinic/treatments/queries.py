@@ -10,7 +10,6 @@ from mesoclinic.scheduling.gate import CourseBasis
 from mesoclinic.scheduling.models import Course
 from mesoclinic.treatments.models import (
     Consultation,
-    PlanArea,
     PlanAreaProduct,
     Recommendation,
     TreatmentPlan,
@@ -26,14 +25,6 @@ WITH_INGREDIENTS = Prefetch("ingredients", queryset=Ingredient.objects.order_by(
 
 class PlanNotBookable(Exception):
     """The plan cannot be booked as a course; the message says why."""
-
-
-def plan_areas(plan: TreatmentPlan) -> list[PlanArea]:
-    """The plan's areas with their products and ingredients, in a fixed number of queries."""
-    formulation = PlanAreaProduct.objects.select_related("product").prefetch_related(
-        Prefetch("product__ingredients", queryset=Ingredient.objects.order_by("position"))
-    )
-    return list(plan.areas.prefetch_related(Prefetch("formulation", queryset=formulation)))
 
 
 def loaded_plan(consultation: Consultation) -> TreatmentPlan | None:
