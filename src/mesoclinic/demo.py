@@ -1,4 +1,5 @@
-"""A demo installation: two clinics with staff, rooms, hours and patients. Safe to run twice."""
+"""A demo installation: two clinics with staff, rooms, hours, products and patients, and one
+consultation with its plan and course. Safe to run twice."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,9 +9,10 @@ from django.db import transaction
 
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.clinics.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
+from mesoclinic.inventory.demo import demo_catalogue_load
 from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
-from mesoclinic.scheduling.demo import demo_courses_load
+from mesoclinic.treatments.demo import demo_consultation_load
 
 DEMO_PASSWORD = "demo-clinic-2026"
 
@@ -95,8 +97,9 @@ def demo_load() -> None:
             _open_clinic(clinic)
         for person in spec["people"]:
             _demo_person(clinic, person)
+        demo_catalogue_load(clinic)
     demo_history_load()
-    demo_courses_load()
+    demo_consultation_load()
 
 
 def _open_clinic(clinic: Clinic) -> None:

@@ -45,7 +45,9 @@ INSTALLED_APPS = [
     "mesoclinic.audit",
     "mesoclinic.clinics",
     "mesoclinic.patients",
+    "mesoclinic.inventory",
     "mesoclinic.scheduling",
+    "mesoclinic.treatments",
     "mesoclinic.fhir",
     "mesoclinic.portal",
     # Last: the project's own commands (demo, protocols, aftercare) and its composed pages.

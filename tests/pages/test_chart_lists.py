@@ -42,10 +42,10 @@ def test_the_charts_appointments_and_courses_query_count_does_not_grow(
     room = factories.RoomFactory(clinic=harbour)
     appointments_and_courses(pat, paula, room, [1])
     # 1 session, 2 user, 3 patient, 4 audit row, 5 appointments with their practitioner and
-    # room, 6 courses
-    with django_assert_num_queries(6):
+    # room, 6 courses, 7 consultations
+    with django_assert_num_queries(7):
         client.get(reverse("chart", args=[pat.pk]))
     appointments_and_courses(pat, paula, room, [2, 3])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("chart", args=[pat.pk]))
     assert (len(response.context["appointments"]), len(response.context["courses"])) == (6, 3)

@@ -155,11 +155,11 @@ def test_chart_query_count_does_not_grow_with_history(
     history_of_each_kind(pat, 1)
     # 1 session, 2 user, 3 patient, 4 audit row, 5 appointments, 6-9 conditions, medications,
     # allergies, observations, 10 the clinic (time zone), 11 the clinic's screening mappings,
-    # 12 opening hours, 13 questionnaires, 14 courses
-    with django_assert_num_queries(14):
+    # 12 opening hours, 13 questionnaires, 14 courses, 15 consultations
+    with django_assert_num_queries(15):
         client.get(reverse("chart", args=[pat.pk]))
     history_of_each_kind(pat, 2)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse("chart", args=[pat.pk]))
     assert [len(rows) for _, _, rows in response.context["history"]] == [3, 3, 3, 3]
 
