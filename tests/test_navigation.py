@@ -11,6 +11,7 @@ EXPECTED_NAV = {
         "Patients",
         "Calendar",
         "Screening mappings",
+        "Products",
         "Rooms",
         "Practitioners",
         "Opening hours",
@@ -20,7 +21,14 @@ EXPECTED_NAV = {
         "Audit trail",
         "My sign-in",
     ],
-    "practitioner": ["Dashboard", "Patients", "Calendar", "Screening mappings", "My sign-in"],
+    "practitioner": [
+        "Dashboard",
+        "Patients",
+        "Calendar",
+        "Screening mappings",
+        "Products",
+        "My sign-in",
+    ],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
     "patient": ["Dashboard"],
 }

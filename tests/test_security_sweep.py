@@ -16,10 +16,17 @@ from mesoclinic.accounts.models import ApiToken
 from mesoclinic.accounts.tokens import api_token_create, token_digest
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.patients.domain import clinic_mapping_save
-from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.proposals import propose_course
+from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
-from tests.scheduling.factories import AppointmentFactory, closed_on, feed_token, open_clinic
+from tests.scheduling.factories import (
+    AppointmentFactory,
+    book_course,
+    closed_on,
+    feed_token,
+    open_clinic,
+)
+from tests.treatments.factories import catalogue, recorded, signed_plan
 
 REF_000 = load_protocol("ref-000")
 
@@ -140,6 +147,43 @@ ADDRESSES = {
         SIGNED_IN,
         lambda h: f"/clinic/appointments/{h['appointment'].pk}/calendar.ics",
     ),
+    "inventory:products": ("get", CLINICAL, lambda h: "/clinic/products/"),
+    "inventory:product-new": ("get", ADMIN, lambda h: "/clinic/products/new/"),
+    "inventory:product-edit": ("get", ADMIN, lambda h: f"/clinic/products/{h['product'].pk}/"),
+    "inventory:lot-receive": (
+        "get",
+        ADMIN,
+        lambda h: f"/clinic/products/{h['product'].pk}/receive/",
+    ),
+    "inventory:lots": ("get", CLINICAL, lambda h: "/clinic/lots/"),
+    "inventory:lot-status": ("post", ADMIN, lambda h: f"/clinic/lots/{h['lot'].pk}/status/"),
+    "treatments:appointment-consultation": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/appointments/{h['appointment'].pk}/consultation/",
+    ),
+    "treatments:chart-consultation": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/consultations/new/",
+    ),
+    "treatments:consultation": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/consultations/{h['consultation'].pk}/",
+    ),
+    "treatments:plan": ("get", CLINICAL, lambda h: f"/clinic/consultations/{h['draft'].pk}/plan/"),
+    "treatments:consultation-sign": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/consultations/{h['draft'].pk}/sign/",
+    ),
+    "treatments:addendum-add": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/consultations/{h['consultation'].pk}/addenda/",
+    ),
+    "treatments:plan-book": ("get", STAFF, lambda h: f"/clinic/plans/{h['plan'].pk}/book/"),
     "audit:events": ("get", ADMIN, lambda h: "/audit/"),
     "patients:search": ("get", STAFF, lambda h: "/patients/"),
     "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
@@ -186,6 +230,48 @@ ADDRESSES = {
     "api:import_resources": ("post", CLINICAL, lambda h: "/api/v1/fhir/import"),
     "api:plan": ("post", STAFF, lambda h: "/api/v1/scheduling/courses/plan"),
     "api:book": ("post", STAFF, lambda h: "/api/v1/scheduling/courses/book"),
+    "api:product_list": ("get", CLINICAL, lambda h: "/api/v1/inventory/products"),
+    "api:product_add": ("post", ADMIN, lambda h: "/api/v1/inventory/products"),
+    "api:lot_list": ("get", CLINICAL, lambda h: "/api/v1/inventory/lots"),
+    "api:lot_add": (
+        "post",
+        ADMIN,
+        lambda h: f"/api/v1/inventory/products/{h['product'].pk}/lots",
+    ),
+    "api:lot_status": ("post", ADMIN, lambda h: f"/api/v1/inventory/lots/{h['lot'].pk}/status"),
+    "api:consultation_read": (
+        "get",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/consultations/{h['consultation'].pk}",
+    ),
+    "api:plan_course": (
+        "post",
+        STAFF,
+        lambda h: f"/api/v1/treatments/plans/{h['plan'].pk}/plan-course",
+    ),
+    "api:plan_book": ("post", STAFF, lambda h: f"/api/v1/treatments/plans/{h['plan'].pk}/book"),
+}
+# The JSON bodies the API's changes read (else they answer 422 before any permission check).
+BODIES = {
+    "api:plan": lambda h: {
+        "patient": str(h["pat"].pk),
+        "template": "ref-000",
+        "from": "2026-12-07",
+    },
+    "api:book": lambda h: {
+        "patient": str(h["pat"].pk),
+        "template": "ref-000",
+        "from": "2026-12-07",
+    },
+    "api:product_add": lambda h: {
+        "name": "Intruder's cocktail",
+        "form": "injectable",
+        "ingredients": ["glycine"],
+    },
+    "api:lot_add": lambda h: {"number": "X-1", "expires": "2027-01-31", "quantity": 1},
+    "api:lot_status": lambda h: {"status": "recalled", "reason": "Intruder"},
+    "api:plan_course": lambda h: {"from": "2026-12-07"},
+    "api:plan_book": lambda h: {"from": "2026-12-07"},
 }
 GUARDED = {name for name, (_, who, _) in ADDRESSES.items() if who != PUBLIC}
 # Addresses that answer an intruder in JSON (401/403/404) instead of a login page.
@@ -233,6 +319,12 @@ HARBOURS_RECORDS = {
     "patients:mapping-new",
     "api:patient_search",
     "api:import_resources",
+    "inventory:products",
+    "inventory:product-new",
+    "inventory:lots",
+    "api:product_list",
+    "api:product_add",
+    "api:lot_list",
 }
 
 
@@ -250,14 +342,21 @@ def h(harbour, alice, paula, rita, pat):
     pat.save()
     plan = propose_course(pat, REF_000, REF_000.course(), dt.date(2026, 11, 30))
     start = dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC)
+    products = catalogue(harbour)
+    treatment_plan = signed_plan(pat, paula, [products["hyaluronic"]])
     return {
+        "product": products["hyaluronic"],
+        "lot": LotFactory(product=products["hyaluronic"]),
+        "plan": treatment_plan,
+        "consultation": treatment_plan.consultation,
+        "draft": recorded(pat, paula),
         "pat": pat,
         "rita": rita,
         "room": rooms[0],
         "practitioner": paula.practitioner,
         "closure": closed_on(harbour, dt.date(2026, 12, 25)),
         "entry": ConditionFactory(patient=pat, entered_by="patient"),
-        "course": course_book(proposal=plan, by=paula),
+        "course": book_course(proposal=plan, by=paula),
         "appointment": AppointmentFactory(
             patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
         ),
@@ -282,9 +381,8 @@ def send(client, name, h):
     """Ask for address `name` as its method and a body naming Pat, where one is needed."""
     method, _, address = ADDRESSES[name]
     url = address(h)
-    if name in ("api:plan", "api:book"):
-        body = {"patient": str(h["pat"].pk), "template": "ref-000", "from": "2026-12-07"}
-        return client.post(url, json.dumps(body), content_type="application/json")
+    if name in BODIES:
+        return client.post(url, json.dumps(BODIES[name](h)), content_type="application/json")
     return getattr(client, method)(url)
 
 

@@ -44,3 +44,5 @@ api = NinjaAPI(
 api.add_router("/patients/", "mesoclinic.patients.api.router")
 api.add_router("/fhir/", "mesoclinic.fhir.api.router")
 api.add_router("/scheduling/", "mesoclinic.scheduling.api.router")
+api.add_router("/inventory/", "mesoclinic.inventory.api.router")
+api.add_router("/treatments/", "mesoclinic.treatments.api.router")

@@ -1,4 +1,5 @@
-"""A demo installation: two clinics with staff, rooms, hours and patients. Safe to run twice."""
+"""A demo installation: two clinics with staff, rooms, hours, products and patients, and one
+consultation with its plan and course. Safe to run twice."""
 
 import base64
 import datetime as dt
@@ -11,9 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.clinics.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
+from mesoclinic.inventory.demo import demo_catalogue_load
 from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
-from mesoclinic.scheduling.demo import demo_courses_load
+from mesoclinic.treatments.demo import demo_consultation_load
 
 DEMO_PASSWORD = "demo-clinic-2026"
 # Every demo staff account's authenticator app shares this published key (base32), so the demo
@@ -101,8 +103,9 @@ def demo_load() -> None:
             _open_clinic(clinic)
         for person in spec["people"]:
             _demo_person(clinic, person)
+        demo_catalogue_load(clinic)
     demo_history_load()
-    demo_courses_load()
+    demo_consultation_load()
 
 
 def _open_clinic(clinic: Clinic) -> None:

@@ -18,6 +18,7 @@ class NavItem(NamedTuple):
 ADMIN = frozenset({Role.ADMIN})
 CLINICAL = frozenset({Role.ADMIN, Role.PRACTITIONER})
 STAFF = frozenset({Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION})
+CLINICAL = frozenset({Role.ADMIN, Role.PRACTITIONER})
 PATIENT = frozenset({Role.PATIENT})
 
 NAVIGATION = [
@@ -25,6 +26,7 @@ NAVIGATION = [
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Screening mappings", "patients:mappings", CLINICAL),
+    NavItem("Products", "inventory:products", CLINICAL),
     NavItem("Rooms", "clinics:rooms", ADMIN),
     NavItem("Practitioners", "clinics:practitioners", ADMIN),
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),

@@ -34,6 +34,8 @@ urlpatterns = [
     path("accounts/", include("mesoclinic.accounts.urls")),
     path("clinic/", include("mesoclinic.clinics.urls")),
     path("clinic/", include("mesoclinic.scheduling.urls")),
+    path("clinic/", include("mesoclinic.inventory.urls")),
+    path("clinic/", include("mesoclinic.treatments.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("patients/<int:patient_id>/", pages.chart, name="chart"),
     path("patients/", include("mesoclinic.patients.urls")),

@@ -41,6 +41,10 @@ def test_book_see_move_and_download_a_course(page, live_server, screenshot, tmp_
     assert rows.count() == 6
     screenshot(page, "course-proposal")
 
+    # Grace was consulted elsewhere: the practitioner says so, and the reason stays on the course.
+    page.get_by_label("Reason for booking without a consultation").fill(
+        "Consulted at our sister clinic last month; records on file"
+    )
     page.get_by_role("button", name="Book all 6 sessions").click()
     page.wait_for_url("**/clinic/courses/*/")
     course = Course.objects.get(patient=grace)

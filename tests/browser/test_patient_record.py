@@ -103,6 +103,6 @@ def test_reception_on_a_phone_sees_details_but_no_clinical_history(
     sign_in(phone_page, live_server, "rita", PASSWORD)
     phone_page.goto(f"{live_server.url}/patients/{pat.pk}/")
     headings = phone_page.get_by_role("heading", level=2).all_inner_texts()
-    assert headings == ["Details", "Appointments", "Courses"]
+    assert headings == ["Details", "Appointments", "Consultations", "Courses"]
     assert phone_page.get_by_text("Warfarin").count() == 0
     screenshot(phone_page, "chart-reception-phone")

@@ -6,6 +6,8 @@ import factory
 
 from mesoclinic.clinics.models import ClinicClosure
 from mesoclinic.patients.models import Condition
+from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.gate import CourseBasis
 from mesoclinic.scheduling.models import Appointment
 from tests import factories
 
@@ -57,6 +59,21 @@ def pregnant(patient):
         code_display="Normal pregnancy (finding)",
         clinical_status="active",
     )
+
+
+def planned(proposal, plan_id=1):
+    """The treatment plan a proposal's course follows, as the calendar receives it."""
+    return CourseBasis(
+        plan_id=plan_id,
+        protocol_id=proposal.protocol.id,
+        template_id=proposal.template.id,
+        areas=proposal.areas,
+    )
+
+
+def book_course(*, proposal, by, **kwargs):
+    """Book `proposal` as the course of a signed treatment plan, as courses are booked."""
+    return course_book(proposal=proposal, by=by, basis=planned(proposal), **kwargs)
 
 
 def feed_token(practitioner):

@@ -10,12 +10,18 @@ from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.courses import check_course
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.domain.booking import SlotTaken
-from mesoclinic.scheduling.domain.courses import course_book, course_cancel
+from mesoclinic.scheduling.domain.courses import course_cancel
 from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
 from mesoclinic.scheduling.gate import BookingRefused
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.scheduling.proposals import propose_course
-from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic, pregnant
+from tests.scheduling.factories import (
+    AppointmentFactory,
+    book_course,
+    closed_on,
+    open_clinic,
+    pregnant,
+)
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 30)
@@ -48,7 +54,7 @@ def sessions_of(course):
 
 
 def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     days = [MONDAY + dt.timedelta(days=14 * n) for n in range(6)]
     assert sessions_of(course) == [
         (n + 1, at(day, 9), at(day, 9, 15), "Paula Tester", "Room 1", "booked")
@@ -66,7 +72,11 @@ def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
             "object_type", "patient_id", "summary"
         )
     ) == [
-        ("scheduling.Course", pat.pk, "booked 6 sessions of ref-000/course from 2026-11-30 09:00")
+        (
+            "scheduling.Course",
+            pat.pk,
+            "booked 6 sessions of ref-000/course from 2026-11-30 09:00 following treatment plan 1",
+        )
     ]
 
 
@@ -90,7 +100,7 @@ def test_sessions_are_never_booked_into_a_consultation_only_room(harbour, pat, p
         start=at(MONDAY, 9),
         end=at(MONDAY, 12),
     )
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     assert {str(s.room) for s in course.sessions.all()} == {"Treatment room"}
     assert course.sessions.order_by("number").first().start == at(MONDAY, 12)
 
@@ -107,7 +117,7 @@ def test_a_booking_that_loses_the_race_says_who_and_when_and_leaves_nothing(
         start=at(MONDAY + dt.timedelta(days=28), 9),
     )
     with pytest.raises(SlotTaken) as refused:
-        course_book(proposal=plan, by=paula)
+        book_course(proposal=plan, by=paula)
     assert str(refused.value) == (
         "Paula Tester is already booked on Mon 28 Dec 2026 09:00–09:30. "
         "Nothing was booked; plan the course again."
@@ -121,20 +131,20 @@ def test_an_absolute_contraindication_blocks_booking_without_a_written_override(
     pregnant(pat)
     plan = plan_for(pat)
     with pytest.raises(BookingRefused) as refused:
-        course_book(proposal=plan, by=paula)
+        book_course(proposal=plan, by=paula)
     assert str(refused.value) == (
         "Pat Example has an absolute contraindication (pregnancy): a practitioner may book over it "
         "only with a written reason."
     )
     with pytest.raises(BookingRefused) as reception:
-        course_book(proposal=plan, by=rita, override_reason="Patient insists")
+        book_course(proposal=plan, by=rita, override_reason="Patient insists")
     assert str(reception.value) == "Only a practitioner can book over an absolute contraindication."
     assert Appointment.objects.count() == 0
 
 
 def test_a_practitioner_override_is_kept_shown_and_audited(rooms, pat, paula):
     pregnant(pat)
-    course = course_book(
+    course = book_course(
         proposal=plan_for(pat),
         by=paula,
         override_reason="  Obstetrician agrees in writing (letter scanned).  ",
@@ -147,7 +157,8 @@ def test_a_practitioner_override_is_kept_shown_and_audited(rooms, pat, paula):
     )
     assert [f["concept"] for f in course.findings] == ["pregnancy"]
     assert list(AuditEvent.objects.filter(action="create").values_list("summary", flat=True)) == [
-        "booked 6 sessions of ref-000/course from 2026-11-30 09:00; over a contraindication: "
+        "booked 6 sessions of ref-000/course from 2026-11-30 09:00 following treatment plan 1; "
+        "over a contraindication: "
         "Obstetrician agrees in writing (letter scanned)."
     ]
 
@@ -156,12 +167,12 @@ def test_a_deceased_patient_can_never_be_booked(rooms, pat, paula):
     pat.deceased = True
     pat.save()
     with pytest.raises(BookingRefused) as refused:
-        course_book(proposal=plan_for(pat), by=paula, override_reason="Override")
+        book_course(proposal=plan_for(pat), by=paula, override_reason="Override")
     assert str(refused.value) == "Pat Example's record says they have died: nothing can be booked."
 
 
 def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     third = course.sessions.get(number=3)
     with pytest.raises(MoveRefused) as refused:
         session_move(session=third, day=dt.date(2027, 1, 6), by=paula)
@@ -179,7 +190,7 @@ def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
 def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
     rooms, pat, paula, harbour
 ):
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     # Paula is busy all of Monday 18 January: session 4 cannot simply follow 14 days later.
     for hour in range(9, 17):
         AppointmentFactory(
@@ -209,7 +220,7 @@ def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
 
 
 def test_cancelling_a_course_frees_its_future_sessions(rooms, pat, paula):
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     assert course_cancel(course=course, by=paula) == 6
     course.refresh_from_db()
     assert (course.status, set(course.sessions.values_list("status", flat=True))) == (
@@ -217,7 +228,7 @@ def test_cancelling_a_course_frees_its_future_sessions(rooms, pat, paula):
         {"cancelled"},
     )
     # The freed times can be booked again at once.
-    assert sessions_of(course_book(proposal=plan_for(pat), by=paula))[0][1] == at(MONDAY, 9)
+    assert sessions_of(book_course(proposal=plan_for(pat), by=paula))[0][1] == at(MONDAY, 9)
 
 
 def test_a_course_after_a_long_closure_is_found_beyond_the_first_fortnight(rooms, pat, harbour):
@@ -230,7 +241,7 @@ def test_a_course_after_a_long_closure_is_found_beyond_the_first_fortnight(rooms
 
 
 def test_a_session_that_took_place_still_bounds_the_next_ones(rooms, pat, paula):
-    course = course_book(proposal=plan_for(pat), by=paula)
+    course = book_course(proposal=plan_for(pat), by=paula)
     course.sessions.filter(number=1).update(status="fulfilled")
     later = time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
     with later, pytest.raises(MoveRefused) as refused:

@@ -12,11 +12,10 @@ from mesoclinic.clinical.planner import Named, Preferences, Slot
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.scheduling.domain import booking
 from mesoclinic.scheduling.domain.booking import SlotTaken
-from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.scheduling.proposals import propose_course
 from tests import factories
-from tests.scheduling.factories import AppointmentFactory, open_clinic
+from tests.scheduling.factories import AppointmentFactory, book_course, open_clinic
 
 THREADS = 8
 REF_000 = load_protocol("ref-000")
@@ -48,7 +47,7 @@ def book_at_once(plans, by):
     def book(n):
         try:
             start.wait()
-            outcomes[n] = course_book(proposal=plans[n], by=by)
+            outcomes[n] = book_course(proposal=plans[n], by=by)
         except SlotTaken as taken:
             outcomes[n] = taken
         except Exception as error:

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.gate import NEEDS_CONSULTATION, ONLY_PRACTITIONERS_WITHOUT_PLAN
 from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.scheduling.views.courses import CHANGED
-from tests.scheduling.factories import feed_token, pregnant
+from tests.scheduling.factories import book_course, feed_token, pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -27,7 +27,7 @@ REF_000 = load_protocol("ref-000")
 
 @pytest.fixture
 def course(rooms, pat, paula):
-    return course_book(proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY), by=paula)
+    return book_course(proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY), by=paula)
 
 
 def plan_data(**extra):
@@ -50,8 +50,10 @@ def starts(course):
     ]
 
 
-def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pat, rooms):
-    client = client_for(rita)
+def test_a_practitioner_books_the_course_shown_without_a_consultation_giving_a_reason(
+    client_for, paula, pat, rooms
+):
+    client = client_for(paula)
     url = reverse("scheduling:plan-course", args=[pat.pk])
     shown = client.post(url, plan_data(plan="1"), HTTP_HX_REQUEST="true")
     assert shown.templates[0].name == "scheduling/_proposal.html"
@@ -65,7 +67,12 @@ def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pa
         (4, "11 Jan 09:00"),
     ]
     booked = client.post(
-        url, plan_data(book="1", proposal=shown.context["book"].initial["proposal"])
+        url,
+        plan_data(
+            book="1",
+            proposal=shown.context["book"].initial["proposal"],
+            unplanned_reason="Treated here last year; the same plan goes on.",
+        ),
     )
     course = Course.objects.get()
     assert (booked.status_code, booked.url) == (302, reverse("scheduling:course", args=[course.pk]))
@@ -75,6 +82,77 @@ def test_reception_plans_then_books_the_course_it_was_shown(client_for, rita, pa
         "Mon 28 Dec 09:00",
         "Mon 11 Jan 09:00",
     ]
+
+
+def test_without_a_consultation_reception_is_sent_to_the_plan_and_nothing_is_booked(
+    client_for, rita, pat, rooms
+):
+    client = client_for(rita)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"))
+    refused = client.post(
+        url,
+        plan_data(
+            book="1",
+            proposal=shown.context["book"].initial["proposal"],
+            unplanned_reason="She asked for it",
+        ),
+    )
+    assert (refused.context["book_error"], Course.objects.count()) == (
+        ONLY_PRACTITIONERS_WITHOUT_PLAN,
+        0,
+    )
+
+
+def test_a_practitioner_without_a_consultation_must_give_a_reason(client_for, paula, pat, rooms):
+    client = client_for(paula)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"))
+    refused = client.post(
+        url, plan_data(book="1", proposal=shown.context["book"].initial["proposal"])
+    )
+    assert (refused.context["book_error"], Course.objects.count()) == (
+        NEEDS_CONSULTATION.format(patient=pat),
+        0,
+    )
+
+
+def test_the_reason_for_booking_without_a_consultation_is_kept_shown_and_audited(
+    client_for, paula, rita, pat, rooms
+):
+    client = client_for(paula)
+    url = reverse("scheduling:plan-course", args=[pat.pk])
+    shown = client.post(url, plan_data(plan="1"))
+    client.post(
+        url,
+        plan_data(
+            book="1",
+            proposal=shown.context["book"].initial["proposal"],
+            unplanned_reason="  Consulted by phone; record to follow.  ",
+        ),
+    )
+    course = Course.objects.get()
+    assert (course.unplanned_reason, course.unplanned_by, course.unplanned_at) == (
+        "Consulted by phone; record to follow.",
+        paula,
+        dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC),
+    )
+    assert list(
+        AuditEvent.objects.filter(action="create", object_type="scheduling.Course").values_list(
+            "summary", flat=True
+        )
+    ) == [
+        "booked 4 sessions of ref-000/course from 2026-11-30 09:00; without a consultation: "
+        "Consulted by phone; record to follow."
+    ]
+    page = client.get(reverse("scheduling:course", args=[course.pk])).content.decode()
+    note = re.search(r'<div class="override unplanned" role="note">(.*?)</div>', page)
+    assert re.sub(r"<[^>]+>", "", note.group(1)) == (
+        "Booked without a consultation by Paula Tester on 21 Nov 2026 10:00: "
+        "“Consulted by phone; record to follow.”"
+    )
+    reception = client_for(rita).get(reverse("scheduling:course", args=[course.pk]))
+    assert "record to follow" not in reception.content.decode()
 
 
 def test_a_proposal_that_went_stale_is_shown_again_not_booked(client_for, rita, pat, rooms):
@@ -109,13 +187,11 @@ def test_reception_cannot_override_a_contraindication(client_for, rita, pat, roo
         plan_data(
             book="1",
             override_reason="She insists",
+            unplanned_reason="She insists",
             proposal=shown.context["book"].initial["proposal"],
         ),
     )
-    assert (
-        refused.context["book_error"]
-        == "Only a practitioner can book over an absolute contraindication."
-    )
+    assert refused.context["book_error"] == ONLY_PRACTITIONERS_WITHOUT_PLAN
     assert Course.objects.count() == 0
 
 
@@ -129,6 +205,7 @@ def test_a_practitioner_override_is_shown_on_the_course(client_for, paula, pat, 
         plan_data(
             book="1",
             override_reason="Obstetrician agrees",
+            unplanned_reason="Seen by her obstetrician, who referred her",
             proposal=shown.context["book"].initial["proposal"],
         ),
     )
@@ -246,13 +323,13 @@ def test_course_page_query_count_does_not_grow(
 ):
 
     client = client_for(paula)
-    short = course_book(
+    short = book_course(
         proposal=propose_course(
             pat, load_protocol("ref-001"), load_protocol("ref-001").course(), MONDAY, sessions=3
         ),
         by=paula,
     )
-    long = course_book(
+    long = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
     )
     # 1 session, 2 user, 3 their second factor, 4 course, 5 patient, 6 the audit chain's head,
@@ -272,7 +349,7 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
     client_for, rooms, pat, paula, django_assert_num_queries
 ):
     calendar_app = Client()  # a feed reader, signed in as nobody
-    short = course_book(
+    short = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY, sessions=4), by=paula
     )
     feed = feed_url(paula.practitioner)
@@ -285,7 +362,7 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
     patient = client_for(pat.user)
     with django_assert_num_queries(7):
         patient.get(reverse("scheduling:course-ical", args=[short.pk]))
-    long = course_book(
+    long = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
     )
     with django_assert_num_queries(5):

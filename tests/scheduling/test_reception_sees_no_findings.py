@@ -7,10 +7,9 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.domain.courses import course_book
-from mesoclinic.scheduling.gate import ONLY_PRACTITIONERS
+from mesoclinic.scheduling.gate import NEEDS_CONSULTATION
 from mesoclinic.scheduling.proposals import propose_course
-from tests.scheduling.factories import open_clinic, pregnant
+from tests.scheduling.factories import book_course, open_clinic, pregnant
 from tests.scheduling.test_course_pages import plan_data
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -26,7 +25,7 @@ def overridden(harbour, paula, pat):
     open_clinic(harbour, [paula.practitioner])
     pregnant(pat)
     plan = propose_course(pat, STANDARD, STANDARD.course(), MONDAY)
-    return course_book(proposal=plan, by=paula, override_reason="Obstetrician agrees")
+    return book_course(proposal=plan, by=paula, override_reason="Obstetrician agrees")
 
 
 def clinical_words(html):
@@ -81,4 +80,9 @@ def test_the_api_refuses_reception_without_naming_the_condition(client_for, rita
     response = client_for(rita).post(
         "/api/v1/scheduling/courses/book", body, content_type="application/json"
     )
-    assert (response.status_code, response.json()) == (422, {"detail": ONLY_PRACTITIONERS})
+    # Without a plan reception is sent to the plan; with one (tests/treatments) it learns only
+    # that a practitioner must decide: neither names the condition.
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": NEEDS_CONSULTATION.format(patient=overridden.patient)},
+    )

@@ -11,12 +11,11 @@ import time_machine
 from mesoclinic.clinical.courses import check_course, gap_window
 from mesoclinic.clinical.protocols import all_protocols
 from mesoclinic.clinics.models import ClinicClosure
-from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.domain.moves import session_move
 from mesoclinic.scheduling.models import Appointment
 from mesoclinic.scheduling.proposals import propose_course
 from tests import factories
-from tests.scheduling.factories import AppointmentFactory, closed_on, open_clinic
+from tests.scheduling.factories import AppointmentFactory, book_course, closed_on, open_clinic
 
 LONDON = ZoneInfo("Europe/London")
 FIRST = dt.date(2026, 11, 30)
@@ -81,7 +80,7 @@ def test_booked_and_moved_courses_keep_the_templates_windows(
     with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
         plan = propose_course(pat, protocol, template, FIRST, areas=("face", "neck"))
         assert plan.placement.unplaced == []
-        course = course_book(proposal=plan, by=practitioners[0].user)
+        course = book_course(proposal=plan, by=practitioners[0].user)
         assert check_course(template, local_days(course)) == []
         number = rng.randrange(2, template.sessions_max + 1)
         before = local_days(course)[number - 2]

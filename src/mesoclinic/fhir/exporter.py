@@ -12,6 +12,9 @@ from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
+from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
+from mesoclinic.inventory.models import Lot, Product
+from mesoclinic.inventory.queries import lots_of, products_of
 from mesoclinic.patients.models import ClinicMapping, Patient
 from mesoclinic.scheduling.fhir import (
     appointment_to_fhir,
@@ -20,6 +23,9 @@ from mesoclinic.scheduling.fhir import (
     room_to_fhir,
 )
 from mesoclinic.scheduling.models import Appointment, Course
+from mesoclinic.treatments.fhir import encounter_to_fhir, impression_to_fhir, plan_to_fhir
+from mesoclinic.treatments.models import Consultation, TreatmentPlan
+from mesoclinic.treatments.queries import loaded_plan
 
 Resource = dict[str, Any]
 CHUNK = 2000
@@ -39,6 +45,10 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
     assign_fhir_ids(Patient.objects.filter(clinic=clinic))
     for kind in HISTORY.values():
         assign_fhir_ids(kind.rows().filter(patient__clinic=clinic))
+    assign_fhir_ids(Product.objects.filter(clinic=clinic))
+    assign_fhir_ids(Lot.objects.filter(clinic=clinic))
+    assign_fhir_ids(Consultation.objects.filter(clinic=clinic))
+    assign_fhir_ids(TreatmentPlan.objects.filter(consultation__clinic=clinic))
 
 
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
@@ -51,7 +61,30 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         for row in rows.iterator(chunk_size=CHUNK):
             yield resource_type, kind.to_fhir(row)
     yield from mapping_resources(clinic)
+    yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
+    yield from consultation_resources(clinic)
+
+
+def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """The clinic's products and lots, each a Medication."""
+    for product in products_of(clinic).order_by("pk"):
+        yield "Medication", product_to_fhir(product)
+    for lot in lots_of(clinic).order_by("pk"):
+        yield "Medication", lot_to_fhir(lot)
+
+
+def consultation_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """Each consultation as an Encounter and a ClinicalImpression, each plan as a CarePlan."""
+    consultations = Consultation.objects.filter(clinic=clinic).select_related(
+        "patient", "practitioner__user"
+    )
+    for consultation in consultations.order_by("pk"):
+        yield "Encounter", encounter_to_fhir(consultation)
+        yield "ClinicalImpression", impression_to_fhir(consultation)
+        plan = loaded_plan(consultation)
+        if plan is not None:
+            yield "CarePlan", plan_to_fhir(plan, list(plan.areas.all()))
 
 
 def mapping_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
@@ -70,8 +103,15 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
         yield "Location", room_to_fhir(room)
     courses = Course.objects.filter(clinic=clinic).select_related("patient").order_by("pk")
+    plans = dict(
+        TreatmentPlan.objects.filter(consultation__clinic=clinic).values_list("pk", "fhir_id")
+    )
     for course in courses.iterator(chunk_size=CHUNK):
-        yield "CarePlan", course_to_fhir(course)
+        resource = course_to_fhir(course)
+        if course.treatment_plan_id in plans:
+            # The course carries out the treatment plan it was booked from.
+            resource["basedOn"] = [{"reference": f"CarePlan/{plans[course.treatment_plan_id]}"}]
+        yield "CarePlan", resource
     appointments = Appointment.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user", "room"
     )

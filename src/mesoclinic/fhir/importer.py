@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
 from mesoclinic.fhir.sources import Entry, Reading
@@ -80,6 +81,7 @@ class Importer:
         self.entries = reading.entries
         self.full_urls: dict[str, tuple[str, str]] = {}
         self.medications: dict[str, Resource] = {}
+        self.medication_entries: list[Entry] = []
         # Source id → our patient's pk, for this run's patients and the clinic's earlier ones.
         self.patients: dict[str, int] = {}
 
@@ -88,8 +90,10 @@ class Importer:
         by_type = self._valid_entries_by_type()
         for batch in chunks(by_type.pop("Patient", [])):
             self._import_patients(batch)
+        clinical = {t: by_type.pop(t, []) for t in CLINICAL}
         for resource_type, entries in by_type.items():
             self._import_history(HISTORY[resource_type], entries)
+        ClinicalImport(self).run(self.medication_entries, clinical)
         return self.report
 
     def _valid_entries_by_type(self) -> dict[str, list[Entry]]:
@@ -106,18 +110,20 @@ class Importer:
                 self.full_urls[entry.full_url] = (resource["resourceType"], resource["id"])
             if resource["resourceType"] in SUPPORTING:
                 self.medications[key] = self.medications[entry.full_url or key] = resource
+                self.medication_entries.append(entry)
                 continue
             earlier = kept[resource["resourceType"]].pop(resource["id"], None)
             if earlier:
                 self.report.reject(earlier, f"{key} appears again at {entry.file}:{entry.line}")
             kept[resource["resourceType"]][resource["id"]] = entry
-        order = [t for t in SUPPORTED if t in kept]
+        order = [t for t in (*SUPPORTED, *CLINICAL) if t in kept]
         return {t: list(kept[t].values()) for t in order}
 
     def _why_not(self, entry: Entry) -> str | None:
         resource_type = entry.resource["resourceType"]
-        if resource_type not in SUPPORTED + SUPPORTING:
-            return UNSUPPORTED.format(type=resource_type, supported=", ".join(SUPPORTED))
+        if resource_type not in SUPPORTED + SUPPORTING + CLINICAL:
+            supported = ", ".join(SUPPORTED + CLINICAL)
+            return UNSUPPORTED.format(type=resource_type, supported=supported)
         if not entry.resource.get("id"):
             return NO_ID
         return invalid_reason(entry.resource)

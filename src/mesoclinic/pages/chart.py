@@ -8,6 +8,7 @@ from mesoclinic.accounts.models import User
 from mesoclinic.patients.chart import record_context
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.queries import patient_appointments_from, patient_courses
+from mesoclinic.treatments.queries import patient_consultations
 
 
 def chart_context(user: User, patient: Patient, protocol_id: str) -> dict[str, Any]:
@@ -16,5 +17,6 @@ def chart_context(user: User, patient: Patient, protocol_id: str) -> dict[str, A
         "patient": patient,
         "appointments": patient_appointments_from(patient, timezone.now()),
         "courses": patient_courses(patient),
+        "consultations": patient_consultations(patient),
         **record_context(user, patient, protocol_id),
     }

@@ -59,6 +59,12 @@ class PlanRequest(Schema):
 
 class BookRequest(PlanRequest):
     override_reason: str = Field(default="", max_length=1000)
+    unplanned_reason: str = Field(
+        default="",
+        max_length=1000,
+        description="a practitioner's reason for booking without a signed consultation; a "
+        "course that follows one is booked at /api/v1/treatments/plans/{id}/book",
+    )
 
 
 @router.post(
@@ -80,7 +86,12 @@ def book(request: HttpRequest, body: BookRequest) -> Status[dict[str, Any]]:
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY, scope=TokenScope.BOOK)
     planned = _propose(user, body)
     try:
-        course = course_book(proposal=planned, by=user, override_reason=body.override_reason)
+        course = course_book(
+            proposal=planned,
+            by=user,
+            override_reason=body.override_reason,
+            unplanned_reason=body.unplanned_reason,
+        )
     except SlotTaken as taken:
         raise HttpError(409, str(taken)) from None
     except (CourseIncomplete, BookingRefused) as refused:

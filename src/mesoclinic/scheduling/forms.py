@@ -94,9 +94,14 @@ class PlanCourseForm(forms.Form):
 
 
 class BookCourseForm(forms.Form):
-    """The proposal the person saw, and the override reason when one is needed."""
+    """The proposal the person saw, and the reasons when they are needed."""
 
     proposal = forms.CharField(widget=forms.HiddenInput)
+    unplanned_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason for booking without a consultation",
+    )
     override_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -37,6 +37,15 @@ class Course(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     override_at = models.DateTimeField(null=True, blank=True)
+    # The treatment plan of a signed consultation the course follows (treatments, above the
+    # calendar, holds it); a plain id so the calendar never depends on the clinical half.
+    treatment_plan_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # A course booked without a consultation recommending it: the practitioner's reason.
+    unplanned_reason = models.TextField(blank=True)
+    unplanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unplanned_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

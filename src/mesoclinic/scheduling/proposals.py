@@ -80,6 +80,14 @@ def _earliest(
     return proposal
 
 
+def proposal_key(proposal: CourseProposal) -> str:
+    """What the person saw, so a booking never books a different course than the one shown."""
+    return "|".join(
+        f"{p.number}@{p.slot.start.isoformat()}#{p.slot.practitioner.id}#{p.slot.room.id}"
+        for p in proposal.placement.sessions
+    )
+
+
 def proposal_windows(proposal: CourseProposal) -> list[dict[str, Any]]:
     """The days each session may fall on, the later ones counted from the session before."""
     placed = {p.number: p.slot.start.date() for p in proposal.placement.sessions}

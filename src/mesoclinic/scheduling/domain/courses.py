@@ -13,7 +13,7 @@ from mesoclinic.scheduling.domain.booking import (
     clinic_lock,
     refuse_taken,
 )
-from mesoclinic.scheduling.gate import booking_gate
+from mesoclinic.scheduling.gate import CourseBasis, booking_gate, consultation_gate
 from mesoclinic.scheduling.models import AppointmentKind, AppointmentStatus, Course, CourseStatus
 from mesoclinic.scheduling.proposals import CourseProposal
 
@@ -22,14 +22,30 @@ class CourseIncomplete(Exception):
     """Some sessions of the proposal could not be placed, so the course cannot be booked."""
 
 
-def course_book(*, proposal: CourseProposal, by: User | None, override_reason: str = "") -> Course:
-    """Book every session of `proposal` in one transaction, or none; audited."""
+def course_book(
+    *,
+    proposal: CourseProposal,
+    by: User | None,
+    override_reason: str = "",
+    basis: CourseBasis | None = None,
+    unplanned_reason: str = "",
+) -> Course:
+    """Book every session of `proposal` in one transaction, or none; audited.
+
+    The course follows the treatment plan `basis`, or a practitioner says why it needs none.
+    """
     placement, patient = proposal.placement, proposal.patient
     if not placement.complete:
         numbers = ", ".join(str(u.number) for u in placement.unplaced)
         raise CourseIncomplete(f"Sessions {numbers} could not be placed. {NOTHING_BOOKED}")
+    course_is = (proposal.protocol.id, proposal.template.id, proposal.areas)
+    consultation_gate(
+        patient=patient, course=course_is, basis=basis, by=by, unplanned_reason=unplanned_reason
+    )
     first = placement.sessions[0].slot.start.date()
-    gate = booking_gate(patient, proposal.protocol.id, first, by, override_reason)
+    products = basis.products if basis else ()
+    gate = booking_gate(patient, proposal.protocol.id, first, by, override_reason, products)
+    unplanned = unplanned_reason.strip() if basis is None else ""
     with transaction.atomic():
         clinic_lock(patient=patient)
         slots = [p.slot for p in placement.sessions]
@@ -47,6 +63,10 @@ def course_book(*, proposal: CourseProposal, by: User | None, override_reason: s
             override_reason=override_reason.strip() if gate.overridden else "",
             override_by=by if gate.overridden else None,
             override_at=timezone.now() if gate.overridden else None,
+            treatment_plan_id=basis.plan_id if basis else None,
+            unplanned_reason=unplanned,
+            unplanned_by=by if unplanned else None,
+            unplanned_at=timezone.now() if unplanned else None,
             created_by=signed_in_user(by),
         )
         for placed in placement.sessions:
@@ -74,6 +94,10 @@ def _booked_summary(course: Course, slots: list[Slot]) -> str:
         f"booked {len(slots)} sessions of {course.protocol_id}/{course.template_id} "
         f"from {slots[0].start:%Y-%m-%d %H:%M}"
     )
+    if course.treatment_plan_id:
+        summary += f" following treatment plan {course.treatment_plan_id}"
+    if course.unplanned_reason:
+        summary += f"; without a consultation: {course.unplanned_reason}"
     if course.override_reason:
         summary += f"; over a contraindication: {course.override_reason}"
     return summary

@@ -20,7 +20,12 @@ from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book, 
 from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
 from mesoclinic.scheduling.forms import BookCourseForm, MoveSessionForm, PlanCourseForm
 from mesoclinic.scheduling.gate import BookingRefused, screening_for_booking
-from mesoclinic.scheduling.proposals import CourseProposal, proposal_windows, propose_course
+from mesoclinic.scheduling.proposals import (
+    CourseProposal,
+    proposal_key,
+    proposal_windows,
+    propose_course,
+)
 
 CHANGED = (
     "The calendar changed since this proposal was made; here is the new one. Nothing was booked."
@@ -70,14 +75,6 @@ def _propose(patient: Patient, form: PlanCourseForm) -> CourseProposal:
     )
 
 
-def proposal_key(proposal: CourseProposal) -> str:
-    """What the person saw, so a booking never books a different course than the one shown."""
-    return "|".join(
-        f"{p.number}@{p.slot.start.isoformat()}#{p.slot.practitioner.id}#{p.slot.room.id}"
-        for p in proposal.placement.sessions
-    )
-
-
 def _proposal_context(
     request: SignedInRequest, proposal: CourseProposal, book: BookCourseForm
 ) -> dict[str, Any]:
@@ -93,6 +90,8 @@ def _proposal_context(
         "findings": findings if request.user.sees_clinical_notes else [],
         "book": book,
         "may_override": request.user.role == Role.PRACTITIONER,
+        "action": reverse("scheduling:plan-course", args=[proposal.patient.pk]),
+        "unplanned": True,
     }
 
 
@@ -109,7 +108,10 @@ def _book(
         return None
     try:
         course = course_book(
-            proposal=proposal, by=request.user, override_reason=book.cleaned_data["override_reason"]
+            proposal=proposal,
+            by=request.user,
+            override_reason=book.cleaned_data["override_reason"],
+            unplanned_reason=book.cleaned_data["unplanned_reason"],
         )
     except (CourseIncomplete, SlotTaken, BookingRefused) as refused:
         context["book_error"] = str(refused)

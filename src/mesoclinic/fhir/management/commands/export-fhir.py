@@ -3,9 +3,9 @@
 from pathlib import Path
 from typing import Any
 
+from mesoclinic.accounts.command_clinic import clinic_for_command
 from mesoclinic.commands import ReportCommand
 from mesoclinic.fhir.domain import fhir_export
-from mesoclinic.fhir.management.clinic import clinic_for_command
 
 
 class Command(ReportCommand):

@@ -4,10 +4,10 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from mesoclinic.accounts.command_clinic import clinic_for_command
 from mesoclinic.commands import PartlyRejected, ReportCommand
 from mesoclinic.fhir.domain import fhir_import
 from mesoclinic.fhir.importer import ImportReport
-from mesoclinic.fhir.management.clinic import clinic_for_command
 from mesoclinic.fhir.sources import MissingInput, sources_from_paths
 
 

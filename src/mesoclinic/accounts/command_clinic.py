@@ -1,4 +1,6 @@
-"""Which clinic a FHIR command works on: the only one, or the one named with --clinic."""
+"""Which clinic a command works on: the only one, or the one named with --clinic."""
+
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -23,3 +25,8 @@ def clinic_for_command(clinic_id: int | None) -> Clinic:
     if len(clinics) > 1:
         raise CommandError(WHICH_CLINIC.format(count=len(clinics), names=names))
     return clinics[0]
+
+
+def add_clinic_argument(parser: Any) -> None:
+    """The `--clinic ID` option, needed only where there is more than one clinic."""
+    parser.add_argument("--clinic", type=int, help="the clinic's id, if there are several")

@@ -1,17 +1,28 @@
-"""`mesoclinic plan-course` and the same through the JSON API."""
+"""`mesoclinic plan-course` without a plan, and the same through the scheduling JSON API.
+
+A course booked without a signed consultation needs a practitioner's written reason.
+"""
 
 import json
+from importlib import import_module
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mesoclinic.clinical.areas import AREAS
-from mesoclinic.scheduling.gate import NEEDS_OVERRIDE
+from mesoclinic.scheduling.gate import (
+    NEEDS_CONSULTATION,
+    NEEDS_OVERRIDE,
+    ONLY_PRACTITIONERS_WITHOUT_PLAN,
+)
 from mesoclinic.scheduling.models import Course
 from tests.scheduling.factories import pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
+
+COMMAND = import_module("mesoclinic.treatments.management.commands.plan-course")
+NEEDS_PLAN, PLAN_OR_TEMPLATE = COMMAND.NEEDS_PLAN, COMMAND.PLAN_OR_TEMPLATE
 
 
 def session(number, day, start, end):
@@ -69,10 +80,16 @@ def test_plan_course_finds_a_patient_by_fhir_id_and_books_with_book(capsys, room
         "--from=2026-11-30",
         "--sessions=4",
         "--book",
+        "--reason=Referred by her dermatologist after a consultation there",
+        "--practitioner=paula",
     )
     course = Course.objects.get()
     assert printed == {**EXPECTED, "course": course.pk}
-    assert course.sessions.count() == 4
+    assert (course.sessions.count(), course.unplanned_reason, course.unplanned_by) == (
+        4,
+        "Referred by her dermatologist after a consultation there",
+        pat.clinic.practitioners.get().user,
+    )
 
 
 def refusal(*args):
@@ -92,9 +109,31 @@ def test_plan_course_refuses_what_it_cannot_do(rooms, pat):
     assert refusal(key, "--template=ref-002", "--from=2026-11-30", "--areas=elbow") == (
         "unknown area 'elbow'; known areas are: " + ", ".join(AREAS)
     )
+    assert refusal(key, "--from=2026-11-30") == PLAN_OR_TEMPLATE
+    assert refusal(key, "--template=ref-002", "--from=2026-11-30", "--book") == NEEDS_PLAN
+    assert (
+        refusal(key, "--template=ref-002", "--from=2026-11-30", "--book", "--reason=Seen elsewhere")
+        == NEEDS_PLAN
+    )
+    assert (
+        refusal(
+            key,
+            "--template=ref-002",
+            "--from=2026-11-30",
+            "--book",
+            "--reason=Seen elsewhere",
+            "--practitioner=rita",
+        )
+        == f"--practitioner rita: no practitioner of {pat.clinic} has that username."
+    )
     pregnant(pat)
     assert refusal(
-        key, "--template=standard", "--from=2026-11-30", "--book"
+        key,
+        "--template=standard",
+        "--from=2026-11-30",
+        "--book",
+        "--reason=Seen elsewhere",
+        "--practitioner=paula",
     ) == NEEDS_OVERRIDE.format(patient=pat, concepts="pregnancy")
     assert Course.objects.count() == 0
 
@@ -109,25 +148,46 @@ def api_body(pat, **extra):
     }
 
 
-def test_the_api_plans_and_books_like_the_command(client_for, rita, rooms, pat):
-    client = client_for(rita)
-    planned = client.post(
+def test_the_api_plans_and_books_like_the_command(client_for, rita, paula, rooms, pat):
+    planned = client_for(rita).post(
         "/api/v1/scheduling/courses/plan", api_body(pat), content_type="application/json"
     )
     assert (planned.status_code, planned.json()) == (200, EXPECTED)
-    booked = client.post(
+    client = client_for(paula)
+    refused = client.post(
         "/api/v1/scheduling/courses/book", api_body(pat), content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()) == (
+        422,
+        {"detail": NEEDS_CONSULTATION.format(patient=pat)},
+    )
+    reason = {"unplanned_reason": "Consulted at her previous clinic last month"}
+    booked = client.post(
+        "/api/v1/scheduling/courses/book", api_body(pat, **reason), content_type="application/json"
     )
     course = Course.objects.get()
     assert (booked.status_code, booked.json()) == (201, {**EXPECTED, "course": course.pk})
     again = client.post(
         "/api/v1/scheduling/courses/book",
-        api_body(pat, sessions=4),
+        api_body(pat, sessions=4, **reason),
         content_type="application/json",
     )
     assert (again.status_code, again.json()["sessions"][0]["start"]) == (
         201,
         "2026-11-30T09:30:00+00:00",
+    )
+    assert Course.objects.get(pk=course.pk).unplanned_reason == reason["unplanned_reason"]
+
+
+def test_reception_cannot_book_without_a_consultation_through_the_api(client_for, rita, rooms, pat):
+    body = api_body(pat, unplanned_reason="She asked for it")
+    refused = client_for(rita).post(
+        "/api/v1/scheduling/courses/book", body, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json(), Course.objects.count()) == (
+        422,
+        {"detail": ONLY_PRACTITIONERS_WITHOUT_PLAN},
+        0,
     )
 
 

@@ -1,0 +1,1 @@
+"""The clinic's catalogue: products, their ingredients, and the lots received."""

@@ -1,0 +1,116 @@
+"""The treatments API: a consultation record, and the plan's course planned and booked."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+from ninja.responses import Status
+
+from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, User
+from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.clinical.planner import Preferences, TimeOfDay
+from mesoclinic.scheduling.course_rules import template_named
+from mesoclinic.scheduling.domain.booking import SlotTaken
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
+from mesoclinic.scheduling.gate import BookingRefused, CourseBasis
+from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
+from mesoclinic.treatments.access import consultation_for, plan_for
+from mesoclinic.treatments.queries import PlanNotBookable, loaded_plan, plan_basis, plan_json
+
+router = Router(tags=["treatments"])
+STAFF_ONLY = "Only clinic staff can plan and book courses."
+CLINICAL_ONLY = "Only a clinic admin or a practitioner may read a consultation record."
+
+
+class PlanCourseRequest(Schema):
+    first: date = Field(alias="from", description="the first possible date")
+    sessions: int | None = None
+    same_practitioner: bool = True
+    time_of_day: TimeOfDay = TimeOfDay.ANY
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        default=list(range(7)), description="0 = Monday … 6 = Sunday"
+    )
+
+
+class BookPlanRequest(PlanCourseRequest):
+    override_reason: str = ""
+
+
+@router.get("/consultations/{consultation_id}", summary="A consultation record and its plan")
+def consultation_read(request: HttpRequest, consultation_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_ONLY)
+    consultation = consultation_for(user, consultation_id, purpose="API consultation")
+    plan = loaded_plan(consultation)
+    return {
+        "id": consultation.pk,
+        "patient": consultation.patient_id,
+        "appointment": consultation.appointment_id,
+        "practitioner": str(consultation.practitioner),
+        "concerns": consultation.concerns,
+        "areas": consultation.areas,
+        "fitzpatrick": consultation.fitzpatrick,
+        "skin_type": consultation.skin_type,
+        "area_conditions": consultation.area_conditions,
+        "recommendation": consultation.recommendation,
+        "recommendation_reason": consultation.recommendation_reason,
+        "signed_at": consultation.signed_at.isoformat() if consultation.signed_at else None,
+        "screening": {
+            "protocol": consultation.screening_protocol_id,
+            "verdict": consultation.screening_verdict,
+            "findings": consultation.screening_findings,
+        },
+        "plan": plan_json(plan) if plan else None,
+    }
+
+
+@router.post("/plans/{plan_id}/plan-course", summary="Plan the plan's course (nothing is booked)")
+def plan_course(request: HttpRequest, plan_id: int, body: PlanCourseRequest) -> dict[str, Any]:
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    return proposal_to_json(_propose(user, plan_id, body)[0])
+
+
+@router.post(
+    "/plans/{plan_id}/book",
+    summary="Plan and book the plan's course, or nothing",
+    response={201: dict},
+)
+def plan_book(request: HttpRequest, plan_id: int, body: BookPlanRequest) -> Status[dict[str, Any]]:
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    proposal, basis = _propose(user, plan_id, body)
+    try:
+        course = course_book(
+            proposal=proposal, by=user, override_reason=body.override_reason, basis=basis
+        )
+    except SlotTaken as taken:
+        raise HttpError(409, str(taken)) from None
+    except (CourseIncomplete, BookingRefused) as refused:
+        raise HttpError(422, str(refused)) from None
+    return Status(201, {"course": course.pk, "plan": plan_id, **proposal_to_json(proposal)})
+
+
+def _propose(
+    user: User, plan_id: int, body: PlanCourseRequest
+) -> tuple[CourseProposal, CourseBasis]:
+    plan = plan_for(user, plan_id, purpose="API plan course")
+    try:
+        basis = plan_basis(plan)
+        protocol, template = template_named(f"{basis.protocol_id}/{basis.template_id}")
+        preferences = Preferences(
+            same_practitioner=body.same_practitioner,
+            time_of_day=body.time_of_day,
+            weekdays=frozenset(body.weekdays),
+        )
+        proposal = propose_course(
+            plan.consultation.patient,
+            protocol,
+            template,
+            body.first,
+            areas=basis.areas,
+            preferences=preferences,
+            sessions=body.sessions,
+        )
+    except (PlanNotBookable, LookupError, ValueError) as error:
+        raise HttpError(422, str(error)) from None
+    return proposal, basis
