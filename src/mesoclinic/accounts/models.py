@@ -93,6 +93,7 @@ class TokenScope(models.TextChoices):
     READ = "read", "Read patients and screenings"
     IMPORT = "import", "Import FHIR records"
     BOOK = "book", "Plan and book courses"
+    STOCK = "stock", "Add products and receive or recall lots"
 
 
 class ApiToken(models.Model):

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import StrictBool, StrictInt
 
 from mesoclinic.accounts.models import STAFF_ROLES, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
@@ -43,14 +44,14 @@ class PlanRequest(Schema):
     areas: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
         default=["face"], min_length=1, max_length=10
     )
-    sessions: int | None = Field(
+    sessions: StrictInt | None = Field(
         default=None,
         ge=1,
         le=MOST_SESSIONS,
         description="how many sessions, within the template's range (422 outside it); "
         "default: the template's most",
     )
-    same_practitioner: bool = True
+    same_practitioner: StrictBool = True
     time_of_day: TimeOfDay = TimeOfDay.ANY
     weekdays: list[DayName] = Field(
         default=list(DAY_NAMES), min_length=1, description="the days a session may fall on"
