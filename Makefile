@@ -12,7 +12,11 @@ CLOCK_SHIFT_DAYS := 366
 PG_TEST_URL ?= $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/mesoclinic)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench setup lock test-sqlite test-shifted test-postgres chromium clean
+# The demo's own secret key, made once on this machine and never committed.
+SECRET_FILE := var/secret-key
+DEMO_ENV = DEBUG=true SECRET_KEY="$$(cat $(SECRET_FILE))"
+
+.PHONY: run worker demo-code test lint bench setup lock test-sqlite test-shifted test-postgres chromium clean
 
 setup: $(STAMP)
 
@@ -31,19 +35,32 @@ lock:
 	printf 'setuptools>=69\ndjango-stubs-ext>=5.2,<5.3\n' | $(BIN)/uv pip compile pyproject.toml - \
 	  --extra test --generate-hashes --universal --python-version 3.11 --upgrade -o $(LOCK)
 
-run: $(STAMP)
+$(SECRET_FILE):
 	mkdir -p var
-	$(BIN)/mesoclinic migrate --verbosity 0
-	$(BIN)/mesoclinic createcachetable
-	$(BIN)/mesoclinic demo
-	@echo "Open http://127.0.0.1:8000/ and sign in with one of the demo logins above."
-	$(BIN)/mesoclinic runserver 127.0.0.1:8000
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
-lint: $(STAMP)
+run: $(STAMP) $(SECRET_FILE)
+	mkdir -p var/static
+	$(DEMO_ENV) $(BIN)/mesoclinic migrate --verbosity 0
+	$(DEMO_ENV) $(BIN)/mesoclinic createcachetable
+	$(DEMO_ENV) $(BIN)/mesoclinic demo
+	@echo "Open http://localhost:8000/ and sign in with one of the demo logins above."
+	@echo "Emails are printed by the worker: run 'make worker' in another terminal."
+	$(DEMO_ENV) $(BIN)/mesoclinic runserver localhost:8000
+
+# The second-step code the demo's staff accounts sign in with right now.
+demo-code: $(STAMP) $(SECRET_FILE)
+	@$(DEMO_ENV) $(BIN)/mesoclinic demo-code
+
+# The task worker that sends emails (with retries); in production, run it as a service.
+worker: $(STAMP) $(SECRET_FILE)
+	$(DEMO_ENV) $(BIN)/mesoclinic db_worker --queue-name '*'
+
+lint: $(STAMP) $(SECRET_FILE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/lint-imports
-	$(BIN)/mypy
+	$(DEMO_ENV) $(BIN)/lint-imports
+	$(DEMO_ENV) $(BIN)/mypy
 
 # Debian's Chromium drives the browser tests; install it when missing and we may (root).
 chromium:
@@ -75,4 +92,4 @@ bench: $(STAMP)
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 var/static var/screenshots
+	rm -rf $(VENV) var/*.sqlite3 var/static var/screenshots $(SECRET_FILE)

@@ -11,9 +11,17 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
+from django.db.models.signals import post_migrate
+from django.test import Client
 from django.test.utils import override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
 
+from mesoclinic.accounts.models import STAFF_ROLES
+from mesoclinic.audit.database import SQLITE_DROP_TRIGGERS, SQLITE_TRIGGERS
 from tests import factories
+from tests.second_factor import verified_device
 
 # Playwright runs an event loop in the test thread; Django's ORM is still used synchronously there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,6 +38,8 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     """Move the clock for the whole run, so a test that leans on today's date fails every day."""
+    # WhiteNoise serves collected static files from here (empty until `collectstatic`).
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     days = config.getoption("--clock-shift-days")
     if days:
         shifted = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
@@ -54,6 +64,52 @@ def fast_password_hashing():
     """Argon2 is deliberately slow; tests that create many users use a fast hasher instead."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(staff)` signs in as a real sign-in would end: second factor checked.
+
+    The rule itself is unchanged: a session without a checked device is sent to the second step
+    (tests/accounts/test_second_factor.py signs in the long way).
+    """
+    force_login = Client.force_login
+
+    def signed_in_with_second_factor(client, user, backend=None):
+        force_login(client, user, backend)
+        if user.role in STAFF_ROLES:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", signed_in_with_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def audit_flush_between_transactional_tests(request, django_db_blocker):
+    """Let Django empty the SQLite database after a test that commits (live server, threads).
+
+    The audit trail's delete trigger would refuse the flush; it is back once the flush is done.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if not transactional or connection.vendor != "sqlite":
+        yield
+        return
+    with django_db_blocker.unblock():
+        connection.cursor().executescript(SQLITE_DROP_TRIGGERS)
+    yield
+
+
+def audit_triggers_back_after_flush(using, **kwargs):
+    """Django's flush ends by announcing a migration: the audit triggers come back then."""
+    if connection.vendor == "sqlite":
+        connection.cursor().executescript(SQLITE_TRIGGERS)
+
+
+post_migrate.connect(audit_triggers_back_after_flush, weak=False)
 
 
 @pytest.fixture

@@ -73,3 +73,29 @@ def test_every_date_argument_is_read_and_refused_alike(command):
         2,
         f"argument {option}: '27/11/2026' is not a date such as 2026-11-27",
     )
+
+
+def test_demo_staff_sign_in_with_the_demo_code(db, settings, capsys):
+    from django.test import Client
+    from django.urls import reverse
+
+    from mesoclinic.demo import DEMO_APP_KEY
+
+    settings.DEBUG = True
+    call_command("demo")
+    capsys.readouterr()
+    call_command("demo-code", json=True)
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["key"] == DEMO_APP_KEY
+    client = Client()
+    client.post(reverse("login"), {"username": "dr.morgan", "password": DEMO_PASSWORD})
+    answer = client.post(reverse("second-factor"), {"code": printed["code"], "next": "/"})
+    assert (answer.status_code, answer["Location"]) == (302, "/")
+
+
+def test_the_demo_code_is_refused_in_production(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only while DEBUG is on"):
+        call_command("demo-code")

@@ -35,8 +35,9 @@ DOMAIN_FUNCTIONS = [
     for function in public_functions(module)
 ]
 # No acting user: reads shared with the writes (the buttons a page offers; taking the booking
-# lock; refusing a taken time), the invitation a save sends on commit, and an intake link, which
-# whoever holds it uses up.
+# lock; refusing a taken time), the invitation a save sends on commit, an intake link, which
+# whoever holds it uses up, the outbox, which queues what a change (audited there) sends, and a
+# failed sign-in, where no one is signed in.
 WITHOUT_ACTOR = {
     "status_changes",
     "clinic_lock",
@@ -44,6 +45,9 @@ WITHOUT_ACTOR = {
     "overlap_refused",
     "account_invite",
     "intake_link_take",
+    "email_queue",
+    "account_email_queue",
+    "sign_in_failure_audit",
 }
 NOT_PLAIN = (forms.BaseForm, forms.BaseFormSet, HttpRequest)
 

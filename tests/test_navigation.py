@@ -16,10 +16,20 @@ EXPECTED_NAV = {
         "Practitioners",
         "Opening hours",
         "Staff",
+        "Clinic settings",
+        "Outgoing email",
         "Audit trail",
+        "My sign-in",
     ],
-    "practitioner": ["Dashboard", "Patients", "Calendar", "Screening mappings", "Products"],
-    "reception": ["Dashboard", "Patients", "Calendar"],
+    "practitioner": [
+        "Dashboard",
+        "Patients",
+        "Calendar",
+        "Screening mappings",
+        "Products",
+        "My sign-in",
+    ],
+    "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
     "patient": ["Dashboard"],
 }
 

@@ -5,15 +5,16 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
 from mesoclinic.accounts.models import User
-from mesoclinic.accounts.tokens import user_for_token
+from mesoclinic.accounts.tokens import token_for, token_use_audit
 
 
 class Session(SessionAuth):
     """The signed-in session, CSRF-checked; a request without a session cookie is not one."""
 
     def _get_key(self, request: HttpRequest) -> str | None:
-        # Else a script's bearer request fails the CSRF check before its token is even read.
-        if self.param_name not in request.COOKIES:
+        # A script's bearer request is judged by its token alone, whatever cookie came along:
+        # else a stale session cookie fails the CSRF check before the token is even read.
+        if self.param_name not in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
             return None
         return super()._get_key(request)
 
@@ -22,10 +23,14 @@ class ApiToken(HttpBearer):
     """A staff member's API token (`mesoclinic api-token`), for scripts; no session, no CSRF."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        row = token_for(token)
+        if row is None:
+            return None
+        request.user = row.user
+        # The routes check the token's scopes (`api_user_with_role`); every use is audited.
+        request.api_token = row  # type: ignore[attr-defined]  # set for the route to read
+        token_use_audit(row, request.method or "GET", request.path)
+        return row.user
 
 
 api = NinjaAPI(

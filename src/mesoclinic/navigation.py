@@ -5,6 +5,7 @@ from typing import Any, NamedTuple
 from django.http import HttpRequest
 from django.urls import reverse
 
+from mesoclinic.accounts.middleware import needs_second_factor
 from mesoclinic.accounts.models import Role
 
 
@@ -30,7 +31,10 @@ NAVIGATION = [
     NavItem("Practitioners", "clinics:practitioners", ADMIN),
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),
     NavItem("Staff", "accounts:staff", ADMIN),
+    NavItem("Clinic settings", "accounts:clinic-settings", ADMIN),
+    NavItem("Outgoing email", "accounts:emails", ADMIN),
     NavItem("Audit trail", "audit:events", ADMIN),
+    NavItem("My sign-in", "accounts:security", STAFF),
 ]
 
 
@@ -46,6 +50,7 @@ def nav_for(role: str) -> list[dict[str, str]]:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: the signed-in user's navigation."""
     user = request.user
-    if not user.is_authenticated:
+    # Until the second step of sign-in is done, every link would lead back to it.
+    if not user.is_authenticated or needs_second_factor(user):
         return {"nav_items": []}
     return {"nav_items": nav_for(user.role), "current_path": request.path}

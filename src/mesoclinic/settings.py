@@ -2,9 +2,11 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets Django's generic classes be written with their type, as in `ModelForm[Patient]`.
 django_stubs_ext.monkeypatch()
@@ -23,15 +25,37 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_flag("DEBUG", True)
-# A fixed key is only acceptable while DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-development-key" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable."""
+    return int(os.environ.get(name, str(default)))
+
+
+# Production unless told otherwise: `make run` turns DEBUG on for the demo.
+DEBUG = env_flag("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Django's own test for a key that is too short or too plain to protect signed links and sessions.
+WEAK_SECRET_KEY = (
+    "SECRET_KEY must be set to a random value of at least 50 characters, for example the output "
+    "of: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+)
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured(WEAK_SECRET_KEY)
 # The address people reach mesoclinic at: links in emails come from it, never from a request.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# Behind a reverse proxy: the header it sets for HTTPS requests (e.g. HTTP_X_FORWARDED_PROTO),
+# and the proxies' own addresses, whose X-Forwarded-For is believed for the client's address.
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", ""):
+    SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", False)
+# Cookies travel over HTTPS only, unless the site is served over plain HTTP (the demo, tests).
+HTTPS = env_flag("HTTPS", SITE_URL.startswith("https://"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -39,6 +63,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Second factors for staff: time-based codes, recovery codes and passkeys.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    # Emails leave through the task worker (`mesoclinic db_worker`), which retries them.
+    "django_tasks",
+    "django_tasks_db",
     # The API docs page then serves Swagger UI from our static files, not a CDN (see csp.py).
     "ninja",
     "mesoclinic.accounts",
@@ -50,18 +82,28 @@ INSTALLED_APPS = [
     "mesoclinic.treatments",
     "mesoclinic.fhir",
     "mesoclinic.portal",
+    "mesoclinic.outbox",
     # Last: the project's own commands (demo, protocols, aftercare) and its composed pages.
     "mesoclinic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before any session or database work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mesoclinic.safety.RefuseNulMiddleware",
+    "mesoclinic.safety.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff get nowhere until their second factor is checked.
+    "mesoclinic.accounts.middleware.SecondFactorMiddleware",
     "mesoclinic.accounts.middleware.ClinicTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An idle staff sign-in ends (and says so).
+    "mesoclinic.accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mesoclinic.audit.middleware.AuditContextMiddleware",
     "mesoclinic.csp.ContentSecurityPolicyMiddleware",
@@ -93,12 +135,23 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Writers wait for each other instead of failing at once with "database is locked"; under
+    # the write-ahead log readers never wait for a writer, nor a writer for readers.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": env_int("SQLITE_TIMEOUT", 20),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["mesoclinic.accounts.backends.ClinicUserBackend"]
+# A passkey is a second factor after the password, never a way in on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "mesoclinic"
+OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname or "")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
+OTP_TOTP_ISSUER = "mesoclinic"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -113,9 +166,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed logins per account and address before the account is locked for a while.
-LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("LOGIN_THROTTLE_ATTEMPTS", "5"))
-LOGIN_THROTTLE_SECONDS = int(os.environ.get("LOGIN_THROTTLE_SECONDS", "900"))
+# Sign-in attempts for one account from one address before that address is locked out of it.
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+LOGIN_THROTTLE_SECONDS = env_int("LOGIN_THROTTLE_SECONDS", 900)
+# Password reset emails one address (or one account) may ask for in that time.
+PASSWORD_RESET_THROTTLE_ATTEMPTS = env_int("PASSWORD_RESET_THROTTLE_ATTEMPTS", 3)
 
 CACHES = {
     "default": {
@@ -130,8 +185,8 @@ SESSION_COOKIE_HTTPONLY = True
 # date the browser would judge by its own clock (the server still expires sessions itself).
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_AGE = None
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -142,6 +197,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # `mesoclinic collectstatic` also writes compressed copies, which WhiteNoise serves.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 
 EMAIL_BACKEND = os.environ.get(
@@ -156,6 +216,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mesoclinic <clinic@localhost>")
+
+TASKS = {
+    "default": {
+        # Tasks wait in the database until `mesoclinic db_worker` runs them.
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
+}
 
 LOGGING = {
     "version": 1,

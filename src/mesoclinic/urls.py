@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from mesoclinic.accounts import views as accounts
 from mesoclinic.accounts.views import LoginView, PasswordResetView
 from mesoclinic.api import api
 from mesoclinic.pages import views as pages
@@ -11,6 +12,9 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", accounts.second_factor, name="second-factor"),
+    path("two-factor/set-up/", accounts.second_factor_enrol, name="second-factor-enrol"),
+    path("two-factor/passkey/", include("mesoclinic.accounts.passkeys")),
     path("password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

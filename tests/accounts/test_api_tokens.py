@@ -31,7 +31,7 @@ def test_a_new_token_is_printed_once_and_stored_as_its_hash(paula, capsys):
     assert token not in {row.digest, row.prefix}
     assert user_for_token(token) == paula
     assert list(AuditEvent.objects.values_list("action", "summary")) == [
-        ("create", f"API token {row.prefix}… for {paula}")
+        ("create", f"API token {row.prefix}… for {paula} (read)")
     ]
 
 

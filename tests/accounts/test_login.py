@@ -67,8 +67,9 @@ def test_sign_out_needs_a_post_and_ends_the_session(client_for, alice):
 
 
 @pytest.mark.parametrize("email", ["alice@example.org", "ALICE@example.org"])
-def test_password_reset_by_email(client, alice, email):
-    client.post(reverse("password_reset"), {"email": email})
+def test_password_reset_by_email(client, alice, email, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": email})
     assert [m.to for m in mail.outbox] == [["alice@example.org"]]
     link = re.search(SITE_LINK, mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)

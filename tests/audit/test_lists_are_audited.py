@@ -8,10 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
-from mesoclinic.scheduling.access import feed_token
 from tests import factories
 from tests.patients.factories import ConditionFactory
-from tests.scheduling.factories import AppointmentFactory
+from tests.scheduling.factories import AppointmentFactory, feed_token
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY = dt.date(2026, 11, 23)
@@ -78,9 +77,11 @@ def test_the_calendar_audits_the_clinic_and_each_patient_on_it(client_for, rita,
 
 def test_the_practitioner_feed_audits_each_patient_it_hands_out(client, paula, pat, morning):
     practitioner = paula.practitioner
-    client.get(reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)]))
+    feed = reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)])
+    client.get(feed)
     summary = "calendar feed of Paula Tester"
     assert trail() == [
+        ("paula", "update", "clinics.Practitioner", None, "new calendar feed address"),
         ("system", "export", "clinics.Practitioner", None, "calendar feed"),
         ("system", "export", "patients.Patient", pat.pk, summary),
         ("system", "export", "patients.Patient", morning.pk, summary),

@@ -81,7 +81,7 @@ def test_a_token_needs_no_csrf_but_a_session_does(paula, harbour):
     strict.force_login(paula)
     refused = strict.post(URL, BODY, content_type=NDJSON)
     assert (refused.status_code, refused.json()) == (403, {"detail": "CSRF check Failed"})
-    headers = {"Authorization": f"Bearer {api_token_create(paula)}"}
+    headers = {"Authorization": f"Bearer {api_token_create(paula, scopes=['import'])}"}
     accepted = Client(enforce_csrf_checks=True).post(
         URL, BODY, content_type=NDJSON, headers=headers
     )

@@ -198,11 +198,11 @@ def test_the_product_list_query_count_does_not_grow(
 ):
     client = client_for(alice)
     products_and_lots(harbour, 1)
-    # 1 session, 2 user, 3 products with their stock, 4 their ingredients
-    with django_assert_num_queries(4):
+    # 1 session, 2 user, 3 their second factor, 4 products with their stock, 5 their ingredients
+    with django_assert_num_queries(5):
         client.get(reverse("inventory:products"))
     products_and_lots(harbour, 2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("inventory:products"))
     assert len(response.context["products"]) == 3
 
@@ -212,11 +212,11 @@ def test_the_lot_list_query_count_does_not_grow(
 ):
     client = client_for(alice)
     products_and_lots(harbour, 1)
-    # 1 session, 2 user, 3 lots with their product
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 their second factor, 4 lots with their product
+    with django_assert_num_queries(4):
         client.get(reverse("inventory:lots"))
     products_and_lots(harbour, 2)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("inventory:lots"))
     assert len(response.context["lots"]) == 6
 

@@ -179,11 +179,11 @@ def test_the_mapping_list_query_count_does_not_grow(
 ):
     client = client_for(paula)
     many_mappings(harbour, paula, 1)
-    # 1 session, 2 user, 3 the mappings with who made and retired them
-    with django_assert_num_queries(3):
+    # 1 session, 2 user, 3 their second factor, 4 the mappings with who made and retired them
+    with django_assert_num_queries(4):
         client.get(reverse("patients:mappings"))
     many_mappings(harbour, paula, 3)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(reverse("patients:mappings"))
 
 
@@ -192,12 +192,13 @@ def test_the_unrecognised_list_query_count_does_not_grow(
 ):
     client = client_for(paula)
     epileptic(harbour)
-    # 1 session, 2 user, 3 the clinic's mappings, 4-6 conditions, medications, allergies
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 their second factor, 4 the clinic's mappings, 5-7 conditions,
+    # medications, allergies
+    with django_assert_num_queries(7):
         response = client.get(reverse("patients:unrecognised"))
     for _ in range(2):
         patient = PatientFactory(clinic=harbour)
         ConditionFactory(patient=patient, text="Something else entirely")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("patients:unrecognised"))
     assert [row.patients for row, _ in response.context["rows"]] == [2, 1]

@@ -74,3 +74,10 @@ def planned(proposal, plan_id=1):
 def book_course(*, proposal, by, **kwargs):
     """Book `proposal` as the course of a signed treatment plan, as courses are booked."""
     return course_book(proposal=proposal, by=by, basis=planned(proposal), **kwargs)
+
+
+def feed_token(practitioner):
+    """A new secret for `practitioner`'s calendar feed, as their calendar page makes one."""
+    from mesoclinic.scheduling.domain.feeds import feed_token_rotate
+
+    return feed_token_rotate(practitioner=practitioner, by=practitioner.user)

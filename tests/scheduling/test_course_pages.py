@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
-from mesoclinic.scheduling.access import feed_token
 from mesoclinic.scheduling.gate import NEEDS_CONSULTATION, ONLY_PRACTITIONERS_WITHOUT_PLAN
 from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.scheduling.views.courses import CHANGED
-from tests.scheduling.factories import book_course, pregnant
+from tests.scheduling.factories import book_course, feed_token, pregnant
 
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
@@ -333,10 +332,11 @@ def test_course_page_query_count_does_not_grow(
     long = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
     )
-    # 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions with practitioner and room
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3 their second factor, 4 course, 5 patient, 6 the audit chain's head,
+    # 7 audit row, 8 sessions with practitioner and room
+    with django_assert_num_queries(8):
         client.get(reverse("scheduling:course", args=[short.pk]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(reverse("scheduling:course", args=[long.pk]))
     assert len(response.context["sessions"]) == 6
 
@@ -352,20 +352,22 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
     short = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), MONDAY, sessions=4), by=paula
     )
+    feed = feed_url(paula.practitioner)
     # The feed: 1 practitioner, 2 appointments with their patients and rooms, 3 the
-    # practitioner's user (their name), 4 audit rows in one insert
-    with django_assert_num_queries(4):
-        calendar_app.get(feed_url(paula.practitioner))
-    # The course file: 1 session, 2 user, 3 course, 4 patient, 5 audit row, 6 sessions
+    # practitioner's user (their name), 4 the audit chain's head, 5 audit rows in one insert
+    with django_assert_num_queries(5):
+        calendar_app.get(feed)
+    # The course file: 1 session, 2 user, 3 course, 4 patient, 5 the audit chain's head,
+    # 6 audit row, 7 sessions
     patient = client_for(pat.user)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         patient.get(reverse("scheduling:course-ical", args=[short.pk]))
     long = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
     )
-    with django_assert_num_queries(4):
-        feed = calendar_app.get(feed_url(paula.practitioner))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
+        feed = calendar_app.get(feed)
+    with django_assert_num_queries(7):
         ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
     events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
     assert (len(events(feed)), len(events(ics))) == (10, 6)

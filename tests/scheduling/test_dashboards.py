@@ -128,11 +128,12 @@ def test_the_patients_dashboard_query_count_does_not_grow(
         patient=pat, practitioner=paula.practitioner, room=room, start=at_noon(TODAY)
     )
     # 1 session, 2 user, 3 the patient's record, 4 whether they answered the intake, 5 their
-    # record's id, 6 upcoming appointments with their people and rooms, 7 audit rows in one insert
-    with django_assert_num_queries(7):
+    # record's id, 6 upcoming appointments with their people and rooms, 7 the audit chain's head,
+    # 8 audit rows in one insert
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
     course_of(pat, paula, room, 2)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(client.get(reverse("home")).context["today"]) == 3
 
 
@@ -148,15 +149,16 @@ def todays_consultations(harbour, paula, room, hours):
         )
 
 
-@pytest.mark.parametrize(("who", "queries"), [("paula", 5), ("rita", 4)])
+@pytest.mark.parametrize(("who", "queries"), [("paula", 7), ("rita", 6)])
 def test_the_staff_dashboards_today_list_query_count_does_not_grow(
     request, client_for, harbour, paula, who, queries, django_assert_num_queries
 ):
     client = client_for(request.getfixturevalue(who))
     room = factories.RoomFactory(clinic=harbour, name="Room 1")
     todays_consultations(harbour, paula, room, [9])
-    # 1 session, 2 user, then for the practitioner the patients whose entries await their
-    # confirmation; today's appointments with their people; the audit rows in one insert
+    # 1 session, 2 user, 3 their second factor, then for the practitioner the patients whose
+    # entries await their confirmation; today's appointments with their people; the audit
+    # chain's head and the audit rows in one insert
     with django_assert_num_queries(queries):
         client.get(reverse("home"))
     todays_consultations(harbour, paula, room, [10, 11])

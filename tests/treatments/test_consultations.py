@@ -291,14 +291,15 @@ def test_the_consultation_page_query_count_does_not_grow(
         by=paula,
     )
     url = reverse("treatments:consultation", args=[consultation.pk])
-    # 1 session, 2 user, 3 consultation, 4 patient, 5 audit row, 6 plan with its numbing cream,
-    # 7 areas, 8 their products, 9 the products' ingredients, 10 the numbing cream's, 11
-    # addenda, 12 courses, 13-16 the history screened (conditions, medications, allergies,
-    # observations), 17 the clinic's screening mappings
-    with django_assert_num_queries(17):
+    # 1 session, 2 user, 3 their second factor, 4 consultation, 5 patient, 6 the audit chain's
+    # head, 7 audit row, 8 plan with its numbing cream, 9 areas, 10 their products, 11 the
+    # products' ingredients, 12 the numbing cream's, 13 addenda, 14 courses, 15-18 the history
+    # screened (conditions, medications, allergies, observations), 19 the clinic's screening
+    # mappings
+    with django_assert_num_queries(19):
         client.get(url)
     two = [products["hyaluronic"], products["vitamins"]]
     planned(consultation, paula, two, numbing=products["numbing"])
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(19):
         response = client.get(url)
     assert len(response.context["areas"]) == 2

@@ -1,14 +1,22 @@
 """Changes to clinic staff accounts, each one transaction with its audit row."""
 
-from django.contrib.auth.forms import PasswordResetForm
+from typing import Any
+
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.template import loader
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import devices_for_user
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.accounts.site import site_link_context
-from mesoclinic.audit.domain import save_audited
+from mesoclinic.audit.domain import audit_record, save_audited
+from mesoclinic.audit.models import Action
+from mesoclinic.outbox.domain import email_queue
+from mesoclinic.outbox.models import Email
 
 
 def staff_save(
@@ -38,12 +46,12 @@ def staff_save(
 
 
 def account_invite(*, user: User) -> None:
-    """Email `user` a one-time link to choose a password, once the account is saved."""
-    transaction.on_commit(lambda: _invite_send(user))
+    """Queue for `user` an email with a one-time link to choose a password, once saved."""
+    transaction.on_commit(lambda: _invite_queue(user))
 
 
-def _invite_send(user: User) -> None:
-    # PasswordResetForm.save() skips accounts without a usable password, so build its mail here.
+def _invite_queue(user: User) -> None:
+    # Django's reset link (uid and token), which works for an account without a password yet.
     context = {
         "email": user.email,
         "site_name": user.clinic.name,
@@ -52,10 +60,77 @@ def _invite_send(user: User) -> None:
         "token": default_token_generator.make_token(user),
         **site_link_context(),
     }
-    PasswordResetForm().send_mail(
-        "registration/invite_subject.txt",
-        "registration/invite_email.txt",
-        context,
-        None,
-        user.email,
+    account_email_queue(
+        kind="staff invitation",
+        subject_template="registration/invite_subject.txt",
+        body_template="registration/invite_email.txt",
+        context=context,
+        to=user.email,
+        clinic_id=user.clinic_id,
     )
+
+
+def account_email_queue(
+    *,
+    kind: str,
+    subject_template: str,
+    body_template: str,
+    context: dict[str, Any],
+    to: str,
+    clinic_id: int | None,
+) -> Email:
+    """Render an account email (an invitation, a password reset) and queue it for the worker."""
+    subject = "".join(loader.render_to_string(subject_template, context).splitlines())
+    body = loader.render_to_string(body_template, context)
+    return email_queue(to=to, subject=subject, body=body, kind=kind, clinic_id=clinic_id)
+
+
+RECOVERY_CODES = 10
+RECOVERY_DEVICE = "recovery codes"
+
+
+def totp_device_start(*, by: User) -> TOTPDevice:
+    """The authenticator-app device `by` is setting up: unconfirmed until a code proves it."""
+    with transaction.atomic():
+        device: TOTPDevice | None = TOTPDevice.objects.filter(user=by, confirmed=False).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=by, name="authenticator app", confirmed=False)
+        return device
+
+
+def totp_device_confirm(*, device: TOTPDevice, token: str, by: User) -> bool:
+    """Confirm `device` if `token` is its current code; the enrolment is audited."""
+    with transaction.atomic():
+        if device.user_id != by.pk or not device.verify_token(token):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_record(
+            by=by, action=Action.CREATE, obj=by, summary="second factor: authenticator app"
+        )
+    return True
+
+
+def recovery_codes_issue(*, by: User) -> list[str]:
+    """Replace `by`'s recovery codes with new ones, each good once; they are shown only now."""
+    with transaction.atomic():
+        device, _ = StaticDevice.objects.get_or_create(user=by, name=RECOVERY_DEVICE)
+        device.token_set.all().delete()
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+        audit_record(by=by, action=Action.UPDATE, obj=by, summary="recovery codes issued")
+    return codes
+
+
+def second_factor_reset(*, member: User, by: User) -> None:
+    """Remove every second factor of `member`: they set one up again at their next sign-in."""
+    with transaction.atomic():
+        for device in devices_for_user(member, confirmed=None):
+            device.delete()
+        audit_record(by=by, action=Action.UPDATE, obj=member, summary="second factor reset")
+
+
+def clinic_settings_save(*, clinic: Clinic, staff_idle_minutes: int, by: User) -> Clinic:
+    """Change the clinic's sign-in settings; audited."""
+    with transaction.atomic():
+        return save_audited(obj=clinic, values={"staff_idle_minutes": staff_idle_minutes}, by=by)

@@ -3,31 +3,63 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from mesoclinic.accounts import throttle
-from mesoclinic.accounts.models import Clinic, Role, User
+from mesoclinic.accounts.domain import account_email_queue
+from mesoclinic.accounts.models import Clinic, Role, TokenScope, User
+from mesoclinic.accounts.tokens import LONGEST_LIFETIME
+from mesoclinic.audit.domain import sign_in_failure_audit
 from mesoclinic.audit.middleware import client_ip
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing to even check a password once an account is locked."""
+    """Django's sign-in form, counting each attempt before it checks the password."""
 
     def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
+        username = str(self.data.get("username", ""))
         ip = client_ip(self.request) if self.request else None
-        if throttle.is_locked_out(username, ip):
-            raise ValidationError(throttle.lockout_message(), code="locked_out")
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            throttle.note_failure(username, ip)
-            raise
-        throttle.clear_failures(username, ip)
+        refusal = throttle.sign_in_attempt(username, ip)
+        if refusal is not None:
+            sign_in_failure_audit(username=username, summary=THROTTLED)
+            raise ValidationError(refusal.message, code="throttled")
+        cleaned = super().clean()
+        throttle.sign_in_succeeded(username, ip)
         return cleaned
 
 
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its email queued for the worker and limited per address."""
+
+    ip: str | None = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The same answer either way, so the page tells no one whether mail was sent.
+        if throttle.password_reset_allowed(self.cleaned_data["email"], self.ip):
+            super().save(*args, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context["user"]
+        account_email_queue(
+            kind="password reset",
+            subject_template=subject_template_name,
+            body_template=email_template_name,
+            context=context,
+            to=to_email,
+            clinic_id=user.clinic_id,
+        )
+
+
+THROTTLED = "refused: too many attempts"
 STAFF_ROLE_CHOICES = [(r.value, r.label) for r in (Role.ADMIN, Role.RECEPTION)]
 
 
@@ -46,3 +78,45 @@ class StaffForm(forms.ModelForm[User]):
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
+
+
+class SecondFactorForm(forms.Form):
+    """The code from an authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app, or a recovery code",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text"}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(str(self.cleaned_data["code"]).split())
+
+
+class AppCodeForm(SecondFactorForm):
+    """The first code from a newly set-up authenticator app."""
+
+    code = forms.CharField(
+        label="Six-digit code from the app",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token for the signed-in staff member: what it may do and how long it lives."""
+
+    scopes = forms.MultipleChoiceField(
+        choices=TokenScope.choices, widget=forms.CheckboxSelectMultiple, initial=[TokenScope.READ]
+    )
+    days = forms.IntegerField(
+        label="Expires after (days)", min_value=1, max_value=LONGEST_LIFETIME.days, initial=90
+    )
+
+
+class ClinicSettingsForm(forms.ModelForm[Clinic]):
+    """What a clinic admin sets for the whole clinic's sign-ins."""
+
+    class Meta:
+        model = Clinic
+        fields = ["staff_idle_minutes"]

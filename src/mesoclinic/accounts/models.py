@@ -1,11 +1,14 @@
 """Clinics and the people who use mesoclinic, each with one role in one clinic."""
 
+import datetime as dt
 from typing import ClassVar, Self
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 def validate_timezone(name: str) -> None:
@@ -22,6 +25,14 @@ class Clinic(models.Model):
     email = models.EmailField(blank=True)
     timezone = models.CharField(
         max_length=60, default="Europe/London", validators=[validate_timezone]
+    )
+    # A staff sign-in left this long without a request ends (shared computers at the desk).
+    staff_idle_minutes = models.PositiveSmallIntegerField(
+        "sign staff out after (minutes idle)",
+        default=30,
+        # Also the database's own default, so rows written by older code get it too.
+        db_default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(720)],
     )
 
     class Meta:
@@ -71,6 +82,20 @@ class User(AbstractUser):
         return self.role in CLINICAL_ROLES
 
 
+def token_expiry() -> dt.datetime:
+    """When a token made now expires unless told otherwise: in 90 days."""
+    return timezone.now() + dt.timedelta(days=90)
+
+
+class TokenScope(models.TextChoices):
+    """What a script holding a token may do; a token carries one or more."""
+
+    READ = "read", "Read patients and screenings"
+    IMPORT = "import", "Import FHIR records"
+    BOOK = "book", "Plan and book courses"
+    STOCK = "stock", "Add products and receive or recall lots"
+
+
 class ApiToken(models.Model):
     """A key a staff member's scripts send as `Authorization: Bearer …`; only its hash is kept."""
 
@@ -81,12 +106,22 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Comma-separated TokenScope values.
+    scopes = models.CharField(max_length=60, default="read", db_default="read")
+    expires_at = models.DateTimeField(default=token_expiry)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [scope for scope in self.scopes.split(",") if scope]
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scope_list
 
 
 # Whoever does something: a signed-in user, a visitor, or the system itself (None).
@@ -96,3 +131,17 @@ Actor = User | AnonymousUser | None
 def signed_in_user(actor: Actor) -> User | None:
     """`actor` if it is a signed-in user; None for the system (the command line) or a visitor."""
     return actor if actor is not None and actor.is_authenticated else None
+
+
+class Throttle(models.Model):
+    """Attempts counted under one key (an account, an address, or both) in the current window."""
+
+    # SHA-256 of what is counted, so the table names no account or address in clear.
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()
+    # The earliest next attempt, when attempts past the limit wait longer and longer.
+    next_allowed = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.attempts}"

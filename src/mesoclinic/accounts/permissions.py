@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja.errors import HttpError
 
-from mesoclinic.accounts.models import STAFF_ROLES, Role, User
+from mesoclinic.accounts.models import STAFF_ROLES, ApiToken, Role, TokenScope, User
+
+OUT_OF_SCOPE = "API token {prefix}… does not carry the {scope} scope."
 
 Arguments = ParamSpec("Arguments")
 
@@ -61,10 +63,19 @@ patient_required = roles_required(Role.PATIENT)
 signed_in_required = roles_required(*Role)
 
 
-def api_user_with_role(request: HttpRequest, roles: Container[str], refusal: str) -> User:
-    """The API caller (session or token) if their role is one of `roles`, else a 403 `refusal`."""
+def api_user_with_role(
+    request: HttpRequest, roles: Container[str], refusal: str, scope: str = TokenScope.READ
+) -> User:
+    """The API caller (session or token) if their role is one of `roles`, else a 403 `refusal`.
+
+    A caller with a token also needs the token to carry `scope`.
+    """
     # Django Ninja puts whom the API's authentication let in on `request.auth`.
     user = getattr(request, "auth", None)
     if not isinstance(user, User) or user.role not in roles:
         raise HttpError(403, refusal)
+    token = getattr(request, "api_token", None)
+    if isinstance(token, ApiToken) and not token.allows(scope):
+        needed = TokenScope(scope).value
+        raise HttpError(403, OUT_OF_SCOPE.format(prefix=token.prefix, scope=needed))
     return user

@@ -116,3 +116,38 @@ def save_audited(
     summary = f"{obj}: {', '.join(dict.fromkeys(changed))}".strip(": ")
     audit_record(by=by, action=action, obj=obj, summary=summary, patient_id=patient_id)
     return obj
+
+
+def audit_denied(
+    *, by: Actor, object_type: str, object_id: str, clinic_id: int | None, patient_id: int | None
+) -> None:
+    """Record a refused attempt on another clinic's record, on that clinic's own trail."""
+    actor = signed_in_user(by)
+    label = actor.get_username() if actor else "visitor"
+    where = f" (clinic {actor.clinic_id})" if actor else ""
+    AuditEvent(
+        clinic_id=clinic_id,
+        actor=actor,
+        actor_label=label,
+        action=Action.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        patient_id=patient_id,
+        summary=f"refused to {label}{where}",
+        ip_address=current_ip.get(),
+    ).save()
+
+
+def sign_in_failure_audit(*, username: str, summary: str = "") -> None:
+    """Record a failed or refused sign-in, on the clinic of the account it named (if any)."""
+    account = User.objects.filter(username__iexact=username).values_list("pk", "clinic_id")
+    found = account.first()
+    AuditEvent(
+        clinic_id=found[1] if found else None,
+        action=Action.LOGIN_FAILED,
+        object_type="accounts.User",
+        object_id=str(found[0]) if found else "",
+        actor_label=username[:150],
+        summary=summary,
+        ip_address=current_ip.get(),
+    ).save()

@@ -1,7 +1,18 @@
-"""The audit trail: who read or changed which record, when and from where. Append-only."""
+"""The audit trail: who read or changed which record, when and from where. Append-only.
+
+Each event carries the SHA-256 of its content and of the event before it, so a row changed or
+deleted behind the application's back breaks the chain (`mesoclinic audit-verify` finds where).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
+
+from mesoclinic.audit.database import chain_head
 
 APPEND_ONLY = "Audit events are append-only: they cannot be changed or deleted."
 
@@ -11,6 +22,20 @@ class AppendOnlyError(Exception):
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def bulk_create(  # type: ignore[override]  # events only join the chain, nothing else
+        self, objs: Iterable["AuditEvent"], batch_size: int | None = None
+    ) -> list["AuditEvent"]:
+        """Append `objs` to the chain: each hashed with the one before, all in one insert."""
+        events = list(objs)
+        if not events:
+            return events
+        with transaction.atomic(savepoint=False):
+            previous = chain_head()
+            for event in events:
+                event.prev_hash = previous
+                event.hash = previous = event.chain_hash(previous)
+            return super().bulk_create(events, batch_size=batch_size)
+
     def update(self, **kwargs: object) -> int:
         raise AppendOnlyError(APPEND_ONLY)
 
@@ -28,12 +53,15 @@ class Action(models.TextChoices):
     LOGOUT = "logout", "Sign out"
     EXPORT = "export", "Export"
     IMPORT = "import", "Import"
+    # An attempt refused: another clinic's record, or a sign-in stopped by throttling.
+    DENIED = "denied", "Refused"
 
 
 class AuditEvent(models.Model):
     """One read or change of a record by one person (or by the system, when actor is empty)."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when the event is made, not when it is written: the hash covers it.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     clinic = models.ForeignKey(
         "accounts.Clinic", on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -48,6 +76,8 @@ class AuditEvent(models.Model):
     patient_id = models.BigIntegerField(null=True, db_index=True)
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -61,7 +91,30 @@ class AuditEvent(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AppendOnlyError(APPEND_ONLY)
-        super().save(*args, **kwargs)
+        AuditEvent.objects.bulk_create([self])
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(APPEND_ONLY)
+
+    def content(self) -> str:
+        """What the hash covers: every field a person reads, in a fixed order."""
+        return json.dumps(
+            [
+                self.at.isoformat(timespec="microseconds"),
+                self.clinic_id,
+                self.actor_id,
+                self.actor_label,
+                self.action,
+                self.object_type,
+                self.object_id,
+                self.patient_id,
+                self.summary,
+                str(self.ip_address) if self.ip_address else None,
+            ],
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+
+    def chain_hash(self, previous: str) -> str:
+        """This event's hash when it follows the event whose hash is `previous`."""
+        return hashlib.sha256((previous + self.content()).encode()).hexdigest()

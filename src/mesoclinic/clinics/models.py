@@ -1,5 +1,6 @@
 """The clinic's set-up: rooms, practitioners, opening and working hours, and closed days."""
 
+import hashlib
 from typing import TypeVar
 
 from django.conf import settings
@@ -45,6 +46,11 @@ class Profession(models.TextChoices):
     NURSE = "nurse", "Nurse injector"
 
 
+def feed_token_digest(token: str) -> str:
+    """The SHA-256 hex digest under which a calendar feed's secret is stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Practitioner(models.Model):
     """A doctor or nurse who consults and treats; signs in as a practitioner user."""
 
@@ -57,6 +63,11 @@ class Practitioner(models.Model):
     profession = models.CharField(max_length=20, choices=Profession.choices)
     registration_number = models.CharField(max_length=40, blank=True)
     active = models.BooleanField(default=True)
+    # SHA-256 of the secret in the practitioner's calendar feed address; empty: no feed.
+    feed_token_digest = models.CharField(
+        max_length=64, blank=True, editable=False, default="", db_default=""
+    )
+    feed_token_created_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

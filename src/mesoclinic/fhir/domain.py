@@ -13,6 +13,7 @@ from mesoclinic.fhir.importer import Importer, ImportReport
 from mesoclinic.fhir.models import ImportRun
 from mesoclinic.fhir.sources import Source, read_sources
 from mesoclinic.patients.models import Patient
+from mesoclinic.snapshot import read_snapshot
 
 
 def fhir_import(*, clinic: Clinic, sources: list[Source], by: User | None) -> ImportReport:
@@ -42,11 +43,17 @@ def _summary(report: ImportReport) -> str:
 
 
 def fhir_export(*, clinic: Clinic, directory: Path, by: User | None) -> dict[str, int]:
-    """Write the clinic's records as bulk NDJSON in `directory`; return the count per type."""
+    """Write the clinic's records as bulk NDJSON in `directory`; return the count per type.
+
+    Only the short steps write (the FHIR ids, then the audit rows); the long one reads from a
+    snapshot, so the clinic keeps reading and writing while a large export runs.
+    """
     with transaction.atomic():
         assign_clinic_fhir_ids(clinic)
+    with read_snapshot():
         counts = write_ndjson(clinic_resources(clinic), directory)
-        summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
+    with transaction.atomic():
         listing = audit_event(
             by=by,
             action=Action.EXPORT,

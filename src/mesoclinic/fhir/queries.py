@@ -40,6 +40,7 @@ def read_resource(user: User, resource_type: str, resource_id: str) -> Resource:
     kind = HISTORY[resource_type]
     row = (
         kind.rows()
+        .exclude(fhir_id="")
         .filter(fhir_id=resource_id, patient__in=patients_visible_to(user))
         .select_related("patient")
         .first()
@@ -70,6 +71,9 @@ def search_resources(user: User, resource_type: str, patient_reference: str) -> 
 
 def _patient_by_fhir_id(user: User, fhir_id: str, purpose: str) -> Patient:
     """The patient with this FHIR id through `get_patient_for` (404 if not the user's to see)."""
+    if not fhir_id:
+        # An empty id would match every patient not yet given one.
+        raise Http404(NOT_FOUND.format(type="Patient", id=fhir_id))
     pk = patients_visible_to(user).filter(fhir_id=fhir_id).values_list("pk", flat=True).first()
     if pk is None:
         raise Http404(NOT_FOUND.format(type="Patient", id=fhir_id))

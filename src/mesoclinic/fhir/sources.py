@@ -8,6 +8,15 @@ from typing import Any
 # Bundles that carry resources to keep; a document or message Bundle means something else.
 IMPORTED_BUNDLES = ("collection", "transaction", "batch", "searchset")
 NOT_A_RESOURCE = "not a FHIR resource: a JSON object with a resourceType is expected"
+# Deeper than any real resource (Synthea's go about ten levels); deeper input is refused
+# before the FHIR models walk it, which would exhaust Python's recursion.
+MOST_NESTING = 40
+TOO_DEEP = "nested more than {most} levels deep (objects and lists); not read"
+TOO_DEEP_TO_PARSE = f"nested far more than {MOST_NESTING} levels deep; not read"
+NOT_UTF8 = (
+    "not UTF-8 text: byte 0x{byte:02X} at character {column} (save the file as UTF-8; "
+    "Latin-1 or Windows-1252 text would be read wrongly)"
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +67,56 @@ def sources_from_paths(paths: list[str]) -> list[Source]:
     return [_source_of(path) for path in files]
 
 
+def decoded(data: bytes) -> str:
+    """The text of `data`, with any byte that is not UTF-8 kept as a marker the reader refuses."""
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+class Unreadable(ValueError):
+    """Text that is not JSON, or not UTF-8, or nested too deeply; `line` says where."""
+
+    def __init__(self, reason: str, line: int = 1) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _not_utf8(text: str) -> Unreadable | None:
+    """The refusal of `text` for a byte that was not UTF-8 (line and character), or None."""
+    for index, character in enumerate(text):
+        if "\udc80" <= character <= "\udcff":
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            return Unreadable(NOT_UTF8.format(byte=ord(character) - 0xDC00, column=column), line)
+    return None
+
+
+def _depth(value: Any) -> int:
+    """How deeply objects and lists nest in `value`, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _parse(text: str) -> Any:
+    """JSON from `text`; Unreadable says why not and on which line."""
+    refused = _not_utf8(text)
+    if refused:
+        raise refused
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise Unreadable(TOO_DEEP_TO_PARSE) from None
+    except json.JSONDecodeError as error:
+        raise Unreadable(f"not valid JSON: {error}", error.lineno) from error
+
+
 def _source_of(path: Path) -> Source:
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    text = decoded(path.read_bytes())
     ndjson = True if path.suffix == ".ndjson" else False if path.suffix == ".json" else None
     return Source(str(path), text, ndjson)
 
@@ -79,8 +136,8 @@ def _is_ndjson(source: Source) -> bool:
     if source.ndjson is not None:
         return source.ndjson
     try:
-        json.loads(source.text)
-    except ValueError:
+        _parse(source.text)
+    except Unreadable:
         return True
     return False
 
@@ -90,19 +147,18 @@ def _read_ndjson(source: Source, reading: Reading) -> None:
         if not line.strip():
             continue
         try:
-            resource = json.loads(line)
-        except ValueError as error:
-            reading.reject(source.name, number, f"not valid JSON: {error}")
+            resource = _parse(line)
+        except Unreadable as error:
+            reading.reject(source.name, number, str(error))
             continue
         _add_resource(source.name, number, resource, reading)
 
 
 def _read_document(source: Source, reading: Reading) -> None:
     try:
-        document = json.loads(source.text)
-    except ValueError as error:
-        line = getattr(error, "lineno", 1)
-        reading.reject(source.name, line, f"not valid JSON: {error}")
+        document = _parse(source.text)
+    except Unreadable as error:
+        reading.reject(source.name, error.line, str(error))
         return
     if isinstance(document, dict) and document.get("resourceType") == "Bundle":
         _read_bundle(source.name, document, reading)
@@ -129,6 +185,9 @@ def _add_resource(
 ) -> None:
     if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
         reading.reject(name, number, NOT_A_RESOURCE)
+        return
+    if _depth(resource) > MOST_NESTING:
+        reading.reject(name, number, TOO_DEEP.format(most=MOST_NESTING))
         return
     if "id" not in resource and full_url.startswith("urn:uuid:"):
         # A transaction Bundle names new resources by their fullUrl only.

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from mesoclinic.accounts.models import TokenScope
 from mesoclinic.accounts.permissions import (
     Arguments,
     SignedInRequest,
@@ -15,7 +16,7 @@ from mesoclinic.accounts.permissions import (
     View,
     is_signed_in,
 )
-from mesoclinic.accounts.tokens import user_for_token
+from mesoclinic.accounts.tokens import token_for, token_use_audit
 from mesoclinic.fhir.queries import UnknownType, read_resource, search_resources
 
 FHIR_JSON = "application/fhir+json"
@@ -43,12 +44,9 @@ def fhir_endpoint(view: SignedInView[Arguments]) -> View[Arguments]:
     def wrapped(
         request: HttpRequest, /, *args: Arguments.args, **kwargs: Arguments.kwargs
     ) -> HttpResponse:
-        authorization = request.headers.get("Authorization", "")
-        if authorization.lower().startswith("bearer "):
-            user = user_for_token(authorization[len("bearer ") :])
-            if user is None:
-                return _unauthorised(BAD_TOKEN)
-            request.user = user
+        refused = _bearer_refused(request)
+        if refused is not None:
+            return refused
         if not is_signed_in(request):
             return _unauthorised(SIGN_IN)
         try:
@@ -61,6 +59,21 @@ def fhir_endpoint(view: SignedInView[Arguments]) -> View[Arguments]:
             return outcome(404, "not-found", str(missing))
 
     return wrapped
+
+
+def _bearer_refused(request: HttpRequest) -> HttpResponse | None:
+    """Sign in a bearer token's user (the use audited), or the refusal of a bad token."""
+    authorization = request.headers.get("Authorization", "")
+    if not authorization.lower().startswith("bearer "):
+        return None
+    token = token_for(authorization[len("bearer ") :])
+    if token is None:
+        return _unauthorised(BAD_TOKEN)
+    if not token.allows(TokenScope.READ):
+        return outcome(403, "forbidden", f"API token {token.prefix}… does not carry 'read'.")
+    token_use_audit(token, request.method or "GET", request.get_full_path())
+    request.user = token.user
+    return None
 
 
 def _unauthorised(text: str) -> HttpResponse:

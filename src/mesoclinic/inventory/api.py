@@ -8,9 +8,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import StrictBool, StrictInt
 
-from mesoclinic.accounts.models import CLINICAL_ROLES, Role
+from mesoclinic.accounts.models import CLINICAL_ROLES, Role, TokenScope
 from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.api_errors import errors
 from mesoclinic.inventory.access import lot_for, product_for
 from mesoclinic.inventory.domain import (
     InventoryRefused,
@@ -36,16 +38,16 @@ class ProductIn(Schema):
     ingredients: list[str] = Field(
         min_length=1, description='one a line: "lidocaine", or coded "atc:N01BB02 lidocaine"'
     )
-    prescription_only: bool = False
+    prescription_only: StrictBool = False
     off_label_note: str = ""
-    numbing: bool = False
-    active: bool = True
+    numbing: StrictBool = False
+    active: StrictBool = True
 
 
 class LotIn(Schema):
     number: str = Field(min_length=1, max_length=60)
     expires: date
-    quantity: int = Field(ge=1)
+    quantity: StrictInt = Field(ge=1)
 
 
 class LotStatusIn(Schema):
@@ -57,15 +59,23 @@ def _today(clinic_tz: Any) -> date:
     return timezone.localdate(timezone=clinic_tz)
 
 
-@router.get("/products", summary="The clinic's products with their ingredients and stock")
+@router.get(
+    "/products",
+    summary="The clinic's products with their ingredients and stock",
+    response={200: list[dict[str, Any]], **errors()},
+)
 def product_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_ONLY)
     return [product_json(p) for p in products_of(user.clinic)]
 
 
-@router.post("/products", summary="Add a product to the catalogue", response={201: dict})
+@router.post(
+    "/products",
+    summary="Add a product to the catalogue",
+    response={201: dict[str, Any], **errors(409, 422)},
+)
 def product_add(request: HttpRequest, body: ProductIn) -> Status[dict[str, Any]]:
-    user = api_user_with_role(request, ADMIN, ADMIN_ONLY)
+    user = api_user_with_role(request, ADMIN, ADMIN_ONLY, scope=TokenScope.STOCK)
     if products_of(user.clinic).filter(name__iexact=body.name.strip()).exists():
         raise HttpError(409, f"The catalogue already has a product named {body.name!r}.")
     try:
@@ -82,7 +92,11 @@ def product_add(request: HttpRequest, body: ProductIn) -> Status[dict[str, Any]]
     return Status(201, product_json(products_of(user.clinic).get(pk=product.pk)))
 
 
-@router.get("/lots", summary="The clinic's lots, soonest expiry first")
+@router.get(
+    "/lots",
+    summary="The clinic's lots, soonest expiry first",
+    response={200: list[dict[str, Any]], **errors()},
+)
 def lot_list(request: HttpRequest) -> list[dict[str, Any]]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_ONLY)
     today = _today(user.clinic.tzinfo)
@@ -90,10 +104,12 @@ def lot_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post(
-    "/products/{product_id}/lots", summary="Receive a lot of a product", response={201: dict}
+    "/products/{product_id}/lots",
+    summary="Receive a lot of a product",
+    response={201: dict[str, Any], **errors(404, 422)},
 )
 def lot_add(request: HttpRequest, product_id: int, body: LotIn) -> Status[dict[str, Any]]:
-    user = api_user_with_role(request, ADMIN, ADMIN_ONLY)
+    user = api_user_with_role(request, ADMIN, ADMIN_ONLY, scope=TokenScope.STOCK)
     product = product_for(user, product_id)
     today = _today(user.clinic.tzinfo)
     try:
@@ -103,9 +119,13 @@ def lot_add(request: HttpRequest, product_id: int, body: LotIn) -> Status[dict[s
     return Status(201, lot_json(lot, today))
 
 
-@router.post("/lots/{lot_id}/status", summary="Quarantine, recall or release a lot")
+@router.post(
+    "/lots/{lot_id}/status",
+    summary="Quarantine, recall or release a lot",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
 def lot_status(request: HttpRequest, lot_id: int, body: LotStatusIn) -> dict[str, Any]:
-    user = api_user_with_role(request, ADMIN, ADMIN_ONLY)
+    user = api_user_with_role(request, ADMIN, ADMIN_ONLY, scope=TokenScope.STOCK)
     lot = lot_for(user, lot_id)
     try:
         lot = lot_set_status(lot=lot, status=body.status, reason=body.reason, by=user)

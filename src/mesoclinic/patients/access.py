@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from mesoclinic.accounts.models import Role, User
-from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.domain import audit_denied, audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.patients.models import Patient
 
@@ -30,7 +30,23 @@ def get_patient_for(user: User, patient_id: int | str, *, purpose: str = "chart"
         if not 0 < key < LARGEST_ID:
             raise ValueError(key)
         patient = patients_visible_to(user).get(pk=key)
-    except (Patient.DoesNotExist, ValueError, TypeError):
+    except Patient.DoesNotExist:
+        _denied(user, key)
+        raise Http404(NOT_FOUND) from None
+    except (ValueError, TypeError):
         raise Http404(NOT_FOUND) from None
     audit_record(by=user, action=Action.READ, obj=patient, summary=purpose, patient_id=patient.pk)
     return patient
+
+
+def _denied(user: User, key: int) -> None:
+    """Tell the clinic whose patient someone else asked for (nothing, if no such patient)."""
+    clinic_id = Patient.objects.filter(pk=key).values_list("clinic_id", flat=True).first()
+    if clinic_id is not None:
+        audit_denied(
+            by=user,
+            object_type="patients.Patient",
+            object_id=str(key),
+            clinic_id=clinic_id,
+            patient_id=key,
+        )

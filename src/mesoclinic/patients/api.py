@@ -1,15 +1,16 @@
 """The patient API: search the clinic's patients, and screen one as `mesoclinic screen` does."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES
 from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.api_errors import errors
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.clinical.screening import screening_to_json
@@ -39,11 +40,15 @@ class PatientOut(Schema):
 
 class ScreeningQuery(Schema):
     on: date | None = None
-    protocol: str = DEFAULT_PROTOCOL
+    protocol: str = Field(default=DEFAULT_PROTOCOL, min_length=1, max_length=100)
 
 
-@router.get("/", response=list[PatientOut], summary="Search patients by name, birth date or phone")
-def patient_search(request: HttpRequest, q: str = "") -> Any:
+@router.get(
+    "/",
+    response={200: list[PatientOut], **errors(422)},
+    summary="Search patients by name, birth date or phone",
+)
+def patient_search(request: HttpRequest, q: Annotated[str, Query(max_length=200)] = "") -> Any:
     """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     found = list(search_patients(user, q)[:MOST_RESULTS])
@@ -51,7 +56,11 @@ def patient_search(request: HttpRequest, q: str = "") -> Any:
     return found
 
 
-@router.get("/{patient_id}/screening", summary="Screen a patient (SPEC.md's JSON)")
+@router.get(
+    "/{patient_id}/screening",
+    summary="Screen a patient (SPEC.md's JSON)",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
 def patient_screening(
     request: HttpRequest, patient_id: int, query: Query[ScreeningQuery]
 ) -> dict[str, Any]:

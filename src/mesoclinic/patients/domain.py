@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.freetext import words
 from mesoclinic.clinical.teaching import check_target
+from mesoclinic.outbox.domain import email_queue
 from mesoclinic.patients.intake import canonical, history_from_answers, response_resource
 from mesoclinic.patients.models import (
     AnyHistoryEntry,
@@ -117,7 +117,7 @@ def intake_link_send(*, patient: Patient, by: User) -> IntakeLinkSent:
     )
     url = site_url(reverse("portal:intake-link", args=[token]))
     if patient.email:
-        transaction.on_commit(lambda: _intake_link_email(link, url))
+        _intake_link_email(link, url)
     return IntakeLinkSent(link, url, emailed=bool(patient.email))
 
 
@@ -126,7 +126,13 @@ def _intake_link_email(link: IntakeLink, url: str) -> None:
     context = {"patient": patient, "clinic": patient.clinic, "url": url, "expires": link.expires_at}
     body = render_to_string("patients/intake_link_email.txt", context)
     subject = f"{patient.clinic.name}: your health questionnaire"
-    send_mail(subject, body, None, [patient.email])
+    email_queue(
+        to=patient.email,
+        subject=subject,
+        body=body,
+        kind="intake link",
+        clinic_id=patient.clinic_id,
+    )
 
 
 class IntakeLinkUnusable(Exception):

@@ -112,10 +112,22 @@ def fill_search_keys(patient: Patient) -> None:
     patient.phone_key = phone_key(patient.phone)
 
 
+# Latin letters whose accent Unicode does not split off: "Łukasz" is found as "lukasz".
+UNDECOMPOSED_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def search_key(name: str) -> str:
-    """A name as search compares it: lower case, no accents ("Zoë-Ann" is "zoe ann")."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+    """A name as search compares it, in any script: case-folded, no accents, words only.
+
+    "Zoë-Ann" is "zoe ann", "STRAßE" is "strasse", "Иван" is "иван", "王芳" stays "王芳". Python
+    computes it, so SQLite and PostgreSQL compare the very same keys.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    plain = plain.translate(UNDECOMPOSED_LETTERS)
+    return " ".join(re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", plain)).split())
 
 
 def phone_key(phone: str) -> str:

@@ -92,7 +92,11 @@ def search_patients(user: User, query: str) -> QuerySet[Patient]:
         return patients.filter(birth_date=birth_date).order_by(*BY_NAME_AFTER_FILTER)
     if PHONE.match(query):
         return patients.filter(starts_with("phone_key", phone_key(query))).order_by("phone_key")
-    return patients.filter(names_match(search_key(query))).order_by(*BY_NAME_AFTER_FILTER)
+    words = search_key(query)
+    if not words:
+        # Only punctuation or symbols: nothing in a name can match.
+        return patients.none()
+    return patients.filter(names_match(words)).order_by(*BY_NAME_AFTER_FILTER)
 
 
 def names_match(words: str) -> Q:
@@ -117,8 +121,9 @@ def starts_with(field: str, prefix: str) -> Q:
     if connection.vendor == "postgresql":
         # Django gives indexed text fields a pattern-ops index on PostgreSQL, which serves LIKE.
         return Q(**{f"{field}__startswith": prefix})
-    # SQLite's LIKE ignores case and so cannot use a plain index; a range on the key can.
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + "\uffff"})
+    # SQLite's LIKE ignores case and so cannot use a plain index; a range on the key can. The
+    # bound is the last code point, so names in any script (beyond U+FFFF too) fall inside it.
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + chr(0x10FFFF)})
 
 
 def parse_date(text: str) -> dt.date | None:

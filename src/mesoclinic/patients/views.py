@@ -137,7 +137,7 @@ def send_intake_link(request: SignedInRequest, patient_id: int) -> HttpResponse:
     if patient.deceased:
         raise PermissionDenied("The record says this patient has died.")
     sent = intake_link_send(patient=patient, by=request.user)
-    emailed = f"Emailed to {patient.email}. " if sent.emailed else ""
+    emailed = f"Email to {patient.email} queued. " if sent.emailed else ""
     messages.success(request, f"{emailed}Intake link for {patient}, one use, 7 days: {sent.url}")
     return redirect("chart", patient.pk)
 

@@ -1,17 +1,16 @@
 """The doors to courses and practitioner feeds: every course is opened through its patient."""
 
 from django.http import Http404
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 
 from mesoclinic.accounts.models import User
-from mesoclinic.clinics.models import Practitioner
+from mesoclinic.clinics.models import Practitioner, feed_token_digest
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.scheduling.models import Appointment, Course
 
 NO_COURSE = "No such course in your clinic."
 NO_SESSION = "This course has no such session."
 NO_APPOINTMENT = "No such appointment in your clinic."
-FEED_SALT = "mesoclinic.scheduling.practitioner-feed"
 
 
 def course_for(user: User, course_id: int, *, purpose: str = "course") -> Course:
@@ -48,14 +47,15 @@ def session_of(course: Course, number: int) -> Appointment:
     return session
 
 
-def feed_token(practitioner: Practitioner) -> str:
-    """The secret in a practitioner's calendar feed address (changes with the SECRET_KEY)."""
-    return salted_hmac(FEED_SALT, str(practitioner.pk), algorithm="sha256").hexdigest()[:40]
-
-
 def practitioner_for_feed(practitioner_id: int, token: str) -> Practitioner:
-    """The practitioner whose feed this is, or 404 for a wrong token."""
-    practitioner = Practitioner.objects.filter(pk=practitioner_id).select_related("clinic").first()
-    if practitioner is None or not constant_time_compare(feed_token(practitioner), token):
+    """The practitioner whose feed this is, or 404: a wrong or replaced token, or someone gone."""
+    practitioner = (
+        Practitioner.objects.filter(pk=practitioner_id, active=True, user__is_active=True)
+        .exclude(feed_token_digest="")
+        .select_related("clinic")
+        .first()
+    )
+    digest = feed_token_digest(token)
+    if practitioner is None or not constant_time_compare(practitioner.feed_token_digest, digest):
         raise Http404("No such calendar feed.")
     return practitioner

@@ -7,6 +7,7 @@ from mesoclinic.scheduling.views import calendar, consultations, courses
 app_name = "scheduling"
 urlpatterns = [
     path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/feed/", calendar.feed_rotate, name="feed-rotate"),
     path(
         "feeds/<int:practitioner_id>/<str:token>.ics",
         calendar.practitioner_feed,

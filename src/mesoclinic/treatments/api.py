@@ -7,9 +7,11 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
+from pydantic import StrictBool, StrictInt
 
-from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, User
+from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
+from mesoclinic.api_errors import errors
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
@@ -26,8 +28,8 @@ CLINICAL_ONLY = "Only a clinic admin or a practitioner may read a consultation r
 
 class PlanCourseRequest(Schema):
     first: date = Field(alias="from", description="the first possible date")
-    sessions: int | None = None
-    same_practitioner: bool = True
+    sessions: StrictInt | None = None
+    same_practitioner: StrictBool = True
     time_of_day: TimeOfDay = TimeOfDay.ANY
     weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
         default=list(range(7)), description="0 = Monday … 6 = Sunday"
@@ -38,7 +40,11 @@ class BookPlanRequest(PlanCourseRequest):
     override_reason: str = ""
 
 
-@router.get("/consultations/{consultation_id}", summary="A consultation record and its plan")
+@router.get(
+    "/consultations/{consultation_id}",
+    summary="A consultation record and its plan",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
 def consultation_read(request: HttpRequest, consultation_id: int) -> dict[str, Any]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_ONLY)
     consultation = consultation_for(user, consultation_id, purpose="API consultation")
@@ -65,7 +71,11 @@ def consultation_read(request: HttpRequest, consultation_id: int) -> dict[str, A
     }
 
 
-@router.post("/plans/{plan_id}/plan-course", summary="Plan the plan's course (nothing is booked)")
+@router.post(
+    "/plans/{plan_id}/plan-course",
+    summary="Plan the plan's course (nothing is booked)",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
 def plan_course(request: HttpRequest, plan_id: int, body: PlanCourseRequest) -> dict[str, Any]:
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     return proposal_to_json(_propose(user, plan_id, body)[0])
@@ -74,10 +84,10 @@ def plan_course(request: HttpRequest, plan_id: int, body: PlanCourseRequest) -> 
 @router.post(
     "/plans/{plan_id}/book",
     summary="Plan and book the plan's course, or nothing",
-    response={201: dict},
+    response={201: dict[str, Any], **errors(404, 409, 422)},
 )
 def plan_book(request: HttpRequest, plan_id: int, body: BookPlanRequest) -> Status[dict[str, Any]]:
-    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY, scope=TokenScope.BOOK)
     proposal, basis = _propose(user, plan_id, body)
     try:
         course = course_book(

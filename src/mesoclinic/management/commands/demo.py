@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 
 from mesoclinic.commands import ReportCommand
-from mesoclinic.demo import demo_load, demo_summary
+from mesoclinic.demo import DEMO_APP_KEY, demo_load, demo_summary
 
 REFUSE_IN_PRODUCTION = (
     "Refusing to load demo accounts with a published password while DEBUG is off; "
@@ -33,5 +33,9 @@ def demo_logins_text(summary: dict[str, Any]) -> str:
     lines = [f"Demo logins (password for all: {summary['users'][0]['password']}):"]
     lines += [
         f"  {u['username']:<22} {u['role']:<13} {names[u['clinic']]}" for u in summary["users"]
+    ]
+    lines += [
+        "Staff then give a second-step code: run 'mesoclinic demo-code' (make demo-code), or add",
+        f"the key {DEMO_APP_KEY} to an authenticator app.",
     ]
     return "\n".join(lines)

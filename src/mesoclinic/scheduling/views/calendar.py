@@ -2,17 +2,21 @@
 
 from datetime import date, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
+from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_event, audit_patients_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
-from mesoclinic.scheduling.access import course_for, feed_token, practitioner_for_feed
+from mesoclinic.scheduling.access import course_for, practitioner_for_feed
+from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
 from mesoclinic.scheduling.models import Appointment
 from mesoclinic.scheduling.queries import calendar_rows
@@ -48,7 +52,7 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         "previous": first - step,
         "next": first + step,
         "today": timezone.localdate(timezone=clinic.tzinfo),
-        "feed_url": _own_feed_url(request),
+        "feed": _own_feed(request),
     }
     template = (
         "scheduling/_calendar.html"
@@ -69,15 +73,23 @@ def _day(text: str | None, default: date) -> date:
         return default
 
 
-def _own_feed_url(request: SignedInRequest) -> str:
-    """A practitioner's private feed address, for their own calendar app."""
+def _own_feed(request: SignedInRequest) -> Practitioner | None:
+    """The practitioner record of a practitioner, whose private feed the page offers."""
     if request.user.role != Role.PRACTITIONER:
-        return ""
-    practitioner = Practitioner.objects.filter(user=request.user).first()
+        return None
+    return Practitioner.objects.filter(user=request.user).first()
+
+
+@require_POST
+@staff_required
+def feed_rotate(request: SignedInRequest) -> HttpResponse:
+    """Make a new private feed address, shown once; the old one stops working."""
+    practitioner = _own_feed(request)
     if practitioner is None:
-        return ""
-    path = reverse("scheduling:feed", args=[practitioner.pk, feed_token(practitioner)])
-    return request.build_absolute_uri(path)
+        raise PermissionDenied("Only a practitioner has a calendar feed.")
+    token = feed_token_rotate(practitioner=practitioner, by=request.user)
+    url = site_url(reverse("scheduling:feed", args=[practitioner.pk, token]))
+    return render(request, "scheduling/feed_created.html", {"feed_url": url})
 
 
 @signed_in_required

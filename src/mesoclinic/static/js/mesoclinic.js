@@ -8,3 +8,13 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A passkey just made: on the set-up page, go on to the recovery codes; elsewhere, show it.
+document.addEventListener("otp_webauthn.register_complete", function () {
+  var after = document.getElementById("after-passkey");
+  if (after) {
+    after.submit();
+  } else {
+    window.location.reload();
+  }
+});

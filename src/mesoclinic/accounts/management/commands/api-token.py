@@ -1,11 +1,17 @@
 """`mesoclinic api-token USERNAME`: print a new API token for a staff member, or revoke theirs."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandError
 
-from mesoclinic.accounts.models import User
-from mesoclinic.accounts.tokens import TokenRefused, api_token_create, api_token_revoke_all
+from mesoclinic.accounts.models import TokenScope, User
+from mesoclinic.accounts.tokens import (
+    DEFAULT_LIFETIME,
+    TokenRefused,
+    api_token_create,
+    api_token_revoke_all,
+)
 from mesoclinic.commands import ReportCommand
 
 
@@ -15,6 +21,14 @@ class Command(ReportCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("username")
         parser.add_argument("--revoke", action="store_true", help="revoke every token of the user")
+        parser.add_argument(
+            "--scopes",
+            default=TokenScope.READ.value,
+            help=f"what the token may do, comma-separated: {', '.join(TokenScope.values)}",
+        )
+        parser.add_argument(
+            "--days", type=int, default=DEFAULT_LIFETIME.days, help="days until it expires"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -27,7 +41,11 @@ class Command(ReportCommand):
             self.report(options, document, f"Revoked {count} token(s) of {user.username}.")
             return
         try:
-            token = api_token_create(user)
+            token = api_token_create(
+                user,
+                scopes=options["scopes"].split(","),
+                lifetime=dt.timedelta(days=options["days"]),
+            )
         except TokenRefused as refused:
             raise CommandError(str(refused)) from None
         self.report(options, {"username": user.username, "token": token}, token)
