@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from mesoclinic.patients.queries import (
     UnrecognisedCode,
     clinic_mappings,
     clinic_taught,
+    keyset_page,
     search_patients,
     unrecognised_codes,
 )
@@ -45,8 +45,11 @@ KIND_LABELS = {
 @staff_required
 def patient_search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        search_patients(request.user, query),
+        PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
     audit_patients_shown(
         by=request.user, patients=page.object_list, summary=f"patient search {query!r}"
