@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
@@ -51,7 +51,7 @@ def patient_search(request: SignedInRequest) -> HttpResponse:
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
-    audit_patients_shown(
+    audit_list_shown(
         by=request.user, patients=page.object_list, summary=f"patient search {query!r}"
     )
     return render(request, "patients/search.html", {"query": query, "page": page})
