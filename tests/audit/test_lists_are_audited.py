@@ -8,8 +8,9 @@ import time_machine
 from django.urls import reverse
 
 from mesoclinic.audit.domain import PATIENT_LIST as LIST
-from mesoclinic.audit.domain import audit_list_shown, naming
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.queries import naming
 from tests import factories
 from tests.patients.factories import ConditionFactory
 from tests.scheduling.factories import AppointmentFactory, feed_token

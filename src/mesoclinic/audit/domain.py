@@ -4,7 +4,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q
 
 from mesoclinic.accounts.models import Actor, User, signed_in_user
 from mesoclinic.audit.middleware import current_ip
@@ -107,11 +106,6 @@ def audit_list_shown(
         )
     listing.patients_shown = f" {' '.join(str(pk) for pk in shown)} " if shown else ""
     listing.save()
-
-
-def naming(patient_id: int) -> Q:
-    """The events about one patient: those on their record, and every list that showed them."""
-    return Q(patient_id=patient_id) | Q(patients_shown__contains=f" {patient_id} ")
 
 
 def _clinic_id_of(obj: models.Model, actor: User | None) -> int | None:

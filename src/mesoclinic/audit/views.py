@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from mesoclinic.accounts.permissions import SignedInRequest, admin_required
-from mesoclinic.audit.domain import naming
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.audit.queries import naming
 
 PAGE_SIZE = 50
 
