@@ -5,8 +5,9 @@ when PostgreSQL answers at `BENCH_DATABASE_URL` (see `large_clinic.py`; without 
 says so and stops). It fills the large clinic when the database does not hold it yet (`--fresh`
 makes it again), starts gunicorn with 3 workers and persistent connections, and for each page
 runs 8 clients at once for a few seconds, each on its own kept-alive connection, signed in as a
-receptionist or a practitioner. It prints each page's requests per second, their ratio to the
-trivial view measured in the same run, and the median and 95th percentile of the answers' times.
+receptionist or a practitioner (after a second of each page unmeasured, to warm the workers).
+It prints each page's requests per second, their ratio to the trivial view measured in the
+same run, and the median and 95th percentile of the answers' times.
 
 Heavy: run it on a quiet machine; on a shared one the ratios hold better than the times.
 """
@@ -140,6 +141,9 @@ def run(options: Any, port: int, cookies: dict[str, str], patient_id: int) -> No
         f"{options.clients} clients, {options.workers} gunicorn workers, "
         f"{options.seconds:g} s per page"
     )
+    for _name, role, path in pages:
+        # Every worker imports, connects and fills its caches before anything is measured.
+        load(port, cookies[role], path, options.clients, 1)
     trivial = 0.0
     for name, role, path in pages:
         rate, times, failed = load(port, cookies[role], path, options.clients, options.seconds)
