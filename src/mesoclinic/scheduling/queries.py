@@ -207,7 +207,7 @@ def calendar_rows(clinic: Clinic, by: str, days: list[date]) -> list[CalendarRow
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
     """The patient's appointments not yet over at `now`, with their practitioner and room."""
     return list(
-        patient.appointments.filter(end__gte=now)
+        patient.appointments.filter(end__gte=now, start__gt=now - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room")
         .order_by("start")
     )

@@ -18,7 +18,7 @@ from mesoclinic.clinics.models import Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment
 from mesoclinic.scheduling.queries import calendar_rows
 
 VIEWS = ("day", "week")
@@ -112,7 +112,7 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
     appointments = list(
         Appointment.objects.holding()
-        .filter(practitioner=practitioner, end__gte=since)
+        .filter(practitioner=practitioner, end__gte=since, start__gt=since - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room", "clinic", "patient")
     )
     listing = audit_event(
