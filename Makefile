@@ -88,8 +88,8 @@ test-postgres: $(STAMP)
 	  DATABASE_URL='$(PG_TEST_URL)' $(BIN)/pytest; \
 	else echo "PostgreSQL is not reachable at $(PG_TEST_URL): skipping the PostgreSQL run"; fi
 
-bench: $(STAMP)
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+bench: $(STAMP) $(SECRET_FILE)
+	@for script in bench/bench_*.py; do echo "== $$script"; $(DEMO_ENV) $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 var/static var/screenshots $(SECRET_FILE)

@@ -53,6 +53,23 @@ def test_the_server_refuses_to_start_without_a_real_secret_key(key):
     assert "SECRET_KEY must be set to a random value of at least 50 characters" in result.stderr
 
 
+def test_database_connections_are_kept_and_checked_unless_told_otherwise():
+    read = "from django.db import connection as c; print(c.settings_dict['CONN_MAX_AGE'], "
+    read += "c.settings_dict['CONN_HEALTH_CHECKS'])"
+    env = production_env(DATABASE_CONN_MAX_AGE=None, DATABASE_CONN_HEALTH_CHECKS=None)
+
+    kept = mesoclinic(env, "shell", "-c", read)
+    told = mesoclinic(
+        {**env, "DATABASE_CONN_MAX_AGE": "0", "DATABASE_CONN_HEALTH_CHECKS": "false"},
+        "shell",
+        "-c",
+        read,
+    )
+
+    assert kept.stdout.splitlines()[-1] == "600 True"
+    assert told.stdout.splitlines()[-1] == "0 False"
+
+
 def test_debug_is_off_unless_turned_on():
     env = production_env()
     env.pop("DEBUG")

@@ -10,6 +10,8 @@ from mesoclinic.audit.middleware import current_ip
 from mesoclinic.audit.models import Action, AuditEvent
 
 Saved = TypeVar("Saved", bound=models.Model)
+# What a list's event is about when it is about nothing but the patients it showed.
+PATIENT_LIST = "patients.Patient list"
 
 
 def audit_record(
@@ -70,6 +72,40 @@ def audit_patients_shown(
         for pk, patient in shown.items()
     ]
     AuditEvent.objects.bulk_create(events)
+
+
+def audit_list_shown(
+    *,
+    by: Actor,
+    patients: Iterable[models.Model],
+    summary: str,
+    action: Action = Action.READ,
+    listing: AuditEvent | None = None,
+) -> None:
+    """Audit a list a person was shown in one event naming every patient on it, in order.
+
+    The `listing` (the calendar's read of the clinic, a feed's export) is that event when given;
+    otherwise it is an event on the list of patients. A patient's trail still finds every list
+    that showed them (`naming`); a list costs one row however long it is, and the same
+    content as one row per patient did. Nothing shown and no listing: nothing to audit.
+    """
+    shown = {patient.pk: patient for patient in patients}
+    if listing is None:
+        if not shown:
+            return
+        actor = signed_in_user(by)
+        first = next(iter(shown.values()))
+        listing = AuditEvent(
+            clinic_id=_clinic_id_of(first, actor),
+            actor=actor,
+            actor_label=actor.get_username() if actor else "system",
+            action=action,
+            object_type=PATIENT_LIST,
+            summary=summary[:300],
+            ip_address=current_ip.get(),
+        )
+    listing.patients_shown = f" {' '.join(str(pk) for pk in shown)} " if shown else ""
+    listing.save()
 
 
 def _clinic_id_of(obj: models.Model, actor: User | None) -> int | None:

@@ -74,6 +74,9 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=64, blank=True)
     patient_id = models.BigIntegerField(null=True, db_index=True)
+    # A list's one event names every patient it showed: " 12 40 7 " (ids between spaces, in
+    # the order shown), so a patient's trail finds it by " 40 ".
+    patients_shown = models.TextField(blank=True, default="", db_default="")
     summary = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -110,10 +113,17 @@ class AuditEvent(models.Model):
                 self.patient_id,
                 self.summary,
                 str(self.ip_address) if self.ip_address else None,
+                # Only list events name patients this way; older events hash as they always did.
+                *([self.patients_shown] if self.patients_shown else []),
             ],
             separators=(",", ":"),
             ensure_ascii=False,
         )
+
+    @property
+    def shown_ids(self) -> list[int]:
+        """The ids of the patients a list showed, in order."""
+        return [int(pk) for pk in self.patients_shown.split()]
 
     def chain_hash(self, previous: str) -> str:
         """This event's hash when it follows the event whose hash is `previous`."""

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from mesoclinic.accounts.permissions import SignedInRequest, admin_required
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.audit.queries import naming
 
 PAGE_SIZE = 50
 
@@ -18,7 +19,7 @@ def event_list(request: SignedInRequest) -> HttpResponse:
         events = events.filter(action=action)
     patient = request.GET.get("patient", "")
     if patient.isdigit():
-        events = events.filter(patient_id=int(patient))
+        events = events.filter(naming(int(patient)))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "actions": Action.choices, "action": action, "patient": patient}
     return render(request, "audit/event_list.html", context)

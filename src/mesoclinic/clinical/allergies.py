@@ -113,9 +113,9 @@ def component_allergies(
     for record in records:
         if record.kind is not RecordKind.ALLERGY or not _current(record, on):
             continue
-        match = _first_match(record, products, taught)
+        match = first_match(record, products, taught)
         if match is not None:
-            found.append(_evidence(record, *match))
+            found.append(allergy_evidence(record, *match))
     return found
 
 
@@ -126,7 +126,7 @@ def allergic_records(
     return [
         record
         for record in records
-        if record.kind is RecordKind.ALLERGY and _first_match(record, products, taught) is not None
+        if record.kind is RecordKind.ALLERGY and first_match(record, products, taught) is not None
     ]
 
 
@@ -134,9 +134,12 @@ def _current(record: HistoryRecord, on: date) -> bool:
     return exists_on(record, on) and holds_on(record, on)
 
 
-def _first_match(
-    record: HistoryRecord, products: Sequence[Product], taught: Taught
-) -> tuple[Product, Coding | str] | None:
+# The planned product and the ingredient an allergy meets, or None.
+Match = tuple[Product, Coding | str] | None
+
+
+def first_match(record: HistoryRecord, products: Sequence[Product], taught: Taught) -> Match:
+    """The first ingredient of the planned `products` the allergy `record` meets, if any."""
     if not products:
         return None
     return _match(record.codes, record.text, record.reactions, tuple(products), taught)
@@ -202,7 +205,8 @@ def _allergen_name(record: HistoryRecord) -> str:
     return next(iter(cleaned), record.name)
 
 
-def _evidence(record: HistoryRecord, product: Product, ingredient: Coding | str) -> Evidence:
+def allergy_evidence(record: HistoryRecord, product: Product, ingredient: Coding | str) -> Evidence:
+    """The allergy as evidence: what it is to, and which planned product contains it."""
     first = record.codes[0] if record.codes else None
     name = ingredient.display or ingredient.code if isinstance(ingredient, Coding) else ingredient
     return Evidence(

@@ -183,10 +183,11 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the worst severity, so findings sort worst first."""
-        return _RANKS[self]
+        return SEVERITY_RANKS[self]
 
 
-_RANKS = {severity: rank for rank, severity in enumerate(Severity)}
+# Built once: sorting findings looks each severity up, nothing is made per comparison.
+SEVERITY_RANKS: dict[Severity, int] = {severity: rank for rank, severity in enumerate(Severity)}
 
 
 class Verdict(StrEnum):

@@ -1,9 +1,10 @@
 """What a patient's history shows on a given day: the concepts present, and the records."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from mesoclinic.clinical.concepts import (
@@ -24,8 +25,15 @@ from mesoclinic.clinical.facts import (
     Reaction,
     RecordKind,
 )
-from mesoclinic.clinical.recognition import Reading, read_record, read_text
-from mesoclinic.clinical.statuses import Standing, standing
+from mesoclinic.clinical.recognition import (
+    Reading,
+    Understanding,
+    measurement_thresholds,
+    read_record,
+    read_text,
+    understand,
+)
+from mesoclinic.clinical.statuses import NEVER_VERIFIED, STATUSES, Standing, standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 # How many days a record of these concepts stays current after its date.
@@ -114,7 +122,11 @@ def concepts_on(
     facts: PatientFacts, on: date, taught: Taught = NOTHING_TAUGHT
 ) -> dict[Concept, tuple[Sign, ...]]:
     """Each concept the history shows on `on`, with the signs showing it, in record order."""
-    signs = signs_on(facts.records, on, taught)
+    return concepts_from(signs_on(facts.records, on, taught))
+
+
+def concepts_from(signs: dict[Meaning, list[Sign]]) -> dict[Concept, tuple[Sign, ...]]:
+    """The concepts `signs` show, with the concepts made of parts and those implied by others."""
     for concept, parts in TOGETHER.items():
         if all(signs.get(part) for part in parts):
             # Insulin-dependent diabetes shows the diabetes records beside the insulin.
@@ -131,57 +143,187 @@ def signs_on(
     records: Sequence[HistoryRecord], on: date, taught: Taught = NOTHING_TAUGHT
 ) -> dict[Meaning, list[Sign]]:
     """Each concept or marker the records show on `on`, one sign per record."""
-    signs: dict[Meaning, list[Sign]] = defaultdict(list)
-    superseded = _superseded(records, on)
-    for index, record in enumerate(records):
-        if index in superseded or not exists_on(record, on):
+    table = profiles(taught)
+    latest: dict[str, date] = {}
+    candidates: list[tuple[HistoryRecord, Profile, Standing]] = []
+    for record in records:
+        profile = table.of(record)
+        held = profile.standing(record)
+        if held is Standing.NEVER or (record.onset is not None and record.onset > on):
             continue
-        readings = read_record(record, taught)
-        chronic = Concept.ACTIVE_INFECTION in (r.meaning for r in readings) and any(
-            r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings
-        )
-        shown: set[Meaning] = set()
-        for reading in readings:
-            meaning = reading.meaning
-            if meaning in shown or not _shows(record, reading, on, chronic):
-                continue
-            shown.add(meaning)
-            signs[meaning].append(Sign(record, reading))
+        if profile.question is not None:
+            answered(latest, profile.question, record)
+        if profile.candidates:
+            candidates.append((record, profile, held))
+    signs: dict[Meaning, list[Sign]] = defaultdict(list)
+    for record, profile, held in candidates:
+        add_signs(signs, record, profile, held, on, latest)
     return signs
 
 
-def _shows(record: HistoryRecord, reading: Reading, on: date, chronic: bool) -> bool:
-    meaning = reading.meaning
-    if meaning in _NO_SIGN or record.kind not in meaning.kinds:
-        return False
-    if isinstance(meaning, Concept) and meaning.ever:
-        return True
-    lasting = meaning in LASTING or (meaning is Concept.ACTIVE_INFECTION and chronic)
-    if reading.past or not holds_on(record, on, lasting):
-        return False
-    return not _stale(record, meaning, on)
+def answered(latest: dict[str, date], question: str, record: HistoryRecord) -> None:
+    """Note when `question` was last answered (answers given the same day all stand)."""
+    when = record.onset or date.min
+    if when > latest.get(question, date.min):
+        latest[question] = when
 
 
-def _stale(record: HistoryRecord, meaning: Meaning, on: date) -> bool:
-    """A pregnancy or breastfeeding record long after its date no longer says what is current."""
-    limit = STALE_AFTER.get(meaning) if isinstance(meaning, Concept) else None
-    return limit is not None and record.onset is not None and (on - record.onset).days > limit
+@dataclass(frozen=True)
+class Candidate:
+    """A reading that may be a sign, and what decides whether it is one on the day."""
+
+    meaning: Meaning
+    reading: Reading
+    always: bool  # counts ever, whatever the record's status and dates
+    lasting: bool  # holds while inactive or in remission too
+    stale_after: int | None  # days after the record's date it stops being current
 
 
-def _superseded(records: Sequence[HistoryRecord], on: date) -> set[int]:
-    """Observations replaced by a later answer to the same question (the latest BMI counts)."""
-    # Answers given on the same day all stand, so the order of records never matters.
-    latest: dict[str, date] = {}
-    for record in records:
+@dataclass(frozen=True)
+class Profile:
+    """What every record of one kind with the same codes, words and reactions means.
+
+    Worked out once per distinct content and looked up once per record, so screening a chart
+    reads each record once and hashes its codes once. `candidates` are the readings that can be
+    a sign; whether each is one depends on the record's statuses and dates, read per record.
+    """
+
+    readings: tuple[Reading, ...]
+    how: Understanding
+    reason: str
+    candidates: tuple[Candidate, ...]
+    # An observation's question (a LOINC code): only its latest answer counts.
+    question: str | None
+    statuses: Mapping[str, Standing]
+    # What else is worked out once for this content, by whoever needs it (an allergy's match).
+    memo: dict[object, object]
+    # Understood, never a sign, no question, no allergy: screening need read nothing more of it.
+    inert: bool
+
+    def standing(self, record: HistoryRecord) -> Standing:
+        """Where `record` (of this profile) stands by its statuses, as `statuses.standing` says."""
+        if record.verification in NEVER_VERIFIED or record.status == "entered-in-error":
+            return Standing.NEVER
+        return self.statuses.get(record.status, Standing.CURRENT)
+
+
+def add_signs(
+    signs: dict[Meaning, list[Sign]],
+    record: HistoryRecord,
+    profile: Profile,
+    held: Standing,
+    on: date,
+    latest: dict[str, date],
+) -> None:
+    """Add the signs `record` shows on `on`, one per meaning, unless a later answer replaced it."""
+    question = profile.question
+    if question is not None and (record.onset or date.min) < latest.get(question, date.min):
+        return  # an earlier answer to the same question: the latest BMI counts
+    shown: set[Meaning] = set()
+    for candidate in profile.candidates:
+        meaning = candidate.meaning
+        if meaning in shown:
+            continue
+        if not candidate.always:
+            current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
+            if not current or (record.ended is not None and record.ended <= on):
+                continue
+            limit = candidate.stale_after
+            if limit is not None and record.onset is not None and (on - record.onset).days > limit:
+                continue  # a pregnancy record long after its date no longer says what is current
+        shown.add(meaning)
+        signs[meaning].append(Sign(record, candidate.reading))
+
+
+class Profiles:
+    """The profiles of the records screened with one clinic's mappings, by content."""
+
+    LIMIT = 65536  # distinct contents remembered; charts repeat the same records endlessly
+
+    def __init__(self, taught: Taught) -> None:
+        self.taught = taught
+        self.by_content: dict[
+            tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]], Profile | ByValue
+        ] = {}
+
+    def of(self, record: HistoryRecord) -> Profile:
+        """The profile of `record`: one lookup, its codes hashed once."""
+        key = (record.kind, record.codes, record.text, record.reactions)
+        found = self.by_content.get(key)
+        if found is None:
+            if len(self.by_content) >= self.LIMIT:
+                self.by_content.clear()
+            found = self.by_content[key] = self._made(record)
+        if isinstance(found, ByValue):
+            return found.of(record, self)
+        return found
+
+    def _made(self, record: HistoryRecord) -> "Profile | ByValue":
+        thresholds = measurement_thresholds(record.codes)
+        if thresholds:
+            return ByValue(thresholds, {})
+        return self.profile(record)
+
+    def profile(self, record: HistoryRecord) -> Profile:
+        """Work out what a record means: what `read_record` and `understand` say of it."""
+        readings = read_record(record, self.taught)
+        understood = understand(record, self.taught)
+        candidates = _candidates(record.kind, readings)
         question = _question(record)
-        if question is not None and exists_on(record, on):
-            latest[question] = max(latest.get(question, date.min), _when(record))
-    return {
-        index
-        for index, record in enumerate(records)
-        if (question := _question(record)) is not None
-        and _when(record) < latest.get(question, date.min)
-    }
+        return Profile(
+            readings=readings,
+            how=understood.how,
+            reason=understood.reason,
+            candidates=candidates,
+            question=question,
+            statuses=STATUSES[record.kind],
+            memo={},
+            inert=understood.how is Understanding.MAPPED
+            and not candidates
+            and question is None
+            and record.kind is not RecordKind.ALLERGY,
+        )
+
+
+@dataclass(frozen=True)
+class ByValue:
+    """Records with a measurement's code mean what the thresholds their value reaches say."""
+
+    thresholds: tuple[float, ...]
+    by_reached: dict[tuple[bool, ...], Profile]
+
+    def of(self, record: HistoryRecord, table: Profiles) -> Profile:
+        value = record.value
+        reached = tuple(value is not None and value >= limit for limit in self.thresholds)
+        found = self.by_reached.get(reached)
+        if found is None:
+            found = self.by_reached[reached] = table.profile(record)
+        return found
+
+
+@lru_cache(maxsize=64)
+def profiles(taught: Taught) -> Profiles:
+    """The profiles of records read with `taught` (one clinic's mappings), remembered."""
+    return Profiles(taught)
+
+
+def _candidates(kind: RecordKind, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
+    """The readings that can be a sign on some day, in order; the others never are."""
+    chronic = Concept.ACTIVE_INFECTION in (r.meaning for r in readings) and any(
+        r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings
+    )
+    found = []
+    for reading in readings:
+        meaning = reading.meaning
+        if meaning in _NO_SIGN or kind not in meaning.kinds:
+            continue
+        always = isinstance(meaning, Concept) and meaning.ever
+        if reading.past and not always:
+            continue
+        lasting = meaning in LASTING or (meaning is Concept.ACTIVE_INFECTION and chronic)
+        stale = STALE_AFTER.get(meaning) if isinstance(meaning, Concept) else None
+        found.append(Candidate(meaning, reading, always, lasting, stale))
+    return tuple(found)
 
 
 def _question(record: HistoryRecord) -> str | None:
@@ -190,10 +332,6 @@ def _question(record: HistoryRecord) -> str | None:
     # LOINC answers ("LA…") are answers, not questions.
     codes = [c.code for c in record.codes if c.system == LOINC and not c.code.startswith("LA")]
     return codes[0] if codes else None
-
-
-def _when(record: HistoryRecord) -> date:
-    return record.onset or date.min
 
 
 def _merged(*groups: Iterable[Sign]) -> list[Sign]:

@@ -16,7 +16,7 @@ worked. The search below tries the days of each window in order and backtracks; 
 state once.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -76,6 +76,16 @@ class Availability:
     patient_busy: dict[date, list[Interval]] = field(default_factory=dict)
     # Nothing is offered before this moment (now, when planning against the real calendar).
     not_before: datetime | None = None
+    # Against the real calendar, the busy times of a day are fetched when the search first
+    # looks at it (`load(day)` adds them and the days it fetched to `loaded`); without `load`,
+    # every busy time is given above.
+    load: Callable[[date], None] | None = None
+    loaded: set[date] = field(default_factory=set)
+
+    def need(self, day: date) -> None:
+        """Make sure the busy times of `day` are known."""
+        if self.load is not None and day not in self.loaded:
+            self.load(day)
 
 
 @dataclass(frozen=True)
@@ -252,6 +262,7 @@ def free_slots_on_day(
     """Every quarter-hour start on `day` when `staff`, a room and the patient are free, in order."""
     if day in av.closed_days or day.weekday() not in prefs.weekdays:
         return
+    av.need(day)
     for begins, ends, latest in _open_periods(av, day, staff, prefs.time_of_day):
         start = begins
         while start + length <= ends and start < latest:

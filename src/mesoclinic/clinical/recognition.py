@@ -200,6 +200,16 @@ def _coded(codes: Iterable[Coding], value: float | None) -> list[Reading]:
     return readings
 
 
+def measurement_thresholds(codes: tuple[Coding, ...]) -> tuple[float, ...]:
+    """The thresholds of the measurements among `codes`: what such a record means hangs on them."""
+    measurements = value_sets().measurements
+    return tuple(
+        measurement.at_least
+        for coding in codes
+        if coding.system == LOINC and (measurement := measurements.get(coding.code)) is not None
+    )
+
+
 def _status_question(codes: tuple[Coding, ...]) -> Concept | None:
     questions = value_sets().status_questions
     return next(

@@ -5,24 +5,44 @@ medicine taken now or an allergy held now that no value set and no mapping of th
 recognises holds the verdict at review at least, as the first finding (issue 9).
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from mesoclinic.clinical.allergies import (
     Formulation,
+    Match,
     Product,
-    allergic_records,
-    component_allergies,
+    allergy_evidence,
+    first_match,
 )
-from mesoclinic.clinical.concepts import NARROWER, Concept, Severity, Verdict
+from mesoclinic.clinical.concepts import (
+    NARROWER,
+    SEVERITY_RANKS,
+    Concept,
+    Meaning,
+    Severity,
+    Verdict,
+)
 from mesoclinic.clinical.facts import HistoryRecord, PatientFacts, RecordKind
-from mesoclinic.clinical.history import Evidence, concepts_on, exists_on, holds_on
+from mesoclinic.clinical.history import (
+    Evidence,
+    Profile,
+    Sign,
+    add_signs,
+    answered,
+    concepts_from,
+    exists_on,
+    holds_on,
+    profiles,
+)
 from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
-from mesoclinic.clinical.recognition import Understanding, Understood, understand
+from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
+from mesoclinic.clinical.statuses import Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -37,6 +57,9 @@ __all__ = [
 ]
 
 ADULT_AGE = 18
+CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
+# Where a profile remembers the last plan an allergy was matched against, and the match.
+_PLAN = "planned products"
 
 
 @dataclass(frozen=True)
@@ -74,18 +97,12 @@ def screen(
     taught: Taught = NOTHING_TAUGHT,
 ) -> Screening:
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
-    allergic = allergic_records(facts.records, products, taught)
-    understood = [
-        understood
-        for record in facts.records
-        if (understood := understand(record, taught)).how is not Understanding.MAPPED
-        and all(record is not known for known in allergic)
-    ]
-    unrecognised = [u.record for u in understood if u.how is Understanding.UNRECOGNISED]
-    findings = _findings(_present(facts, on, products, taught), protocol)
-    held = tuple(r for r in unrecognised if holds_the_verdict(r, on))
-    if held:
-        findings = (_unrecognised_finding(held), *findings)
+    walk = _Walk(on, tuple(products), taught)
+    for record in facts.records:
+        walk.take(record)
+    findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
+    if walk.held:
+        findings = (_unrecognised_finding(walk.held), *findings)
     if facts.deceased:
         findings = (_deceased_finding(), *findings)
     return Screening(
@@ -94,9 +111,84 @@ def screen(
         on=on,
         verdict=_verdict(findings, facts.deceased),
         findings=findings,
-        unrecognised=tuple(unrecognised),
-        not_relevant=tuple(u for u in understood if u.how is Understanding.NOT_RELEVANT),
+        unrecognised=tuple(walk.unrecognised),
+        not_relevant=tuple(walk.not_relevant),
     )
+
+
+class _Walk:
+    """One pass over a patient's records: each is looked up once in the profiles of what records
+    mean (`history.Profiles`), and its statuses and dates are read once."""
+
+    def __init__(self, on: date, products: tuple[Product, ...], taught: Taught) -> None:
+        self.on = on
+        self.products = products
+        self.taught = taught
+        self.table = profiles(taught)
+        self.unrecognised: list[HistoryRecord] = []
+        self.held: list[HistoryRecord] = []
+        self.not_relevant: list[Understood] = []
+        self.allergies: list[Evidence] = []
+        self.latest: dict[str, date] = {}
+        self.candidates: list[tuple[HistoryRecord, Profile, Standing]] = []
+
+    def take(self, record: HistoryRecord) -> None:
+        """Read one record: whether it was understood, allergic to the plan, or a sign."""
+        profile = self.table.of(record)
+        if profile.inert:
+            return  # understood, and nothing it says can be a finding
+        on = self.on
+        standing = profile.standing(record)
+        exists = standing is not Standing.NEVER and (record.onset is None or record.onset <= on)
+        current = (
+            exists and standing is Standing.CURRENT and (record.ended is None or record.ended > on)
+        )
+        if self.products and record.kind is ALLERGY and self._allergic(record, profile, current):
+            pass  # an allergy to a planned product is the component-allergy finding alone
+        elif profile.how is not Understanding.MAPPED:
+            self._understood(record, profile, exists, current)
+        if exists:
+            if profile.question is not None:
+                answered(self.latest, profile.question, record)
+            if profile.candidates:
+                self.candidates.append((record, profile, standing))
+
+    def _allergic(self, record: HistoryRecord, profile: Profile, current: bool) -> bool:
+        """Whether the allergy meets a planned product; a current one is the finding's evidence."""
+        match = _allergy_match(profile, record, self.products, self.taught)
+        if match is not None and current:
+            self.allergies.append(allergy_evidence(record, *match))
+        return match is not None
+
+    def _understood(
+        self, record: HistoryRecord, profile: Profile, exists: bool, current: bool
+    ) -> None:
+        """Note a record not recognised (and whether it holds the verdict), or not relevant."""
+        if profile.how is Understanding.UNRECOGNISED:
+            self.unrecognised.append(record)
+            # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
+            kind = record.kind
+            if exists and (kind is CONDITION or (current and kind is not OBSERVATION)):
+                self.held.append(record)
+        elif profile.how is Understanding.NOT_RELEVANT:
+            self.not_relevant.append(Understood(record, Understanding.NOT_RELEVANT, profile.reason))
+
+    def signs(self) -> dict[Meaning, list[Sign]]:
+        """The signs the records show on the day (the latest answer to a question counts)."""
+        signs: dict[Meaning, list[Sign]] = defaultdict(list)
+        for record, profile, standing in self.candidates:
+            add_signs(signs, record, profile, standing, self.on, self.latest)
+        return signs
+
+
+def _allergy_match(
+    profile: Profile, record: HistoryRecord, products: tuple[Product, ...], taught: Taught
+) -> Match:
+    """The first planned ingredient an allergy meets, worked out once per content and plan."""
+    memo = cast("tuple[tuple[Product, ...], Match] | None", profile.memo.get(_PLAN))
+    if memo is None or (memo[0] is not products and memo[0] != products):
+        memo = profile.memo[_PLAN] = (products, first_match(record, products, taught))
+    return memo[1]
 
 
 def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
@@ -112,13 +204,19 @@ def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
 
 
 def _present(
-    facts: PatientFacts, on: date, products: Sequence[Product], taught: Taught
+    facts: PatientFacts,
+    on: date,
+    signs: dict[Meaning, list[Sign]],
+    allergies: list[Evidence],
+    protocol: Protocol,
 ) -> dict[Concept, tuple[Evidence, ...]]:
+    """The evidence of each concept present that `protocol` names (no other is ever shown)."""
+    named = protocol.concepts
     present = {
-        concept: tuple(sign.evidence() for sign in signs)
-        for concept, signs in concepts_on(facts, on, taught).items()
+        concept: tuple(sign.evidence() for sign in shown)
+        for concept, shown in concepts_from(signs).items()
+        if concept in named
     }
-    allergies = component_allergies(facts.records, products, on, taught)
     if allergies:
         present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
     if facts.birth_date is not None and age_on(facts.birth_date, on) < ADULT_AGE:
@@ -148,7 +246,11 @@ def _findings(
     found = {finding.concept for finding in findings}
     # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
     findings = [f for f in findings if NARROWER.get(f.concept) not in found]
-    return tuple(sorted(findings, key=lambda finding: finding.severity.rank))
+    return tuple(sorted(findings, key=_worst_first))
+
+
+def _worst_first(finding: Finding) -> int:
+    return SEVERITY_RANKS[finding.severity]
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:

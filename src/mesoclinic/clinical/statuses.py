@@ -20,9 +20,9 @@ class Standing(StrEnum):
     NEVER = "never"  # never true or never happened: refuted, entered in error, not taken
 
 
-_NEVER_VERIFIED = frozenset({"refuted", "entered-in-error"})
+NEVER_VERIFIED = frozenset({"refuted", "entered-in-error"})
 
-_BY_KIND: dict[RecordKind, dict[str, Standing]] = {
+STATUSES: dict[RecordKind, dict[str, Standing]] = {
     RecordKind.CONDITION: {
         "active": Standing.CURRENT,
         "recurrence": Standing.CURRENT,
@@ -66,6 +66,6 @@ _BY_KIND: dict[RecordKind, dict[str, Standing]] = {
 
 def standing(record: HistoryRecord) -> Standing:
     """Where `record` stands by its statuses alone (its dates are read by history.py)."""
-    if record.verification in _NEVER_VERIFIED or record.status == "entered-in-error":
+    if record.verification in NEVER_VERIFIED or record.status == "entered-in-error":
         return Standing.NEVER
-    return _BY_KIND[record.kind].get(record.status, Standing.CURRENT)
+    return STATUSES[record.kind].get(record.status, Standing.CURRENT)

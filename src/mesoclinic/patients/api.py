@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.api_errors import errors
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.clinical.protocols import UnknownProtocol
 from mesoclinic.clinical.screening import screening_to_json
 from mesoclinic.patients.access import get_patient_for
@@ -52,7 +52,7 @@ def patient_search(request: HttpRequest, q: Annotated[str, Query(max_length=200)
     """The first 50 of the clinic's patients matching `q`, as the search page finds them."""
     user = api_user_with_role(request, STAFF_ROLES, STAFF_ONLY)
     found = list(search_patients(user, q)[:MOST_RESULTS])
-    audit_patients_shown(by=user, patients=found, summary=f"API patient search {q!r}")
+    audit_list_shown(by=user, patients=found, summary=f"API patient search {q!r}")
     return found
 
 

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.patients.queries import awaiting_confirmation, has_answered_intake
 
 MOST_SHOWN = 10
@@ -14,7 +14,7 @@ MOST_SHOWN = 10
 def practitioner_attention(user: User) -> list[SafeString]:
     """A line per patient whose own entries wait for a practitioner's confirmation."""
     patients = list(awaiting_confirmation(user)[:MOST_SHOWN])
-    audit_patients_shown(by=user, patients=patients, summary="dashboard: entries to confirm")
+    audit_list_shown(by=user, patients=patients, summary="dashboard: entries to confirm")
     return [
         format_html(
             '<a href="{}#history">{}</a>: entries from the patient to confirm',

@@ -82,6 +82,8 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "family_name", "given_name"]),
             models.Index(fields=["clinic", "birth_date"]),
             *(search_index(key) for key in SEARCH_KEYS),
+            # The patient list in name order, a page at a time from where the last one ended.
+            models.Index(fields=["clinic", "family_key", "given_key", "id"], name="patient_list"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -197,6 +199,15 @@ class HistoryEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The few entries waiting for a practitioner ("awaiting confirmation" on the
+            # dashboard), found without reading the many confirmed or staff-entered ones.
+            models.Index(
+                fields=["patient"],
+                condition=models.Q(entered_by="patient", confirmed_at__isnull=True),
+                name="%(class)s_awaiting",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code_display or self.text or self.code

@@ -1,13 +1,16 @@
 """Reads of the patient record shared by the pages and the command line."""
 
+import base64
 import datetime as dt
+import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.expressions import Combinable
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Lower
 
 from mesoclinic.accounts.models import Clinic, User
@@ -86,12 +89,15 @@ def search_patients(user: User, query: str) -> QuerySet[Patient]:
     patients = patients_visible_to(user)
     query = query.strip()
     if not query:
+        # The whole clinic in name order: the (clinic, family_key, given_key, id) index walks it.
         return patients.order_by("family_key", "given_key", "id")
     birth_date = parse_date(query)
     if birth_date is not None:
         return patients.filter(birth_date=birth_date).order_by(*BY_NAME_AFTER_FILTER)
     if PHONE.match(query):
-        return patients.filter(starts_with("phone_key", phone_key(query))).order_by("phone_key")
+        return patients.filter(starts_with("phone_key", phone_key(query))).order_by(
+            "phone_key", "id"
+        )
     words = search_key(query)
     if not words:
         # Only punctuation or symbols: nothing in a name can match.
@@ -137,14 +143,22 @@ def parse_date(text: str) -> dt.date | None:
 
 
 def awaiting_confirmation(user: User) -> QuerySet[Patient]:
-    """The patients `user` may see who have entries from the patient no one has confirmed."""
-    waiting: Q | Combinable = Q()
-    for model in (Condition, Medication, Allergy, Observation):
-        entries = model.objects.filter(
-            patient=OuterRef("pk"), entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True
-        )
-        waiting |= Exists(entries)
-    return patients_visible_to(user).filter(waiting).order_by("family_key", "given_key", "id")
+    """The patients `user` may see who have entries from the patient no one has confirmed.
+
+    The waiting entries come from each kind's partial index; only their patients are read.
+    """
+    waiting = [
+        model.objects.filter(entered_by=EnteredBy.PATIENT, confirmed_at__isnull=True)
+        .order_by()
+        .values("patient_id")
+        for model in (Condition, Medication, Allergy, Observation)
+    ]
+    first, *others = waiting
+    return (
+        patients_visible_to(user)
+        .filter(pk__in=first.union(*others))
+        .order_by("family_key", "given_key", "id")
+    )
 
 
 def has_answered_intake(patient: Patient) -> bool:
@@ -232,3 +246,97 @@ def unrecognised_codes(clinic: Clinic, taught: Taught) -> list[UnrecognisedCode]
         for kind, system, code, phrase in [key]
     ]
     return sorted(found, key=lambda c: (-c.patients, c.display.lower(), c.code))
+
+
+@dataclass
+class KeysetPage:
+    """One page of a list in its order, and where the pages before and after it begin.
+
+    Each page is found from the last (or first) row of the page before it, by the list's own
+    ordering and its index: nothing counts the whole list, nothing skips over rows already seen.
+    `after` and `before` are opaque markers for the page's links.
+    """
+
+    object_list: list[Patient]
+    after: str = ""
+    before: str = ""
+
+    def __iter__(self) -> Iterator[Patient]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.after)
+
+    @property
+    def has_previous(self) -> bool:
+        return bool(self.before)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def keyset_page(
+    patients: QuerySet[Patient], size: int, *, after: str = "", before: str = ""
+) -> KeysetPage:
+    """The `size` rows of the ordered `patients` after the marker `after` (or before `before`).
+
+    A marker that cannot be read gives the first page, as a page number past the end would.
+    """
+    keys = [f"sort_{n}" for n in range(len(patients.query.order_by))]
+    ordered = patients.annotate(
+        **{
+            key: F(term) if isinstance(term, str) else term
+            for key, term in zip(keys, patients.query.order_by, strict=True)
+        }
+    )
+    backwards = bool(before) and not after
+    marker = _read_marker(before if backwards else after, len(keys))
+    if marker is not None:
+        ordered = ordered.filter(_beyond(keys, marker, backwards))
+    ordering = [f"-{key}" if backwards else key for key in keys]
+    rows = list(ordered.order_by(*ordering)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return KeysetPage([])
+    first, last = _marker(rows[0], keys), _marker(rows[-1], keys)
+    if backwards:
+        return KeysetPage(rows, after=last, before=first if more else "")
+    return KeysetPage(rows, after=last if more else "", before=first if marker else "")
+
+
+def _beyond(keys: list[str], values: list[Any], backwards: bool) -> Q:
+    """Rows after (or before) the marker in the order of `keys`: (a, b, c) > (x, y, z)."""
+    past = "lt" if backwards else "gt"
+    beyond = Q()
+    for n, key in enumerate(keys):
+        same = {keys[m]: values[m] for m in range(n)}
+        beyond |= Q(**same, **{f"{key}__{past}": values[n]})
+    # The first key's bound on its own lets the index start at the marker.
+    return Q(**{f"{keys[0]}__{past}e": values[0]}) & beyond
+
+
+def _marker(row: Patient, keys: list[str]) -> str:
+    values = [getattr(row, key) for key in keys]
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _read_marker(text: str, count: int) -> list[Any] | None:
+    if not text:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(values, list) or len(values) != count:
+        return None
+    if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
+        return None
+    return values

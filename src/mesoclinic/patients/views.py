@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required, staff_required
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
 from mesoclinic.patients.codes import search_codes
 from mesoclinic.patients.domain import (
@@ -29,6 +28,7 @@ from mesoclinic.patients.queries import (
     UnrecognisedCode,
     clinic_mappings,
     clinic_taught,
+    keyset_page,
     search_patients,
     unrecognised_codes,
 )
@@ -45,10 +45,13 @@ KIND_LABELS = {
 @staff_required
 def patient_search(request: SignedInRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    page = Paginator(search_patients(request.user, query), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = keyset_page(
+        search_patients(request.user, query),
+        PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
-    audit_patients_shown(
+    audit_list_shown(
         by=request.user, patients=page.object_list, summary=f"patient search {query!r}"
     )
     return render(request, "patients/search.html", {"query": query, "page": page})

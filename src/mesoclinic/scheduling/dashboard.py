@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.models import Appointment
@@ -26,7 +26,7 @@ def todays_appointments(user: User) -> list[str]:
     if user.role == "practitioner":
         day = day.filter(practitioner__user=user)
     shown = list(day)
-    audit_patients_shown(
+    audit_list_shown(
         by=user, patients=(a.patient for a in shown), summary="dashboard: today's appointments"
     )
     return [
@@ -52,7 +52,7 @@ def patients_upcoming(user: User) -> list[Upcoming]:
     coming = list(
         upcoming_sessions(mine, timezone.now()).select_related("patient")[:UPCOMING_SHOWN]
     )
-    audit_patients_shown(
+    audit_list_shown(
         by=user, patients=(a.patient for a in coming), summary="dashboard: upcoming appointments"
     )
     courses_linked: set[int] = set()

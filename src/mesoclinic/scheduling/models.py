@@ -1,11 +1,17 @@
 """The calendar: courses of sessions and the appointments (consultations and sessions) in it."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from mesoclinic.clinics.models import Practitioner, Room
+
+# No appointment lasts longer (product decision: a clinic's consultations and sessions take
+# minutes or hours). The database refuses a longer one, so a time range read from the calendar
+# bounds `start` from below too, and reads only the index entries of its days.
+LONGEST_APPOINTMENT = timedelta(days=1)
 
 
 class CourseStatus(models.TextChoices):
@@ -84,7 +90,8 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def overlapping(self, start: Any, end: Any) -> "AppointmentQuerySet":
-        return self.filter(start__lt=end, end__gt=start)
+        """Appointments overlapping [start, end): both bounds on `start`, so an index serves it."""
+        return self.filter(start__lt=end, start__gt=start - LONGEST_APPOINTMENT, end__gt=start)
 
 
 class Appointment(models.Model):
@@ -124,11 +131,17 @@ class Appointment(models.Model):
             models.Index(fields=["practitioner", "start"]),
             models.Index(fields=["room", "start"]),
             models.Index(fields=["patient", "start"]),
+            # The calendar's and the dashboards' time ranges across the clinic.
+            models.Index(fields=["clinic", "start"], name="appointment_clinic_start"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="appointment_ends_after_start"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__lte=models.F("start") + LONGEST_APPOINTMENT),
+                name="appointment_lasts_a_day_at_most",
+            ),
         ]
 
     def __str__(self) -> str:

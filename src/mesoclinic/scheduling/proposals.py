@@ -7,7 +7,6 @@ from typing import Any
 from mesoclinic.clinical.areas import area_named
 from mesoclinic.clinical.courses import CourseTemplate
 from mesoclinic.clinical.planner import (
-    HORIZON_DAYS,
     Gap,
     Placement,
     Preferences,
@@ -18,8 +17,6 @@ from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.course_rules import gaps_from, session_count, session_minutes
 from mesoclinic.scheduling.queries import availability_for
-
-NEAR_DAYS = 14
 
 
 @dataclass
@@ -67,17 +64,10 @@ def _earliest(
     first_days: tuple[date, date],
     preferences: Preferences,
 ) -> Placement:
-    """The earliest course, searched over the coming fortnight first, then the whole horizon."""
-    # Same answer: if any course starts in the fortnight, the earliest does. Loading only the
-    # calendar the search can reach saves most of the time planning takes.
-    for horizon in (NEAR_DAYS, HORIZON_DAYS):
-        days = (first_days[0], min(first_days[0] + timedelta(days=horizon), first_days[1]))
-        last_day = days[1] + timedelta(days=sum(g.max_days for g in gaps))
-        availability = availability_for(patient.clinic, patient.pk, (days[0], last_day))
-        proposal = earliest_course(availability, gaps, minutes, days, preferences)
-        if proposal.complete:
-            break
-    return proposal
+    """The earliest course; the calendar of each day is fetched when the search reaches it."""
+    last_day = first_days[1] + timedelta(days=sum(g.max_days for g in gaps))
+    availability = availability_for(patient.clinic, patient.pk, (first_days[0], last_day))
+    return earliest_course(availability, gaps, minutes, first_days, preferences)
 
 
 def proposal_key(proposal: CourseProposal) -> str:

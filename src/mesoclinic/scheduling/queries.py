@@ -13,9 +13,20 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.planner import Availability, Named, Period, Slot, Staff, wall
 from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
-from mesoclinic.clinics.models import ClinicClosure, OpeningHours, Practitioner, Room
+from mesoclinic.clinics.models import (
+    ClinicClosure,
+    OpeningHours,
+    Practitioner,
+    Room,
+    WorkingHours,
+)
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import Appointment, AppointmentStatus, Course
+from mesoclinic.scheduling.models import (
+    LONGEST_APPOINTMENT,
+    Appointment,
+    AppointmentStatus,
+    Course,
+)
 
 
 def availability_for(
@@ -73,7 +84,7 @@ def _availability(
         rooms=tuple(Named(r.id, r.name) for r in rooms),
         not_before=timezone.now(),
     )
-    _add_busy(availability, clinic, patient_id, days, ignoring)
+    availability.load = _BusyLoader(availability, clinic, patient_id, ignoring)
     return availability
 
 
@@ -88,46 +99,72 @@ def consultation_rooms(clinic: Clinic) -> QuerySet[Room]:
 
 
 def practitioners_of(clinic: Clinic) -> list[Staff]:
-    """The clinic's active practitioners with their working hours, in the clinic's order."""
-    staff = []
-    query = Practitioner.objects.filter(clinic=clinic, active=True).select_related("user")
-    for practitioner in query.prefetch_related("working_hours"):
-        hours: dict[int, list[Period]] = defaultdict(list)
-        for row in practitioner.working_hours.all():
-            hours[row.weekday].append(Period(row.starts, row.ends))
-        staff.append(
-            Staff(practitioner.id, str(practitioner), {d: tuple(p) for d, p in hours.items()})
+    """The clinic's active practitioners with their working hours, in the clinic's order.
+
+    Two queries of plain values: the planner reads names and hours, never whole records.
+    """
+    active = Practitioner.objects.filter(clinic=clinic, active=True)
+    hours: dict[int, dict[int, list[Period]]] = defaultdict(lambda: defaultdict(list))
+    rows = WorkingHours.objects.filter(practitioner__in=active)
+    for practitioner_id, weekday, starts, ends in rows.values_list(
+        "practitioner_id", "weekday", "starts", "ends"
+    ):
+        hours[practitioner_id][weekday].append(Period(starts, ends))
+    names = active.values_list("id", "user__first_name", "user__last_name", "user__username")
+    return [
+        # As the practitioner is shown everywhere: the user's full name, else the username.
+        Staff(
+            pk, f"{first} {last}".strip() or username, {d: tuple(p) for d, p in hours[pk].items()}
         )
-    return staff
+        for pk, first, last, username in names
+    ]
 
 
-def _add_busy(
-    availability: Availability,
-    clinic: Clinic,
-    patient_id: int | None,
-    days: tuple[date, date],
-    ignoring: set[int],
-) -> None:
-    """Index the active appointments that touch `days` by resource and local day."""
-    tz = availability.tz
-    start = wall(days[0] - timedelta(days=1), time(), tz)
-    end = wall(days[1] + timedelta(days=2), time(), tz)
-    rows = (
-        Appointment.objects.holding()
-        .filter(clinic=clinic)
-        .overlapping(start, end)
-        .values_list("id", "practitioner_id", "room_id", "patient_id", "start", "end")
-    )
-    for pk, practitioner_id, room_id, patient, begins, ends in rows:
-        if pk in ignoring:
-            continue
-        for day in _local_days(begins, ends, tz):
-            availability.practitioner_busy.setdefault((practitioner_id, day), []).append(
-                (begins, ends)
-            )
-            availability.room_busy.setdefault((room_id, day), []).append((begins, ends))
-            if patient == patient_id:
-                availability.patient_busy.setdefault(day, []).append((begins, ends))
+class _BusyLoader:
+    """Fetches the active appointments of a few days at a time, as the planner reaches them.
+
+    The search walks the days of each session's window in order and stops at the first that
+    fits, so a course usually looks at a handful of days, not the months its windows span.
+    Only the columns the planner reads are fetched.
+    """
+
+    DAYS = 1  # fetched together
+
+    def __init__(
+        self,
+        availability: Availability,
+        clinic: Clinic,
+        patient_id: int | None,
+        ignoring: set[int],
+    ) -> None:
+        self.availability = availability
+        self.clinic = clinic
+        self.patient_id = patient_id
+        self.ignoring = ignoring
+
+    def __call__(self, first: date) -> None:
+        av = self.availability
+        days = [first + timedelta(days=n) for n in range(self.DAYS)]
+        days = [day for day in days if day not in av.loaded]
+        last = days[-1]
+        av.loaded.update(days)
+        tz = av.tz
+        rows = (
+            Appointment.objects.holding()
+            .filter(clinic=self.clinic)
+            .overlapping(wall(first, time(), tz), wall(last + timedelta(days=1), time(), tz))
+        )
+        columns = ["practitioner_id", "room_id", "patient_id", "start", "end"]
+        if self.ignoring:
+            rows = rows.exclude(pk__in=self.ignoring)
+        for practitioner_id, room_id, patient, begins, ends in rows.values_list(*columns):
+            for day in _local_days(begins, ends, tz):
+                if not first <= day <= last:
+                    continue  # another fetch holds that day's busy times
+                av.practitioner_busy.setdefault((practitioner_id, day), []).append((begins, ends))
+                av.room_busy.setdefault((room_id, day), []).append((begins, ends))
+                if patient == self.patient_id:
+                    av.patient_busy.setdefault(day, []).append((begins, ends))
 
 
 def _local_days(begins: datetime, ends: datetime, tz: ZoneInfo) -> Iterator[date]:
@@ -170,7 +207,7 @@ def calendar_rows(clinic: Clinic, by: str, days: list[date]) -> list[CalendarRow
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
     """The patient's appointments not yet over at `now`, with their practitioner and room."""
     return list(
-        patient.appointments.filter(end__gte=now)
+        patient.appointments.filter(end__gte=now, start__gt=now - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room")
         .order_by("start")
     )
@@ -185,7 +222,7 @@ def upcoming_sessions(patient_ids: Iterable[int], now: datetime) -> QuerySet[App
     """The active appointments of these patients from `now` on, soonest first."""
     return (
         Appointment.objects.holding()
-        .filter(patient_id__in=list(patient_ids), end__gte=now)
+        .filter(patient_id__in=list(patient_ids), end__gte=now, start__gt=now - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room", "course")
     )
 

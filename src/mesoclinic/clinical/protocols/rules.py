@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from mesoclinic.clinical.areas import Region
 from mesoclinic.clinical.concepts import Care, Concept, Effect, Severity
@@ -88,6 +89,11 @@ class Protocol:
     aftercare: tuple[AftercareRule, ...] = ()
     courses: tuple[CourseTemplate, ...] = ()
     effects: tuple[EffectRule, ...] = ()
+
+    @cached_property
+    def concepts(self) -> frozenset[Concept]:
+        """The concepts the protocol's contraindications name."""
+        return frozenset(rule.concept for rule in self.contraindications)
 
     def sources(self) -> list[Source]:
         """Every source the protocol's rules cite, in file order."""

@@ -10,7 +10,7 @@ from django.db.models import Q
 from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.clinical.planner import Slot
 from mesoclinic.patients.models import Patient
-from mesoclinic.scheduling.models import Appointment, AppointmentStatus
+from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
 
 NOTHING_BOOKED = "Nothing was booked; plan the course again."
 
@@ -71,7 +71,8 @@ def refuse_taken(*, patient: Patient, slots: list[Slot], ignoring: Iterable[int]
     overlap = Q(pk__in=[])
     for slot in slots:
         who = Q(practitioner_id=slot.practitioner.id) | Q(room_id=slot.room.id) | Q(patient=patient)
-        overlap |= Q(start__lt=slot.end, end__gt=slot.start) & who
+        during = Q(start__lt=slot.end, start__gt=slot.start - LONGEST_APPOINTMENT)
+        overlap |= during & Q(end__gt=slot.start) & who
     clash = Appointment.objects.holding().filter(overlap).exclude(pk__in=list(ignoring)).first()
     if clash is None:
         return

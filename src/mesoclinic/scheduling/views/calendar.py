@@ -12,13 +12,13 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
 from mesoclinic.accounts.site import site_url
-from mesoclinic.audit.domain import audit_event, audit_patients_shown
+from mesoclinic.audit.domain import audit_event, audit_list_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment
 from mesoclinic.scheduling.queries import calendar_rows
 
 VIEWS = ("day", "week")
@@ -38,7 +38,7 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     step = timedelta(days=7 if view == "week" else 1)
     rows = calendar_rows(clinic, by, days)
     summary = f"calendar {view} of {first} by {by}"
-    audit_patients_shown(
+    audit_list_shown(
         by=request.user,
         patients=(a.patient for row in rows for day in row.days for a in day),
         summary=summary,
@@ -112,7 +112,7 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
     appointments = list(
         Appointment.objects.holding()
-        .filter(practitioner=practitioner, end__gte=since)
+        .filter(practitioner=practitioner, end__gte=since, start__gt=since - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room", "clinic", "patient")
     )
     listing = audit_event(
@@ -122,7 +122,7 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
         summary="calendar feed",
         clinic_id=practitioner.clinic_id,
     )
-    audit_patients_shown(
+    audit_list_shown(
         by=None,
         patients=(a.patient for a in appointments),
         summary=f"calendar feed of {practitioner}",
