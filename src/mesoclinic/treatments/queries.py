@@ -1,18 +1,27 @@
 """Reads shared by the consultation pages, the API and the command line."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from mesoclinic.inventory.models import Ingredient, Product
+from mesoclinic.clinical.concepts import Severity
+from mesoclinic.clinical.preparation import PreparationStep
+from mesoclinic.clinical.screening import screening_to_json
+from mesoclinic.inventory.models import Ingredient, Lot, LotStatus, Product
 from mesoclinic.patients.models import Patient
+from mesoclinic.patients.screening import preparation_for, screen_patient
 from mesoclinic.scheduling.gate import CourseBasis
-from mesoclinic.scheduling.models import Course
+from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.treatments.models import (
+    Consent,
+    ConsentTemplate,
     Consultation,
     PlanAreaProduct,
     Recommendation,
     TreatmentPlan,
+    TreatmentSession,
 )
 from mesoclinic.treatments.screening import plan_products
 
@@ -121,3 +130,119 @@ def plan_json(plan: TreatmentPlan) -> dict[str, Any]:
             for area in plan.areas.all()
         ],
     }
+
+
+def current_template(clinic_id: int, treatment: str) -> ConsentTemplate | None:
+    """The newest version of the clinic's consent text for `treatment`, if it has one."""
+    return (
+        ConsentTemplate.objects.filter(clinic_id=clinic_id, treatment=treatment)
+        .order_by("-version")
+        .first()
+    )
+
+
+def valid_consent(course: Course) -> Consent | None:
+    """The course's consent signed on the current version of its text, if there is one."""
+    template = current_template(course.clinic_id, course.protocol_id)
+    if template is None:
+        return None
+    return Consent.objects.filter(course=course, template=template).order_by("-signed_at").first()
+
+
+def consent_products(course: Course) -> list[dict[str, str]]:
+    """The products the course's plan names, numbing cream included, with off-label notes."""
+    if course.treatment_plan_id is None:
+        return []
+    plan = (
+        TreatmentPlan.objects.filter(pk=course.treatment_plan_id)
+        .select_related("numbing_product")
+        .prefetch_related("areas__formulation__product")
+        .first()
+    )
+    if plan is None:
+        return []
+    return [{"name": p.name, "off_label": p.off_label_note} for p in planned_products(plan)]
+
+
+def planned_products(plan: TreatmentPlan) -> list[Product]:
+    """Every catalogue product of the plan, each once, the numbing cream last."""
+    products = {
+        line.product.pk: line.product
+        for area in plan.areas.all()
+        for line in area.formulation.all()
+    }
+    if plan.numbing_product is not None:
+        products.setdefault(plan.numbing_product.pk, plan.numbing_product)
+    return list(products.values())
+
+
+@dataclass(frozen=True)
+class DayChecks:
+    """What a session's page shows before it starts, in the order the practitioner reads it."""
+
+    screening: dict[str, Any]
+    new_findings: list[dict[str, Any]]
+    new_absolute: list[str]
+    preparation: list[PreparationStep]
+    consent: Consent | None
+
+
+def course_plan(course: Course) -> TreatmentPlan | None:
+    """The plan the course follows, with its areas' products and their ingredients."""
+    if course.treatment_plan_id is None:
+        return None
+    consultation = Consultation.objects.filter(plan__pk=course.treatment_plan_id).first()
+    return loaded_plan(consultation) if consultation else None
+
+
+def day_checks(appointment: Appointment) -> DayChecks:
+    """Screening re-run today against the course's products, what is new since the booking,
+    the preparation to ask about and the consent (SPEC.md, "Session record")."""
+    course = appointment.course
+    assert course is not None  # only a course's sessions are checked
+    patient = appointment.patient
+    plan = course_plan(course)
+    today = timezone.localdate(timezone=patient.clinic.tzinfo)
+    products = plan_products(plan) if plan else ()
+    screening = screening_to_json(screen_patient(patient, today, course.protocol_id, products), "")
+    booked = {finding["concept"] for finding in course.findings}
+    new = [f for f in screening["findings"] if f["concept"] not in booked]
+    return DayChecks(
+        screening=screening,
+        new_findings=new,
+        new_absolute=[f["concept"] for f in new if f["severity"] == Severity.ABSOLUTE],
+        preparation=preparation_for(patient, appointment.start, course.protocol_id),
+        consent=valid_consent(course),
+    )
+
+
+def allowed_products(session: TreatmentSession, area: str) -> dict[int, Product] | None:
+    """The products planned for `area` by the session's course plan; None when it has no plan."""
+    course = session.appointment.course
+    plan = course_plan(course) if course else None
+    if plan is None:
+        return None
+    return {
+        line.product_id: line.product
+        for planned in plan.areas.all()
+        if planned.area == area
+        for line in planned.formulation.all()
+    }
+
+
+def lots_for_session(session: TreatmentSession) -> list[Lot]:
+    """Usable lots of the products the session may chart, each product's earliest expiry first."""
+    course = session.appointment.course
+    plan = course_plan(course) if course else None
+    day = timezone.localdate(timezone=session.appointment.clinic.tzinfo)
+    lots = Lot.objects.filter(
+        clinic_id=session.clinic_id,
+        status=LotStatus.AVAILABLE,
+        quantity_left__gt=0,
+        expires__gte=day,
+    ).select_related("product")
+    if plan is not None:
+        lots = lots.filter(product__in=planned_products(plan))
+    else:
+        lots = lots.filter(product__active=True)
+    return list(lots.order_by("product__name", "expires", "pk"))
