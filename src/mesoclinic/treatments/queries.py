@@ -1,6 +1,7 @@
 """Reads shared by the consultation pages, the API and the command line."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -15,6 +16,7 @@ from mesoclinic.patients.screening import preparation_for, screen_patient
 from mesoclinic.scheduling.gate import CourseBasis
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.treatments.models import (
+    ChartPoint,
     Consent,
     ConsentTemplate,
     Consultation,
@@ -246,3 +248,102 @@ def lots_for_session(session: TreatmentSession) -> list[Lot]:
     else:
         lots = lots.filter(product__active=True)
     return list(lots.order_by("product__name", "expires", "pk"))
+
+
+@dataclass(frozen=True)
+class ChartTotal:
+    """What one product put into one area: how many points and how much."""
+
+    product: str
+    area: str
+    points: int
+    volume_ml: Decimal
+
+
+def session_points(session: TreatmentSession) -> list[ChartPoint]:
+    """The session's points with their lot and product, in the order they were charted."""
+    return list(session.points.select_related("lot__product").order_by("pk"))
+
+
+def chart_totals(points: list[ChartPoint]) -> list[ChartTotal]:
+    """Points and volume per product and area, by product then area."""
+    sums: dict[tuple[str, str], tuple[int, Decimal]] = {}
+    for point in points:
+        key = (point.lot.product.name, point.area)
+        count, volume = sums.get(key, (0, Decimal(0)))
+        sums[key] = (count + 1, volume + point.volume_ml)
+    return [ChartTotal(p, a, n, v) for (p, a), (n, v) in sorted(sums.items())]
+
+
+def point_json(point: ChartPoint) -> dict[str, Any]:
+    return {
+        "id": point.pk,
+        "map": point.map,
+        "area": point.area,
+        "x": f"{point.x:.4f}",
+        "y": f"{point.y:.4f}",
+        "lot": point.lot_id,
+        "lot_number": point.lot.number,
+        "product": point.lot.product.name,
+        "depth_mm": f"{point.depth_mm:.1f}",
+        "volume_ml": f"{point.volume_ml:.2f}",
+        "technique": point.technique,
+    }
+
+
+def session_json(session: TreatmentSession) -> dict[str, Any]:
+    """A session record as the API shows it, with its chart and totals."""
+    points = session_points(session)
+    return {
+        "id": session.pk,
+        "patient": session.patient_id,
+        "appointment": session.appointment_id,
+        "course": session.appointment.course_id,
+        "consent": session.consent_id,
+        "practitioner": str(session.practitioner),
+        "started_at": session.started_at.isoformat(),
+        "screening": {"verdict": session.screening_verdict, "new": session.new_findings},
+        "override_reason": session.override_reason,
+        "preparation": session.preparation,
+        "disinfection": session.disinfection,
+        "numbing": {
+            "product": session.numbing_product_id,
+            "lot": session.numbing_lot_id,
+            "minutes": session.numbing_minutes,
+        },
+        "soothing_product": session.soothing_product_id,
+        "reactions": session.reactions,
+        "notes": session.notes,
+        "ended_at": session.ended_at.isoformat() if session.ended_at else None,
+        "signed_at": session.signed_at.isoformat() if session.signed_at else None,
+        "points": [point_json(point) for point in points],
+        "totals": [
+            {
+                "product": t.product,
+                "area": t.area,
+                "points": t.points,
+                "volume_ml": str(t.volume_ml),
+            }
+            for t in chart_totals(points)
+        ],
+    }
+
+
+def consent_json(consent: Consent) -> dict[str, Any]:
+    """A signed consent as the API shows it."""
+    return {
+        "id": consent.pk,
+        "patient": consent.patient_id,
+        "course": consent.course_id,
+        "title": consent.title,
+        "version": consent.template.version,
+        "text": consent.text,
+        "products": consent.products,
+        "risks": consent.risks,
+        "photos_allowed": consent.photos_allowed,
+        "signed_by": consent.typed_name,
+        "guardian": consent.guardian_name,
+        "guardian_relationship": consent.guardian_relationship,
+        "signed_via": consent.signed_via,
+        "signed_at": consent.signed_at.isoformat(),
+    }
