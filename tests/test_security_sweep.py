@@ -194,6 +194,7 @@ ADDRESSES = {
     ),
     "treatments:plan-book": ("get", STAFF, lambda h: f"/clinic/plans/{h['plan'].pk}/book/"),
     "treatments:consent-texts": ("get", ADMIN, lambda h: "/clinic/consent-texts/"),
+    "treatments:lot-recall": ("get", CLINICAL, lambda h: f"/clinic/lots/{h['lot'].pk}/recall/"),
     "treatments:consent-tablet": (
         "get",
         STAFF,
@@ -307,6 +308,11 @@ ADDRESSES = {
         "post",
         CLINICAL,
         lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}/sign",
+    ),
+    "api:lot_recipients": (
+        "get",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/lots/{h['lot'].pk}/recipients",
     ),
     "api:consent_read": (
         "get",

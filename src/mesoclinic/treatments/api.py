@@ -13,7 +13,9 @@ from pydantic import StrictBool, StrictInt
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.api_errors import errors
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
+from mesoclinic.inventory.access import lot_for
 from mesoclinic.inventory.models import Lot
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
@@ -32,9 +34,11 @@ from mesoclinic.treatments.queries import (
     PlanNotBookable,
     consent_json,
     loaded_plan,
+    lot_sessions,
     plan_basis,
     plan_json,
     point_json,
+    recall_json,
     session_json,
 )
 
@@ -44,6 +48,7 @@ CLINICAL_ONLY = "Only a clinic admin or a practitioner may read a consultation r
 CLINICAL_SESSION = "Only a clinic admin or a practitioner may read or chart a session record."
 STAFF_CONSENT = "Only clinic staff may read a patient's consent through the API."
 NO_LOT = "No lot {lot} in this clinic."
+CLINICAL_RECALL = "Only a clinic admin or a practitioner may list who received a lot."
 
 
 class PlanCourseRequest(Schema):
@@ -214,3 +219,20 @@ def session_sign_route(request: HttpRequest, session_id: int) -> dict[str, Any]:
 def consent_read(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     user = api_user_with_role(request, STAFF_ROLES, STAFF_CONSENT)
     return consent_json(consent_for(user, consent_id, purpose="API consent"))
+
+
+@router.get(
+    "/lots/{lot_id}/recipients",
+    summary="Who received a lot: patients, sessions, dates and contact details",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
+def lot_recipients(request: HttpRequest, lot_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_RECALL)
+    lot = lot_for(user, lot_id)
+    sessions = lot_sessions([lot.pk])
+    audit_patients_shown(
+        by=user,
+        patients=[session.patient for session in sessions],
+        summary=f"API lot recall list: lot {lot.number}",
+    )
+    return recall_json([lot], sessions)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mesoclinic.clinical.concepts import Severity
@@ -346,4 +346,43 @@ def consent_json(consent: Consent) -> dict[str, Any]:
         "guardian_relationship": consent.guardian_relationship,
         "signed_via": consent.signed_via,
         "signed_at": consent.signed_at.isoformat(),
+    }
+
+
+def lot_sessions(lot_ids: list[int]) -> list[TreatmentSession]:
+    """Every session that charted or numbed with one of the lots, earliest first, with its
+    patient: who received them (SPEC.md, "Products and lots"). One query, on the lot indexes."""
+    charted = ChartPoint.objects.filter(lot_id__in=lot_ids).values("session_id")
+    numbed = TreatmentSession.objects.filter(numbing_lot_id__in=lot_ids).values("pk")
+    return list(
+        TreatmentSession.objects.filter(Q(pk__in=charted) | Q(pk__in=numbed))
+        .select_related("patient", "appointment")
+        .order_by("started_at", "pk")
+    )
+
+
+def recipient_json(session: TreatmentSession) -> dict[str, Any]:
+    """One session that used a recalled lot, with how to reach its patient."""
+    patient = session.patient
+    return {
+        "patient": patient.pk,
+        "name": str(patient),
+        "phone": patient.phone,
+        "email": patient.email,
+        "session": session.pk,
+        "course": session.appointment.course_id,
+        "date": session.started_at.date().isoformat(),
+        "signed": session.signed,
+    }
+
+
+def recall_json(lots: list[Lot], sessions: list[TreatmentSession]) -> dict[str, Any]:
+    """Who received the lots: as `lot-recall --json` and the API show it."""
+    return {
+        "lots": [
+            {"id": lot.pk, "number": lot.number, "product": lot.product.name, "status": lot.status}
+            for lot in lots
+        ],
+        "patients": len({session.patient_id for session in sessions}),
+        "sessions": [recipient_json(session) for session in sessions],
     }

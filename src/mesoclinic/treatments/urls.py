@@ -3,7 +3,7 @@
 from django.urls import path
 
 from mesoclinic.treatments import views
-from mesoclinic.treatments.views import consent, sessions
+from mesoclinic.treatments.views import consent, recall, sessions
 
 app_name = "treatments"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
         name="addendum-add",
     ),
     path("plans/<int:plan_id>/book/", views.plan_book, name="plan-book"),
+    path("lots/<int:lot_id>/recall/", recall.lot_recall, name="lot-recall"),
     path("consent-texts/", consent.consent_texts, name="consent-texts"),
     path("courses/<int:course_id>/consent/", consent.consent_tablet, name="consent-tablet"),
     path("consents/<int:consent_id>/", consent.consent_detail, name="consent"),
