@@ -309,7 +309,7 @@ ADDRESSES = {
         CLINICAL,
         lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}/sign",
     ),
-    "api:lot_recipients": (
+    "api:lot_recall_list": (
         "get",
         CLINICAL,
         lambda h: f"/api/v1/treatments/lots/{h['lot'].pk}/recipients",

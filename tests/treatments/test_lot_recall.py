@@ -88,7 +88,9 @@ def test_the_command_says_when_no_such_lot(harbour):
     )
 
 
-def test_the_admin_recalls_the_lot_and_sees_whom_to_call(client_for, alice, received, lot, paula):
+def test_the_admin_recalls_the_lot_and_sees_whom_to_call(
+    client_for, alice, received, lot, paula, pat
+):
     client = client_for(alice)
     url = f"/clinic/lots/{lot.pk}/recall/"
     recalled = client.post(url, {"reason": "Manufacturer's notice 2026-11"})
@@ -99,7 +101,7 @@ def test_the_admin_recalls_the_lot_and_sees_whom_to_call(client_for, alice, rece
         "recalled",
         "Manufacturer's notice 2026-11",
     )
-    assert [s.patient.given_name for s in page.context["sessions"]] == ["Pat", "Sam"]
+    assert [r.name for r in page.context["recipients"]] == [str(pat), "Sam Example"]
     with pytest.raises(SessionRefused) as refused:
         point_add(session=received[0], point=point(lot), by=paula)
     assert str(refused.value) == LOT_BLOCKED.format(
@@ -134,4 +136,4 @@ def test_the_recall_page_reads_the_same_for_one_session_or_three(
     # the audit rows of the patients shown, in one insert.
     with django_assert_num_queries(7):
         response = client.get(f"/clinic/lots/{lot.pk}/recall/")
-    assert len(response.context["sessions"]) == sessions
+    assert len(response.context["recipients"]) == sessions

@@ -34,11 +34,12 @@ from mesoclinic.treatments.queries import (
     PlanNotBookable,
     consent_json,
     loaded_plan,
-    lot_sessions,
+    lot_recipients,
     plan_basis,
     plan_json,
     point_json,
     recall_json,
+    recipients_shown,
     session_json,
 )
 
@@ -226,13 +227,13 @@ def consent_read(request: HttpRequest, consent_id: int) -> dict[str, Any]:
     summary="Who received a lot: patients, sessions, dates and contact details",
     response={200: dict[str, Any], **errors(404, 422)},
 )
-def lot_recipients(request: HttpRequest, lot_id: int) -> dict[str, Any]:
+def lot_recall_list(request: HttpRequest, lot_id: int) -> dict[str, Any]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_RECALL)
     lot = lot_for(user, lot_id)
-    sessions = lot_sessions([lot.pk])
+    recipients = lot_recipients([lot.pk])
     audit_patients_shown(
         by=user,
-        patients=[session.patient for session in sessions],
+        patients=recipients_shown(lot.clinic_id, recipients),
         summary=f"API lot recall list: lot {lot.number}",
     )
-    return recall_json([lot], sessions)
+    return recall_json([lot], recipients)

@@ -12,7 +12,7 @@ from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.inventory.access import lot_for
 from mesoclinic.inventory.domain import InventoryRefused, lot_set_status
 from mesoclinic.inventory.models import LotStatus
-from mesoclinic.treatments.queries import lot_sessions
+from mesoclinic.treatments.queries import lot_recipients, recipients_shown
 
 
 class RecallForm(forms.Form):
@@ -40,12 +40,12 @@ def lot_recall(request: SignedInRequest, lot_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"Lot {lot.number} recalled: call the patients below.")
                 return redirect("treatments:lot-recall", lot.pk)
-    sessions = lot_sessions([lot.pk])
+    recipients = lot_recipients([lot.pk])
     audit_patients_shown(
         by=request.user,
-        patients=[session.patient for session in sessions],
+        patients=recipients_shown(lot.clinic_id, recipients),
         summary=f"lot recall list: lot {lot.number}",
     )
-    patients = len({session.patient_id for session in sessions})
-    context = {"lot": lot, "sessions": sessions, "patients": patients, "form": form}
+    patients = len({recipient.patient_id for recipient in recipients})
+    context = {"lot": lot, "recipients": recipients, "patients": patients, "form": form}
     return render(request, "treatments/lot_recall.html", context)

@@ -8,7 +8,7 @@ from mesoclinic.accounts.command_clinic import add_clinic_argument, clinic_for_c
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.commands import ReportCommand
 from mesoclinic.inventory.models import Lot
-from mesoclinic.treatments.queries import lot_sessions, recall_json
+from mesoclinic.treatments.queries import Recipient, lot_recipients, recall_json, recipients_shown
 
 NO_SUCH_LOT = "No lot {key!r} in {clinic}; give the lot number on the box or the lot's id."
 
@@ -30,23 +30,22 @@ class Command(ReportCommand):
             lots = list(Lot.objects.filter(clinic=clinic, pk=int(key)).select_related("product"))
         if not lots:
             raise CommandError(NO_SUCH_LOT.format(key=key, clinic=clinic))
-        sessions = lot_sessions([lot.pk for lot in lots])
-        patients = {session.patient_id: session.patient for session in sessions}
+        recipients = lot_recipients([lot.pk for lot in lots])
         audit_patients_shown(
-            by=None, patients=patients.values(), summary=f"lot recall list: lot {key}"
+            by=None,
+            patients=recipients_shown(clinic.pk, recipients),
+            summary=f"lot recall list: lot {key}",
         )
-        self.report(options, recall_json(lots, sessions), _text(lots, sessions))
+        self.report(options, recall_json(lots, recipients), _text(lots, recipients))
 
 
-def _text(lots: list[Lot], sessions: list[Any]) -> str:
+def _text(lots: list[Lot], recipients: list[Recipient]) -> str:
     names = ", ".join(f"{lot.product} lot {lot.number} ({lot.status})" for lot in lots)
-    if not sessions:
+    if not recipients:
         return f"{names}: no session used it."
-    lines = [f"{names}: {len({s.patient_id for s in sessions})} patients, {len(sessions)} sessions"]
-    for session in sessions:
-        patient = session.patient
-        contact = ", ".join(filter(None, [patient.phone, patient.email])) or "no contact details"
-        lines.append(
-            f"  {session.started_at:%Y-%m-%d}  {patient}  ({contact})  session {session.pk}"
-        )
+    patients = len({r.patient_id for r in recipients})
+    lines = [f"{names}: {patients} patients, {len(recipients)} sessions"]
+    for r in recipients:
+        contact = ", ".join(filter(None, [r.phone, r.email])) or "no contact details"
+        lines.append(f"  {r.started_at:%Y-%m-%d}  {r.name}  ({contact})  session {r.session_id}")
     return "\n".join(lines)
