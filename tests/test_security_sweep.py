@@ -17,6 +17,7 @@ from mesoclinic.accounts.tokens import api_token_create, token_digest
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.treatments.domain.photos import photo_add
 from mesoclinic.treatments.domain.sessions import point_add
 from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
@@ -36,6 +37,7 @@ from tests.treatments.factories import (
     signed_plan,
     started,
 )
+from tests.treatments.test_session_photos import jpeg_with_gps
 
 REF_000 = load_protocol("ref-000")
 
@@ -194,6 +196,17 @@ ADDRESSES = {
     ),
     "treatments:plan-book": ("get", STAFF, lambda h: f"/clinic/plans/{h['plan'].pk}/book/"),
     "treatments:consent-texts": ("get", ADMIN, lambda h: "/clinic/consent-texts/"),
+    "treatments:photo-upload": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/photos/",
+    ),
+    "treatments:photo": ("get", SIGNED_IN, lambda h: f"/clinic/photos/{h['photo'].pk}/"),
+    "treatments:photo-thumbnail": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/clinic/photos/{h['photo'].pk}/thumbnail/",
+    ),
     "treatments:lot-recall": ("get", CLINICAL, lambda h: f"/clinic/lots/{h['lot'].pk}/recall/"),
     "treatments:consent-tablet": (
         "get",
@@ -415,8 +428,9 @@ def frozen_now():
 
 
 @pytest.fixture
-def h(harbour, alice, paula, rita, pat):
+def h(harbour, alice, paula, rita, pat, settings, tmp_path):
     """Harbour's records that the addresses name."""
+    settings.MEDIA_ROOT = tmp_path
     rooms = open_clinic(harbour, [paula.practitioner])
     pat.fhir_id = "pat-1"
     pat.save()
@@ -437,6 +451,9 @@ def h(harbour, alice, paula, rita, pat):
         "session": session,
         "next_session": second,
         "point": point_add(session=session, point=point(lot), by=paula),
+        "photo": photo_add(
+            session=session, view="front", moment="before", content=jpeg_with_gps(), by=paula
+        ),
         "plan": treatment_plan,
         "consultation": treatment_plan.consultation,
         "draft": recorded(pat, paula),
@@ -552,6 +569,8 @@ def test_another_patient_finds_none_of_pats_records(peter, h):
         "scheduling:appointment-ical",
         "fhir:read",
         "portal:consent",
+        "treatments:photo",
+        "treatments:photo-thumbnail",
     ]
     assert {name: send(client, name, h).status_code for name in mine_only} == {
         name: 404 for name in mine_only

@@ -280,8 +280,9 @@ def test_the_session_page_reads_the_same_for_one_point_or_three(
         point_add(session=session, point=point(lot, x=f"0.{n + 1}"), by=paula)
     client = client_for(paula)
     # Sign-in, second factor and audit chain; the session with its consent, patient and course;
-    # the plan and usable lots for the forms; the points with lots and products in one query.
-    with django_assert_num_queries(21):
+    # the plan and usable lots for the forms; the points with lots and products in one query;
+    # the photos.
+    with django_assert_num_queries(22):
         response = client.get(f"/clinic/sessions/{session.pk}/")
     assert len(response.context["points"]) == charted
 

@@ -2,14 +2,21 @@
 
 from django.http import Http404
 
-from mesoclinic.accounts.models import User
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.patients.access import LARGEST_ID, get_patient_for
-from mesoclinic.treatments.models import Consent, Consultation, TreatmentPlan, TreatmentSession
+from mesoclinic.treatments.models import (
+    Consent,
+    Consultation,
+    SessionPhoto,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 NO_CONSULTATION = "No such consultation in your clinic."
 NO_PLAN = "No such treatment plan in your clinic."
 NO_SESSION = "No such session record in your clinic."
 NO_CONSENT = "No such consent in your clinic."
+NO_PHOTO = "No such photo."
 
 
 def consultation_for(user: User, consultation_id: int, *, purpose: str) -> Consultation:
@@ -77,3 +84,26 @@ def consent_for(user: User, consent_id: int, *, purpose: str) -> Consent:
         raise Http404(NO_CONSENT)
     consent.patient = get_patient_for(user, consent.patient_id, purpose=purpose)
     return consent
+
+
+def photo_for(user: User, photo_id: int) -> SessionPhoto:
+    """The photo if `user` may see it, else 404; the read is audited.
+
+    Photos are clinical: reception never sees them; the patient sees their own. Photo use
+    follows the consent: when the course's newest consent says no photos, none is shown.
+    """
+    photo = None
+    if 0 < photo_id < LARGEST_ID and user.role != Role.RECEPTION:
+        photo = SessionPhoto.objects.filter(pk=photo_id).select_related("session").first()
+    if photo is None:
+        raise Http404(NO_PHOTO)
+    photo.patient = get_patient_for(user, photo.patient_id, purpose=f"photo {photo.pk}")
+    newest = (
+        Consent.objects.filter(course__sessions__session_record=photo.session_id)
+        .order_by("-signed_at", "-pk")
+        .values_list("photos_allowed", flat=True)
+        .first()
+    )
+    if not newest:
+        raise Http404(NO_PHOTO)
+    return photo

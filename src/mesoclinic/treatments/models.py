@@ -428,3 +428,47 @@ class SessionAddendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum of {self.written_at:%Y-%m-%d %H:%M}"
+
+
+class PhotoView(models.TextChoices):
+    """The standard views (SPEC.md, "Session record")."""
+
+    FRONT = "front", "Front"
+    LEFT_45 = "left-45", "Left 45°"
+    RIGHT_45 = "right-45", "Right 45°"
+    LEFT_90 = "left-90", "Left 90°"
+    RIGHT_90 = "right-90", "Right 90°"
+
+
+class PhotoMoment(models.TextChoices):
+    BEFORE = "before", "Before"
+    AFTER = "after", "After"
+
+
+class SessionPhoto(models.Model):
+    """A photo of one standard view before or after a session, without its EXIF, stored under
+    the private media folder and served only through the patient's permission check."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="session_photos"
+    )
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="photos")
+    view = models.CharField(max_length=10, choices=PhotoView.choices)
+    moment = models.CharField(max_length=10, choices=PhotoMoment.choices)
+    # Paths under MEDIA_ROOT, never under the static files.
+    image = models.CharField(max_length=200)
+    thumbnail = models.CharField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    fhir_id = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["session", "moment", "view", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_moment_display()} photo, {self.get_view_display()}"

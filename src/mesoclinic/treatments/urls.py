@@ -3,7 +3,7 @@
 from django.urls import path
 
 from mesoclinic.treatments import views
-from mesoclinic.treatments.views import consent, recall, sessions
+from mesoclinic.treatments.views import consent, photos, recall, sessions
 
 app_name = "treatments"
 urlpatterns = [
@@ -30,6 +30,9 @@ urlpatterns = [
         name="addendum-add",
     ),
     path("plans/<int:plan_id>/book/", views.plan_book, name="plan-book"),
+    path("sessions/<int:session_id>/photos/", photos.photo_upload, name="photo-upload"),
+    path("photos/<int:photo_id>/", photos.photo_image, name="photo"),
+    path("photos/<int:photo_id>/thumbnail/", photos.photo_thumbnail, name="photo-thumbnail"),
     path("lots/<int:lot_id>/recall/", recall.lot_recall, name="lot-recall"),
     path("consent-texts/", consent.consent_texts, name="consent-texts"),
     path("courses/<int:course_id>/consent/", consent.consent_tablet, name="consent-tablet"),

@@ -30,13 +30,14 @@ from mesoclinic.treatments.forms import (
     SessionRecordForm,
     SessionStartForm,
 )
-from mesoclinic.treatments.models import ChartMap, ChartPoint, TreatmentSession
+from mesoclinic.treatments.models import ChartMap, ChartPoint, PhotoView, TreatmentSession
 from mesoclinic.treatments.queries import (
     chart_totals,
     day_checks,
     lots_for_session,
     session_points,
 )
+from mesoclinic.treatments.views.photos import PhotoForm
 
 READ_ONLY = "This session is signed: it is read-only. Add an addendum instead."
 
@@ -156,6 +157,7 @@ def _session_context(
         "chart_maps": chart_maps(points),
         "point_form": PointForm(initial=initial, areas=areas, lots=lots) if form else None,
         "addenda": list(session.addenda.select_related("written_by")),
+        **photo_context(session, editable=form is not None),
         "addendum_form": AddendumForm() if session.signed else None,
     }
 
@@ -174,6 +176,29 @@ def chart_maps(points: list[ChartPoint]) -> list[dict[str, Any]]:
             {"n": n, "cx": float(point.x) * MAP_WIDTH, "cy": float(point.y) * MAP_HEIGHT}
         )
     return list(maps.values())
+
+
+def photo_context(session: TreatmentSession, *, editable: bool) -> dict[str, Any]:
+    """Before and after side by side per standard view, and the before photos still missing."""
+    photos = list(session.photos.order_by("pk"))
+    views = [
+        {
+            "label": label,
+            "before": next(
+                (p for p in reversed(photos) if (p.view, p.moment) == (view, "before")), None
+            ),
+            "after": next(
+                (p for p in reversed(photos) if (p.view, p.moment) == (view, "after")), None
+            ),
+        }
+        for view, label in PhotoView.choices
+    ]
+    allowed = session.consent.photos_allowed
+    return {
+        "photo_views": [v for v in views if v["before"] or v["after"]],
+        "missing_before": [v["label"] for v in views if allowed and not v["before"]],
+        "photo_form": PhotoForm() if editable and allowed else None,
+    }
 
 
 @clinical_staff_required
