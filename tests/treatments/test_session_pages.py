@@ -291,3 +291,14 @@ def test_the_signed_consent_keeps_its_day(client_for, alice, course, harbour):
     consent_text(harbour, alice)
     consent = consented(course)
     assert consent.signed_at == dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC)
+
+
+def test_the_patients_dashboard_asks_for_the_consent_until_signed(
+    client_for, pat, course, alice, harbour
+):
+    client = client_for(pat.user)
+    before_text = client.get("/").context["consents_due"]
+    consent_text(harbour, alice)
+    due = client.get("/").context["consents_due"]
+    consented(course)
+    assert (before_text, due, client.get("/").context["consents_due"]) == ([], [course], [])

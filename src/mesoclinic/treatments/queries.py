@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mesoclinic.clinical.concepts import Severity
@@ -423,3 +423,21 @@ def recall_json(lots: list[Lot], recipients: list[Recipient]) -> dict[str, Any]:
         "patients": len({recipient.patient_id for recipient in recipients}),
         "sessions": [recipient.to_json() for recipient in recipients],
     }
+
+
+def awaiting_consent(courses: QuerySet[Course]) -> QuerySet[Course]:
+    """Those of `courses` whose clinic has a consent text and that have no signature on its
+    newest version, in one query."""
+    newest = (
+        ConsentTemplate.objects.filter(
+            clinic_id=OuterRef("clinic_id"), treatment=OuterRef("protocol_id")
+        )
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    signed = Consent.objects.filter(course=OuterRef("pk"), template_id=OuterRef("current_text"))
+    return (
+        courses.annotate(current_text=Subquery(newest))
+        .filter(current_text__isnull=False)
+        .exclude(Exists(signed))
+    )
