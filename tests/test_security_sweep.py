@@ -214,6 +214,16 @@ ADDRESSES = {
         lambda h: f"/clinic/courses/{h['course'].pk}/consent/",
     ),
     "treatments:consent": ("get", STAFF, lambda h: f"/clinic/consents/{h['consent'].pk}/"),
+    "treatments:consent-pdf": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/consents/{h['consent'].pk}/pdf/",
+    ),
+    "treatments:session-pdf": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/pdf/",
+    ),
     "treatments:session-start": (
         "get",
         CLINICAL,

@@ -302,3 +302,31 @@ def test_the_patients_dashboard_asks_for_the_consent_until_signed(
     due = client.get("/").context["consents_due"]
     consented(course)
     assert (before_text, due, client.get("/").context["consents_due"]) == ([], [course], [])
+
+
+def test_the_signed_consent_is_kept_as_a_pdf(
+    client_for, rita, course, alice, harbour, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    consent_text(harbour, alice)
+    consent = consented(course)
+    client = client_for(rita)
+    first = client.get(f"/clinic/consents/{consent.pk}/pdf/")
+    kept = tmp_path / f"consents/{harbour.pk}/{consent.patient_id}/consent-{consent.pk}.pdf"
+    again = client.get(f"/clinic/consents/{consent.pk}/pdf/")
+    assert (first["Content-Type"], first.content[:5], kept.read_bytes()) == (
+        "application/pdf",
+        b"%PDF-",
+        first.content,
+    )
+    assert again.content == first.content
+
+
+def test_the_session_record_is_a_pdf(client_for, paula, session, lot):
+    point_add(session=session, point=point(lot), by=paula)
+    response = client_for(paula).get(f"/clinic/sessions/{session.pk}/pdf/")
+    assert (response.status_code, response["Content-Type"], response.content[:5]) == (
+        200,
+        "application/pdf",
+        b"%PDF-",
+    )

@@ -17,6 +17,7 @@ from mesoclinic.patients.screening import preparation_for, screen_patient
 from mesoclinic.scheduling.gate import CourseBasis
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.treatments.models import (
+    ChartMap,
     ChartPoint,
     Consent,
     ConsentTemplate,
@@ -441,3 +442,19 @@ def awaiting_consent(courses: QuerySet[Course]) -> QuerySet[Course]:
         .filter(current_text__isnull=False)
         .exclude(Exists(signed))
     )
+
+
+# Every map is drawn in a 200 × 260 box; a point's position is relative to it.
+MAP_WIDTH, MAP_HEIGHT = 200, 260
+
+
+def chart_maps(points: list[ChartPoint]) -> list[dict[str, Any]]:
+    """Each map with its points numbered as in the table, placed in the drawing's box."""
+    maps: dict[str, dict[str, Any]] = {
+        value: {"value": value, "label": label, "points": []} for value, label in ChartMap.choices
+    }
+    for n, point in enumerate(points, start=1):
+        maps[point.map]["points"].append(
+            {"n": n, "cx": float(point.x) * MAP_WIDTH, "cy": float(point.y) * MAP_HEIGHT}
+        )
+    return list(maps.values())

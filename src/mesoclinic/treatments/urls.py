@@ -37,6 +37,8 @@ urlpatterns = [
     path("consent-texts/", consent.consent_texts, name="consent-texts"),
     path("courses/<int:course_id>/consent/", consent.consent_tablet, name="consent-tablet"),
     path("consents/<int:consent_id>/", consent.consent_detail, name="consent"),
+    path("consents/<int:consent_id>/pdf/", consent.consent_pdf_view, name="consent-pdf"),
+    path("sessions/<int:session_id>/pdf/", sessions.session_pdf_view, name="session-pdf"),
     path(
         "appointments/<int:appointment_id>/session/",
         sessions.session_start_view,

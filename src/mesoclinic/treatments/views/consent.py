@@ -16,6 +16,7 @@ from mesoclinic.treatments.domain.consent import (
 )
 from mesoclinic.treatments.forms import ConsentSignForm, ConsentTemplateForm
 from mesoclinic.treatments.models import Consent, ConsentTemplate, SignedVia
+from mesoclinic.treatments.pdfs import consent_pdf
 from mesoclinic.treatments.queries import consent_products, current_template, valid_consent
 
 
@@ -80,3 +81,17 @@ def consent_detail(request: SignedInRequest, consent_id: int) -> HttpResponse:
     """A signed consent as the patient signed it; nothing on it can be changed."""
     consent = consent_for(request.user, consent_id, purpose="consent")
     return render(request, "treatments/consent.html", {"consent": consent})
+
+
+@staff_required
+@require_GET
+def consent_pdf_view(request: SignedInRequest, consent_id: int) -> HttpResponse:
+    """The signed consent's kept PDF."""
+    consent = consent_for(request.user, consent_id, purpose="consent PDF")
+    return pdf_response(consent_pdf(consent), f"consent-{consent.pk}.pdf")
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

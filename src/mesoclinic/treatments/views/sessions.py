@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required
@@ -30,13 +30,16 @@ from mesoclinic.treatments.forms import (
     SessionRecordForm,
     SessionStartForm,
 )
-from mesoclinic.treatments.models import ChartMap, ChartPoint, PhotoView, TreatmentSession
+from mesoclinic.treatments.models import ChartMap, PhotoView, TreatmentSession
+from mesoclinic.treatments.pdfs import session_pdf
 from mesoclinic.treatments.queries import (
+    chart_maps,
     chart_totals,
     day_checks,
     lots_for_session,
     session_points,
 )
+from mesoclinic.treatments.views.consent import pdf_response
 from mesoclinic.treatments.views.photos import PhotoForm
 
 READ_ONLY = "This session is signed: it is read-only. Add an addendum instead."
@@ -162,22 +165,6 @@ def _session_context(
     }
 
 
-# Every map is drawn in a 200 × 260 box; a point's position is relative to it.
-MAP_WIDTH, MAP_HEIGHT = 200, 260
-
-
-def chart_maps(points: list[ChartPoint]) -> list[dict[str, Any]]:
-    """Each map with its points numbered as in the table, placed in the drawing's box."""
-    maps: dict[str, dict[str, Any]] = {
-        value: {"value": value, "label": label, "points": []} for value, label in ChartMap.choices
-    }
-    for n, point in enumerate(points, start=1):
-        maps[point.map]["points"].append(
-            {"n": n, "cx": float(point.x) * MAP_WIDTH, "cy": float(point.y) * MAP_HEIGHT}
-        )
-    return list(maps.values())
-
-
 def photo_context(session: TreatmentSession, *, editable: bool) -> dict[str, Any]:
     """Before and after side by side per standard view, and the before photos still missing."""
     photos = list(session.photos.order_by("pk"))
@@ -272,3 +259,11 @@ def session_addendum_view(request: SignedInRequest, session_id: int) -> HttpResp
     else:
         messages.success(request, "Added the addendum.")
     return redirect("treatments:session", session.pk)
+
+
+@clinical_staff_required
+@require_GET
+def session_pdf_view(request: SignedInRequest, session_id: int) -> HttpResponse:
+    """The session record as a PDF."""
+    session = session_for(request.user, session_id, purpose="session record PDF")
+    return pdf_response(session_pdf(session), f"session-{session.pk}.pdf")
