@@ -128,7 +128,9 @@ def practitioner_starts_the_session(page, live_server, screenshot, first):
 
 
 def practitioner_charts_ten_points(page, screenshot):
-    lots = [o.strip() for o in page.get_by_label("Lot").locator("option").all_inner_texts()]
+    lots = [
+        o.strip() for o in page.get_by_label("Lot", exact=True).locator("option").all_inner_texts()
+    ]
     assert lots == [
         "Hyaluronic acid 1%, lot HA-1, expires 2027-03-01",
         "Vitamin cocktail, lot VC-1, expires 2027-05-01",
@@ -136,18 +138,16 @@ def practitioner_charts_ten_points(page, screenshot):
     face = page.locator('svg[data-map="face-front"]')
     for n, lot in enumerate(["HA-1"] * 5 + ["VC-1"] * 5):
         if n in (0, 5):
-            page.get_by_label("Lot").select_option(label=next(o for o in lots if lot in o))
+            page.get_by_label("Lot", exact=True).select_option(
+                label=next(o for o in lots if lot in o)
+            )
             page.get_by_label("Depth (mm)").fill("1")
             page.get_by_label("Volume (mL)").fill("0.05")
         box = face.bounding_box()
-        face.tap(
-            position={
-                "x": box["width"] * (0.3 + 0.1 * (n % 5)),
-                "y": box["height"] * (0.35 + 0.2 * (n // 5)),
-            }
-        )
-        page.wait_for_load_state()
-        assert page.locator("table.chart-points tbody tr").count() == n + 1
+        across, down = 0.3 + 0.1 * (n % 5), 0.35 + 0.2 * (n // 5)
+        with page.expect_navigation():
+            face.tap(position={"x": box["width"] * across, "y": box["height"] * down})
+        assert page.locator("table.chart-points tr[data-point]").count() == n + 1
     screenshot(page, "session-2-chart")
     totals = page.locator("table.chart-totals tbody tr").all_inner_texts()
     assert [" ".join(t.split()) for t in totals] == [
