@@ -330,3 +330,16 @@ def test_the_session_record_is_a_pdf(client_for, paula, session, lot):
         "application/pdf",
         b"%PDF-",
     )
+
+
+@pytest.mark.parametrize("versions", [1, 3])
+def test_the_consent_texts_page_reads_the_same_for_one_version_or_three(
+    client_for, alice, harbour, versions, django_assert_num_queries
+):
+    for _ in range(versions):
+        consent_text(harbour, alice)
+    client = client_for(alice)
+    # 1 session, 2 user, 3 second factor, 4 the clinic's consent texts.
+    with django_assert_num_queries(4):
+        response = client.get("/clinic/consent-texts/")
+    assert [t.version for t in response.context["templates"]] == list(range(versions, 0, -1))
