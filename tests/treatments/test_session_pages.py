@@ -5,7 +5,9 @@ import datetime as dt
 import json
 
 import pytest
+from django.test import Client
 
+from mesoclinic.accounts.tokens import api_token_create
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.treatments.domain.sessions import SIGNED, point_add
 from mesoclinic.treatments.models import ChartPoint, Consent, ConsentTemplate, TreatmentSession
@@ -343,3 +345,26 @@ def test_the_consent_texts_page_reads_the_same_for_one_version_or_three(
     with django_assert_num_queries(4):
         response = client.get("/clinic/consent-texts/")
     assert [t.version for t in response.context["templates"]] == list(range(versions, 0, -1))
+
+
+def test_a_token_without_the_chart_scope_charts_nothing(paula, session, lot):
+    token = api_token_create(paula, scopes=["read"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    body = {
+        "map": "face-front",
+        "area": "face",
+        "x": "0.5",
+        "y": "0.5",
+        "lot": lot.pk,
+        "depth_mm": "1",
+        "volume_ml": "0.1",
+        "technique": "papules",
+    }
+    api = f"/api/v1/treatments/sessions/{session.pk}"
+    read = client.get(api)
+    refused = client.post(f"{api}/points", json.dumps(body), "application/json")
+    allowed = Client(
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(paula, scopes=['read', 'chart'])}"
+    ).post(f"{api}/points", json.dumps(body), "application/json")
+    assert (read.status_code, refused.status_code, allowed.status_code) == (200, 403, 201)
+    assert ChartPoint.objects.count() == 1

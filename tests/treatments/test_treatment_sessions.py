@@ -8,6 +8,7 @@ import pytest
 import time_machine
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.inventory.domain import lot_set_status
 from mesoclinic.inventory.models import Lot
 from mesoclinic.scheduling.domain.appointments import appointment_set_status
 from mesoclinic.treatments.domain.consent import (
@@ -22,6 +23,7 @@ from mesoclinic.treatments.domain.sessions import (
     LOT_EXPIRED,
     NEW_ABSOLUTE,
     NO_CONSENT,
+    NOT_HELD,
     NOT_PLANNED,
     PREPARATION_UNANSWERED,
     SIGNED,
@@ -340,3 +342,27 @@ def test_the_course_is_completed_at_its_last_signed_session(course, session, pau
         record(started(last, paula), paula, products, lots)
     course.refresh_from_db()
     assert course.status == "completed"
+
+
+def test_a_lot_recalled_while_charting_stops_the_signature(session, paula, products, lots):
+    point_add(session=session, point=point(lots["ha"]), by=paula)
+    lot_set_status(lot=lots["ha"], status="recalled", reason="Manufacturer's notice", by=paula)
+    with pytest.raises(SessionRefused) as refused:
+        session_sign(session=session, by=paula)
+    session.refresh_from_db()
+    assert str(refused.value) == LOT_BLOCKED.format(
+        lot="HA-1", product=products["hyaluronic"], status="recalled"
+    )
+    assert (session.signed, Lot.objects.get(number="HA-1").quantity_left) == (False, 10)
+
+
+def test_a_missed_session_has_no_record(course, paula, alice, harbour):
+    consent_text(harbour, alice)
+    consented(course)
+    second = course.sessions.order_by("number")[1]
+    with time_machine.travel(second.start, tick=False):
+        appointment_set_status(appointment=second, status="noshow", by=paula)
+    second.refresh_from_db()
+    with pytest.raises(SessionRefused) as refused:
+        started(second, paula)
+    assert str(refused.value) == NOT_HELD.format(status="no-show")
