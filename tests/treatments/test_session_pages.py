@@ -149,6 +149,13 @@ def test_the_checks_on_the_day_then_the_start(client_for, paula, course, first, 
     started_now = client.post(url, {**answers, "step_0": "no", "note_0": "Had one coffee"})
     session = TreatmentSession.objects.get()
     assert "No valid consent for this course" in without
+    assert checks.context["missing_before"] == [
+        "Front",
+        "Left 45°",
+        "Right 45°",
+        "Left 90°",
+        "Right 90°",
+    ]
     assert [step.instruction for step in checks.context["form"].steps] == [
         step.instruction for step in steps
     ]

@@ -73,7 +73,15 @@ def session_start_view(request: SignedInRequest, appointment_id: int) -> HttpRes
                 form.add_error(None, str(refused))
             else:
                 return redirect("treatments:session", session.pk)
-    context = {"appointment": appointment, "checks": checks, "form": form}
+    # Nothing is photographed before the record starts: every standard view is still missing.
+    missing = [label for _, label in PhotoView.choices]
+    photos = checks.consent is not None and checks.consent.photos_allowed
+    context = {
+        "appointment": appointment,
+        "checks": checks,
+        "form": form,
+        "missing_before": missing if photos else [],
+    }
     return render(request, "treatments/session_start.html", context)
 
 
