@@ -87,6 +87,7 @@ def test_a_session_from_consent_to_recall_on_a_tablet(
     screenshot(page, "session-5-signed")
     session = TreatmentSession.objects.get()
     assert (session.signed, session.points.count(), SessionPhoto.objects.count()) == (True, 10, 2)
+    assert {step["followed"] for step in session.preparation} == {True}
     assert page.locator(".point-form").count() == 0
     page.goto(f"{live_server.url}/clinic/courses/{course.pk}/")
     screenshot(page, "session-6-course")
@@ -119,7 +120,7 @@ def practitioner_starts_the_session(page, live_server, screenshot, first):
     sign_in(page, live_server, "paula", PASSWORD)
     page.goto(f"{live_server.url}/clinic/appointments/{first.pk}/")
     page.get_by_role("link", name="Session record").click()
-    for followed in page.get_by_label("Followed").all():
+    for followed in page.get_by_label("Followed", exact=True).all():
         followed.check()
     screenshot(page, "session-1-checks")
     assert "Signed on" in page.locator(".check-consent").inner_text()
