@@ -10,7 +10,9 @@ import pytest
 
 from mesoclinic.treatments.domain.photos import photo_add
 from mesoclinic.treatments.domain.sessions import point_add, session_save, session_sign
+from mesoclinic.treatments.fhir_records import consent_fields, media_fields, procedure_fields
 from mesoclinic.treatments.models import ChartPoint, Consent, TreatmentSession
+from mesoclinic.treatments.pdfs import consent_pdf_path
 from tests.fhir.test_clinical_export import r4_model
 from tests.fhir.test_export import export, resources_in
 from tests.inventory.factories import LotFactory
@@ -152,3 +154,56 @@ def test_a_second_export_gives_the_same_ids(exported, harbour, tmp_path, capsys)
         first["Consent.ndjson"][0]["id"],
         first["Procedure.ndjson"][0]["id"],
     )
+
+
+def test_what_goes_out_reads_back_as_it_was(exported, signed_session, settings):
+    _, resources = exported
+    session = TreatmentSession.objects.select_related("consent").get()
+    consent = session.consent
+    photo = session.photos.get()
+    kept_pdf = (settings.MEDIA_ROOT / consent_pdf_path(consent)).read_bytes()
+    points = ChartPoint.objects.filter(session=session).order_by("pk").select_related("lot")
+    assert consent_fields(resources["Consent.ndjson"][0]) == {
+        "fhir_id": consent.fhir_id,
+        "patient": consent.patient.fhir_id,
+        "course_id": consent.course_id,
+        "photos_allowed": True,
+        "signed_at": consent.signed_at,
+        "pdf": kept_pdf,
+    }
+    assert procedure_fields(resources["Procedure.ndjson"][0]) == {
+        "fhir_id": session.fhir_id,
+        "consent": consent.fhir_id,
+        "course_id": session.appointment.course_id,
+        "practitioner_id": session.practitioner_id,
+        "signed": True,
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "areas": ["face", "neck"],
+        "lots": [p.lot.fhir_id for p in points] + [session.numbing_lot.fhir_id],
+        "points": [
+            {
+                "map": p.map,
+                "area": p.area,
+                "x": f"{p.x:.4f}",
+                "y": f"{p.y:.4f}",
+                "lot": p.lot.fhir_id,
+                "depth_mm": f"{p.depth_mm:.1f}",
+                "volume_ml": f"{p.volume_ml:.2f}",
+                "technique": p.technique,
+            }
+            for p in points
+        ],
+        "reactions": "Mild redness",
+        "notes": "",
+    }
+    assert media_fields(resources["Media.ndjson"][0]) == {
+        "fhir_id": photo.fhir_id,
+        "session": session.fhir_id,
+        "view": "front",
+        "moment": "before",
+        "taken_at": photo.taken_at,
+        "width": 640,
+        "height": 480,
+        "image": (settings.MEDIA_ROOT / photo.image).read_bytes(),
+    }

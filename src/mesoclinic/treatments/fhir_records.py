@@ -177,3 +177,64 @@ def media_to_fhir(photo: SessionPhoto, image: bytes) -> Resource:
             "title": f"{photo.get_moment_display()}, {photo.get_view_display()}",
         },
     }
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _id_after(reference: str, prefix: str) -> str:
+    return reference.removeprefix(prefix)
+
+
+def consent_fields(resource: Resource) -> dict[str, Any]:
+    """What an exported Consent says, read back as the consent's own values."""
+    provision = resource["provision"]
+    return {
+        "fhir_id": resource["id"],
+        "patient": _id_after(resource["patient"]["reference"], "Patient/"),
+        "course_id": int(
+            _id_after(provision["data"][0]["reference"]["reference"], "CarePlan/course-")
+        ),
+        "photos_allowed": provision["provision"][0]["type"] == "permit",
+        "signed_at": _moment(resource["dateTime"]),
+        "pdf": base64.b64decode(resource["sourceAttachment"]["data"]),
+    }
+
+
+def procedure_fields(resource: Resource) -> dict[str, Any]:
+    """What an exported Procedure says, read back as the session's own values."""
+    extensions = {e["url"]: e for e in resource["extension"]}
+    period = resource["performedPeriod"]
+    return {
+        "fhir_id": resource["id"],
+        "consent": _id_after(extensions[CONSENT_EXT]["valueReference"]["reference"], "Consent/"),
+        "course_id": int(_id_after(resource["basedOn"][0]["reference"], "CarePlan/course-")),
+        "practitioner_id": int(
+            _id_after(resource["performer"][0]["actor"]["reference"], "Practitioner/practitioner-")
+        ),
+        "signed": resource["status"] == "completed",
+        "started_at": _moment(period["start"]),
+        "ended_at": _moment(period["end"]) if "end" in period else None,
+        "areas": [site["text"] for site in resource.get("bodySite", [])],
+        "lots": [
+            _id_after(u["reference"], "Medication/") for u in resource.get("usedReference", [])
+        ],
+        "points": json.loads(extensions[CHART_EXT]["valueString"]),
+        "reactions": resource.get("complication", [{"text": ""}])[0]["text"],
+        "notes": resource.get("note", [{"text": ""}])[0]["text"],
+    }
+
+
+def media_fields(resource: Resource) -> dict[str, Any]:
+    """What an exported Media says, read back as the photo's own values."""
+    return {
+        "fhir_id": resource["id"],
+        "session": _id_after(resource["partOf"][0]["reference"], "Procedure/"),
+        "view": resource["view"]["coding"][0]["code"],
+        "moment": resource["extension"][0]["valueCode"],
+        "taken_at": _moment(resource["createdDateTime"]),
+        "width": resource["width"],
+        "height": resource["height"],
+        "image": base64.b64decode(resource["content"]["data"]),
+    }
