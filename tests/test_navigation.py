@@ -12,6 +12,7 @@ EXPECTED_NAV = {
         "Calendar",
         "Screening mappings",
         "Products",
+        "Consent texts",
         "Rooms",
         "Practitioners",
         "Opening hours",

@@ -17,6 +17,8 @@ from mesoclinic.accounts.tokens import api_token_create, token_digest
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.treatments.domain.photos import photo_add
+from mesoclinic.treatments.domain.sessions import point_add
 from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
 from tests.scheduling.factories import (
@@ -26,7 +28,16 @@ from tests.scheduling.factories import (
     feed_token,
     open_clinic,
 )
-from tests.treatments.factories import catalogue, recorded, signed_plan
+from tests.treatments.factories import (
+    catalogue,
+    consent_text,
+    consented,
+    point,
+    recorded,
+    signed_plan,
+    started,
+)
+from tests.treatments.test_session_photos import jpeg_with_gps
 
 REF_000 = load_protocol("ref-000")
 
@@ -184,6 +195,61 @@ ADDRESSES = {
         lambda h: f"/clinic/consultations/{h['consultation'].pk}/addenda/",
     ),
     "treatments:plan-book": ("get", STAFF, lambda h: f"/clinic/plans/{h['plan'].pk}/book/"),
+    "treatments:consent-texts": ("get", ADMIN, lambda h: "/clinic/consent-texts/"),
+    "treatments:photo-upload": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/photos/",
+    ),
+    "treatments:photo": ("get", SIGNED_IN, lambda h: f"/clinic/photos/{h['photo'].pk}/"),
+    "treatments:photo-thumbnail": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/clinic/photos/{h['photo'].pk}/thumbnail/",
+    ),
+    "treatments:lot-recall": ("get", CLINICAL, lambda h: f"/clinic/lots/{h['lot'].pk}/recall/"),
+    "treatments:consent-tablet": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/courses/{h['course'].pk}/consent/",
+    ),
+    "treatments:consent": ("get", STAFF, lambda h: f"/clinic/consents/{h['consent'].pk}/"),
+    "treatments:consent-pdf": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/consents/{h['consent'].pk}/pdf/",
+    ),
+    "treatments:session-pdf": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/pdf/",
+    ),
+    "treatments:session-start": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/appointments/{h['next_session'].pk}/session/",
+    ),
+    "treatments:session": ("get", CLINICAL, lambda h: f"/clinic/sessions/{h['session'].pk}/"),
+    "treatments:point-add": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/points/",
+    ),
+    "treatments:point-change": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/points/{h['point'].pk}/",
+    ),
+    "treatments:session-sign": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/sign/",
+    ),
+    "treatments:session-addendum": (
+        "post",
+        CLINICAL,
+        lambda h: f"/clinic/sessions/{h['session'].pk}/addenda/",
+    ),
     "audit:events": ("get", ADMIN, lambda h: "/audit/"),
     "patients:search": ("get", STAFF, lambda h: "/patients/"),
     "patients:new": ("get", STAFF, lambda h: "/patients/new/"),
@@ -216,6 +282,7 @@ ADDRESSES = {
     ),
     "portal:intake": ("get", PATIENT, lambda h: "/portal/intake/"),
     "portal:intake-link": ("get", PUBLIC, lambda h: "/portal/intake/unknown-token/"),
+    "portal:consent": ("get", PATIENT, lambda h: f"/portal/courses/{h['course'].pk}/consent/"),
     "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
     "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
     "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
@@ -250,6 +317,31 @@ ADDRESSES = {
         lambda h: f"/api/v1/treatments/plans/{h['plan'].pk}/plan-course",
     ),
     "api:plan_book": ("post", STAFF, lambda h: f"/api/v1/treatments/plans/{h['plan'].pk}/book"),
+    "api:session_read": (
+        "get",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}",
+    ),
+    "api:session_point_add": (
+        "post",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}/points",
+    ),
+    "api:session_sign_route": (
+        "post",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}/sign",
+    ),
+    "api:lot_recall_list": (
+        "get",
+        CLINICAL,
+        lambda h: f"/api/v1/treatments/lots/{h['lot'].pk}/recipients",
+    ),
+    "api:consent_read": (
+        "get",
+        STAFF,
+        lambda h: f"/api/v1/treatments/consents/{h['consent'].pk}",
+    ),
 }
 # The JSON bodies the API's changes read (else they answer 422 before any permission check).
 BODIES = {
@@ -272,6 +364,16 @@ BODIES = {
     "api:lot_status": lambda h: {"status": "recalled", "reason": "Intruder"},
     "api:plan_course": lambda h: {"from": "2026-12-07"},
     "api:plan_book": lambda h: {"from": "2026-12-07"},
+    "api:session_point_add": lambda h: {
+        "map": "face-front",
+        "area": "face",
+        "x": "0.5",
+        "y": "0.5",
+        "lot": h["lot"].pk,
+        "depth_mm": "1",
+        "volume_ml": "0.1",
+        "technique": "papules",
+    },
 }
 GUARDED = {name for name, (_, who, _) in ADDRESSES.items() if who != PUBLIC}
 # Addresses that answer an intruder in JSON (401/403/404) instead of a login page.
@@ -325,6 +427,7 @@ HARBOURS_RECORDS = {
     "api:product_list",
     "api:product_add",
     "api:lot_list",
+    "treatments:consent-texts",
 }
 
 
@@ -335,8 +438,9 @@ def frozen_now():
 
 
 @pytest.fixture
-def h(harbour, alice, paula, rita, pat):
+def h(harbour, alice, paula, rita, pat, settings, tmp_path):
     """Harbour's records that the addresses name."""
+    settings.MEDIA_ROOT = tmp_path
     rooms = open_clinic(harbour, [paula.practitioner])
     pat.fhir_id = "pat-1"
     pat.save()
@@ -344,9 +448,22 @@ def h(harbour, alice, paula, rita, pat):
     start = dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC)
     products = catalogue(harbour)
     treatment_plan = signed_plan(pat, paula, [products["hyaluronic"]])
+    course = book_course(proposal=plan, by=paula)
+    consent_text(harbour, alice)
+    first, second = course.sessions.order_by("number")[:2]
+    lot = LotFactory(product=products["hyaluronic"])
+    consent = consented(course)
+    session = started(first, paula)
     return {
         "product": products["hyaluronic"],
-        "lot": LotFactory(product=products["hyaluronic"]),
+        "lot": lot,
+        "consent": consent,
+        "session": session,
+        "next_session": second,
+        "point": point_add(session=session, point=point(lot), by=paula),
+        "photo": photo_add(
+            session=session, view="front", moment="before", content=jpeg_with_gps(), by=paula
+        ),
         "plan": treatment_plan,
         "consultation": treatment_plan.consultation,
         "draft": recorded(pat, paula),
@@ -356,7 +473,7 @@ def h(harbour, alice, paula, rita, pat):
         "practitioner": paula.practitioner,
         "closure": closed_on(harbour, dt.date(2026, 12, 25)),
         "entry": ConditionFactory(patient=pat, entered_by="patient"),
-        "course": book_course(proposal=plan, by=paula),
+        "course": course,
         "appointment": AppointmentFactory(
             patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
         ),
@@ -457,7 +574,14 @@ def test_another_clinics_admin_finds_none_of_harbours_records(charlie, h):
 
 def test_another_patient_finds_none_of_pats_records(peter, h):
     client = signed_in(peter.user)
-    mine_only = ["scheduling:course-ical", "scheduling:appointment-ical", "fhir:read"]
+    mine_only = [
+        "scheduling:course-ical",
+        "scheduling:appointment-ical",
+        "fhir:read",
+        "portal:consent",
+        "treatments:photo",
+        "treatments:photo-thumbnail",
+    ]
     assert {name: send(client, name, h).status_code for name in mine_only} == {
         name: 404 for name in mine_only
     }

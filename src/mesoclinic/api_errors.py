@@ -16,7 +16,7 @@ WHY = {
     401: "No valid session or API token",
     403: "The role or the token's scope does not allow this",
     404: "No such record in your clinic",
-    409: "Someone else booked the same time first; nothing was booked",
+    409: "A conflict: someone else booked the same time first, or the record is signed",
     413: "The body is larger than the server accepts",
     422: "The input is well-formed but cannot be used; `detail` says which field and why",
 }

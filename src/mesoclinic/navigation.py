@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Screening mappings", "patients:mappings", CLINICAL),
     NavItem("Products", "inventory:products", CLINICAL),
+    NavItem("Consent texts", "treatments:consent-texts", ADMIN),
     NavItem("Rooms", "clinics:rooms", ADMIN),
     NavItem("Practitioners", "clinics:practitioners", ADMIN),
     NavItem("Opening hours", "clinics:opening-hours", ADMIN),

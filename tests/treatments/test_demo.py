@@ -11,7 +11,8 @@ from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.demo import demo_load
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.scheduling.models import Course
-from mesoclinic.treatments.models import Consultation
+from mesoclinic.treatments.models import Consent, Consultation
+from mesoclinic.treatments.queries import valid_consent
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -60,3 +61,17 @@ def test_the_demo_catalogue_has_its_lots_one_near_expiry_and_james_a_signed_plan
         [a.area for a in consultation.plan.areas.all()],
         course.treatment_plan_id,
     ) == ("James Okafor", True, "mesotherapy", ["face", "neck"], consultation.plan.pk)
+
+
+def test_james_signed_his_courses_consent_in_the_portal(db):
+    with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
+        demo_load()
+        demo_load()
+    consent = Consent.objects.get()
+    assert (
+        str(consent.patient),
+        consent.signed_via,
+        consent.photos_allowed,
+        consent.template.treatment,
+        valid_consent(Course.objects.get()),
+    ) == ("James Okafor", "portal", True, "ref-000", consent)

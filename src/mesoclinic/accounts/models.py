@@ -94,6 +94,7 @@ class TokenScope(models.TextChoices):
     IMPORT = "import", "Import FHIR records"
     BOOK = "book", "Plan and book courses"
     STOCK = "stock", "Add products and receive or recall lots"
+    CHART = "chart", "Chart and sign treatment sessions"
 
 
 class ApiToken(models.Model):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import models
 
 from mesoclinic.accounts.models import Clinic
@@ -24,8 +25,16 @@ from mesoclinic.scheduling.fhir import (
 )
 from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.treatments.fhir import encounter_to_fhir, impression_to_fhir, plan_to_fhir
-from mesoclinic.treatments.models import Consultation, TreatmentPlan
-from mesoclinic.treatments.queries import loaded_plan
+from mesoclinic.treatments.fhir_records import consent_to_fhir, media_to_fhir, procedure_to_fhir
+from mesoclinic.treatments.models import (
+    Consent,
+    Consultation,
+    SessionPhoto,
+    TreatmentPlan,
+    TreatmentSession,
+)
+from mesoclinic.treatments.pdfs import consent_pdf
+from mesoclinic.treatments.queries import loaded_plan, session_points
 
 Resource = dict[str, Any]
 CHUNK = 2000
@@ -49,6 +58,10 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
     assign_fhir_ids(Lot.objects.filter(clinic=clinic))
     assign_fhir_ids(Consultation.objects.filter(clinic=clinic))
     assign_fhir_ids(TreatmentPlan.objects.filter(consultation__clinic=clinic))
+    # A consent's FHIR id is no part of what was signed: written past its save() guard.
+    assign_fhir_ids(Consent.objects.filter(clinic=clinic))
+    assign_fhir_ids(TreatmentSession.objects.filter(clinic=clinic))
+    assign_fhir_ids(SessionPhoto.objects.filter(clinic=clinic))
 
 
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
@@ -64,6 +77,23 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
     yield from consultation_resources(clinic)
+    yield from session_resources(clinic)
+
+
+def session_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """Each signed consent (with its PDF), each session as a Procedure, each photo as Media."""
+    consents = Consent.objects.filter(clinic=clinic).select_related("patient", "template", "clinic")
+    for consent in consents.order_by("pk"):
+        yield "Consent", consent_to_fhir(consent, consent_pdf(consent))
+    sessions = TreatmentSession.objects.filter(clinic=clinic).select_related(
+        "patient", "practitioner__user", "consent", "appointment", "numbing_lot__product"
+    )
+    for session in sessions.order_by("pk"):
+        yield "Procedure", procedure_to_fhir(session, session_points(session))
+    photos = SessionPhoto.objects.filter(clinic=clinic).select_related("patient", "session")
+    for photo in photos.order_by("pk"):
+        with default_storage.open(photo.image) as stored:
+            yield "Media", media_to_fhir(photo, stored.read())
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:

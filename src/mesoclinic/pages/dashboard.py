@@ -8,6 +8,8 @@ from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
+from mesoclinic.scheduling.models import Course, CourseStatus
+from mesoclinic.treatments.queries import awaiting_consent
 
 TEMPLATES: dict[str, str] = {
     Role.ADMIN: "dashboard/admin.html",
@@ -30,7 +32,16 @@ def dashboard_context(user: User) -> dict[str, Any]:
     if user.role == Role.PATIENT:
         context["attention"] += patient_attention(user)
         context["today"] += patients_upcoming(user)
+        context["consents_due"] = consents_due(user)
     return context
+
+
+def consents_due(user: User) -> list[Course]:
+    """The patient's planned or active courses still waiting for their consent."""
+    courses = Course.objects.filter(
+        patient__user=user, status__in=[CourseStatus.PLANNED, CourseStatus.ACTIVE]
+    )
+    return list(awaiting_consent(courses))
 
 
 def clinic_counts(clinic_id: int) -> dict[str, int]:

@@ -8,4 +8,5 @@ app_name = "portal"
 urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/<str:token>/", views.intake_by_link, name="intake-link"),
+    path("courses/<int:course_id>/consent/", views.consent, name="consent"),
 ]

@@ -12,6 +12,9 @@ from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.domain import IntakeLinkUnusable, intake_submit
 from mesoclinic.patients.intake import IntakeForm, questionnaire
 from mesoclinic.patients.models import IntakeLink, token_digest
+from mesoclinic.scheduling.access import course_for
+from mesoclinic.treatments.models import Consent, SignedVia
+from mesoclinic.treatments.views.consent import consent_signing
 
 LINK_GONE = 410
 LINK_PROBLEMS = {
@@ -77,3 +80,14 @@ def link_refused(request: HttpRequest, problem: str) -> HttpResponse:
 
 def intake_context(form: IntakeForm, patient: object) -> dict[str, object]:
     return {"form": form, "patient": patient, "questionnaire": questionnaire()}
+
+
+@patient_required
+def consent(request: SignedInRequest, course_id: int) -> HttpResponse:
+    """The patient reads and signs the consent for their course before the session."""
+    course = course_for(request.user, course_id, purpose="consent in the portal")
+    signed = consent_signing(request, course, SignedVia.PORTAL, "portal/consent.html")
+    if isinstance(signed, Consent):
+        messages.success(request, "Thank you: your consent was signed and sent to the clinic.")
+        return redirect("portal:consent", course.pk)
+    return signed

@@ -1,6 +1,7 @@
 """The treatments API: a consultation record, and the plan's course planned and booked."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -12,18 +13,43 @@ from pydantic import StrictBool, StrictInt
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.api_errors import errors
+from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
+from mesoclinic.inventory.access import lot_for
+from mesoclinic.inventory.models import Lot
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
 from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
 from mesoclinic.scheduling.gate import BookingRefused, CourseBasis
 from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
-from mesoclinic.treatments.access import consultation_for, plan_for
-from mesoclinic.treatments.queries import PlanNotBookable, loaded_plan, plan_basis, plan_json
+from mesoclinic.treatments.access import consent_for, consultation_for, plan_for, session_for
+from mesoclinic.treatments.domain.sessions import SIGNED as SESSION_SIGNED
+from mesoclinic.treatments.domain.sessions import (
+    PointAt,
+    SessionRefused,
+    point_add,
+    session_sign,
+)
+from mesoclinic.treatments.queries import (
+    PlanNotBookable,
+    consent_json,
+    loaded_plan,
+    lot_recipients,
+    plan_basis,
+    plan_json,
+    point_json,
+    recall_json,
+    recipients_shown,
+    session_json,
+)
 
 router = Router(tags=["treatments"])
 STAFF_ONLY = "Only clinic staff can plan and book courses."
 CLINICAL_ONLY = "Only a clinic admin or a practitioner may read a consultation record."
+CLINICAL_SESSION = "Only a clinic admin or a practitioner may read or chart a session record."
+STAFF_CONSENT = "Only clinic staff may read a patient's consent through the API."
+NO_LOT = "No lot {lot} in this clinic."
+CLINICAL_RECALL = "Only a clinic admin or a practitioner may list who received a lot."
 
 
 class PlanCourseRequest(Schema):
@@ -124,3 +150,90 @@ def _propose(
     except (PlanNotBookable, LookupError, ValueError) as error:
         raise HttpError(422, str(error)) from None
     return proposal, basis
+
+
+class PointRequest(Schema):
+    map: str = Field(description="face-front, face-left, face-right, neck, hands, abdomen, …")
+    area: str
+    x: Annotated[Decimal, Field(ge=0, le=1, description="across the drawing, 0 to 1")]
+    y: Annotated[Decimal, Field(ge=0, le=1, description="down the drawing, 0 to 1")]
+    lot: StrictInt
+    depth_mm: Annotated[Decimal, Field(ge=0, le=99)]
+    volume_ml: Annotated[Decimal, Field(gt=0, le=999)]
+    technique: str
+
+
+@router.get(
+    "/sessions/{session_id}",
+    summary="A session record with its chart",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
+def session_read(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_SESSION)
+    session = session_for(user, session_id, purpose="API session record")
+    return session_json(session)
+
+
+@router.post(
+    "/sessions/{session_id}/points",
+    summary="Chart one injection point (refused once the session is signed)",
+    response={201: dict[str, Any], **errors(404, 409, 422)},
+)
+def session_point_add(
+    request: HttpRequest, session_id: int, body: PointRequest
+) -> Status[dict[str, Any]]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_SESSION, scope=TokenScope.CHART)
+    session = session_for(user, session_id, purpose="API chart a point")
+    if session.signed:
+        raise HttpError(409, SESSION_SIGNED)
+    lot = Lot.objects.filter(pk=body.lot, clinic_id=session.clinic_id).first()
+    if lot is None:
+        raise HttpError(422, NO_LOT.format(lot=body.lot))
+    at = PointAt(**{**body.dict(), "lot": lot})
+    try:
+        point = point_add(session=session, point=at, by=user)
+    except SessionRefused as refused:
+        raise HttpError(409 if str(refused) == SESSION_SIGNED else 422, str(refused)) from None
+    return Status(201, point_json(point))
+
+
+@router.post(
+    "/sessions/{session_id}/sign",
+    summary="Sign the session record; it becomes read-only",
+    response={200: dict[str, Any], **errors(404, 409, 422)},
+)
+def session_sign_route(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_SESSION, scope=TokenScope.CHART)
+    session = session_for(user, session_id, purpose="API sign session")
+    try:
+        signed = session_sign(session=session, by=user)
+    except SessionRefused as refused:
+        raise HttpError(409 if str(refused) == SESSION_SIGNED else 422, str(refused)) from None
+    return session_json(signed)
+
+
+@router.get(
+    "/consents/{consent_id}",
+    summary="A signed consent (it never changes)",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
+def consent_read(request: HttpRequest, consent_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, STAFF_ROLES, STAFF_CONSENT)
+    return consent_json(consent_for(user, consent_id, purpose="API consent"))
+
+
+@router.get(
+    "/lots/{lot_id}/recipients",
+    summary="Who received a lot: patients, sessions, dates and contact details",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
+def lot_recall_list(request: HttpRequest, lot_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_RECALL)
+    lot = lot_for(user, lot_id)
+    recipients = lot_recipients([lot.pk])
+    audit_patients_shown(
+        by=user,
+        patients=recipients_shown(lot.clinic_id, recipients),
+        summary=f"API lot recall list: lot {lot.number}",
+    )
+    return recall_json([lot], recipients)

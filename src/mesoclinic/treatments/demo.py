@@ -1,17 +1,18 @@
 """The demo's consultation: James was seen by Dr Morgan, who signed a plan for his face and
-neck; his course follows it from the coming Monday."""
+neck; his course follows it from the coming Monday, and he signed its consent in the portal."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from mesoclinic.accounts.models import User
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinical.planner import Preferences
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.inventory.models import Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.domain.courses import course_book
+from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain import (
     PlannedArea,
@@ -20,7 +21,8 @@ from mesoclinic.treatments.domain import (
     consultation_start,
     plan_save,
 )
-from mesoclinic.treatments.models import Consultation, Recommendation
+from mesoclinic.treatments.domain.consent import consent_sign, consent_template_save
+from mesoclinic.treatments.models import CONSENT_RISKS, Consultation, Recommendation, SignedVia
 from mesoclinic.treatments.queries import plan_basis
 
 PATIENT = "patient.james"
@@ -29,6 +31,11 @@ PROTOCOL = "ref-000"
 HYALURONIC = "Hyaluronic acid 1% (non-cross-linked)"
 VITAMINS = "Revitalising vitamin cocktail"
 NUMBING = "Lidocaine 4% numbing cream"
+CONSENT_TEXT = (
+    "I agree to a course of mesotherapy: small injections into the skin of the areas and with "
+    "the products my practitioner and I have planned, over several sessions. I have been told "
+    "what to do before and after each session, and that I may stop the course at any time."
+)
 
 
 def demo_consultation_load() -> None:
@@ -70,6 +77,32 @@ def demo_consultation_load() -> None:
     )
     consultation_sign(consultation=consultation, by=by)
     _book(patient, by, consultation)
+    _consent(patient)
+
+
+def _consent(patient: Patient) -> None:
+    """The clinic's consent text for the course's treatment, and James's signature in the portal."""
+    admin = User.objects.filter(clinic_id=patient.clinic_id, role=Role.ADMIN).first()
+    course = Course.objects.filter(patient=patient).first()
+    if admin is None or course is None or patient.user is None:
+        return
+    consent_template_save(
+        clinic_id=patient.clinic_id,
+        treatment=course.protocol_id,
+        title="Consent to a course of mesotherapy",
+        text=CONSENT_TEXT,
+        risks=list(CONSENT_RISKS),
+        by=admin,
+    )
+    consent_sign(
+        course=course,
+        photos_allowed=True,
+        typed_name=str(patient),
+        agreed=True,
+        drawing="M20 80 L60 40 L90 85 L130 35 L170 80",
+        signed_via=SignedVia.PORTAL,
+        by=patient.user,
+    )
 
 
 def _book(patient: Patient, by: User, consultation: Consultation) -> None:

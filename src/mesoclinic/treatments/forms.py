@@ -6,10 +6,15 @@ from typing import Any, cast
 from django import forms
 
 from mesoclinic.clinical.areas import AREAS, area_named
-from mesoclinic.inventory.models import Product
+from mesoclinic.clinical.preparation import PreparationStep
+from mesoclinic.clinical.protocols import all_protocols
+from mesoclinic.inventory.models import Lot, Product, ProductForm
 from mesoclinic.scheduling.forms import template_choices
 from mesoclinic.treatments.domain import PlannedArea
+from mesoclinic.treatments.domain.sessions import PointAt, PreparationAnswer
 from mesoclinic.treatments.models import (
+    CONSENT_RISKS,
+    ChartMap,
     Consultation,
     Fitzpatrick,
     Layer,
@@ -192,3 +197,144 @@ class SignForm(forms.Form):
 
 class AddendumForm(forms.Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Addendum")
+
+
+class ConsentTemplateForm(forms.Form):
+    """The next version of a treatment's consent text, as the clinic admin writes it."""
+
+    treatment = forms.ChoiceField(label="Treatment (protocol)")
+    title = forms.CharField(max_length=200)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
+    risks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One risk a line.",
+        initial="\n".join(CONSENT_RISKS),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["treatment"])
+        field.choices = [(p.id, f"{p.id}: {p.name}") for p in all_protocols()]
+
+    def clean_risks(self) -> list[str]:
+        risks: str = self.cleaned_data["risks"]
+        return [line.strip() for line in risks.splitlines() if line.strip()]
+
+
+class ConsentSignForm(forms.Form):
+    """The patient's answers and signature; photo use is a choice of its own (SPEC.md)."""
+
+    photos_allowed = forms.TypedChoiceField(
+        label="Photos of the treated areas",
+        choices=[("yes", "I agree to photos for my record"), ("no", "No photos of me")],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+    )
+    typed_name = forms.CharField(label="Your full name", max_length=200)
+    agreed = forms.BooleanField(label="I have read this consent and agree to the treatment")
+    drawing = forms.CharField(required=False, widget=forms.HiddenInput)
+    guardian_name = forms.CharField(
+        required=False, max_length=200, label="Parent or guardian (under 18)"
+    )
+    guardian_relationship = forms.CharField(
+        required=False, max_length=100, label="Relationship to the patient"
+    )
+
+
+class SessionStartForm(forms.Form):
+    """The checks on the day: each preparation step asked, and an override reason if needed."""
+
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Override: why treat despite what is new",
+    )
+
+    def __init__(self, *args: Any, steps: list[PreparationStep], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.steps = steps
+        for n, step in enumerate(steps):
+            self.fields[f"step_{n}"] = forms.TypedChoiceField(
+                label=step.instruction,
+                choices=[("yes", "Followed"), ("no", "Not followed")],
+                coerce=lambda answer: answer == "yes",
+                widget=forms.RadioSelect,
+            )
+            self.fields[f"note_{n}"] = forms.CharField(required=False, label="Note")
+
+    def answers(self) -> list[PreparationAnswer]:
+        data = self.cleaned_data
+        return [
+            PreparationAnswer(step.instruction, step.concept, data[f"step_{n}"], data[f"note_{n}"])
+            for n, step in enumerate(self.steps)
+        ]
+
+
+class SessionRecordForm(forms.Form):
+    """What the practitioner records around the chart."""
+
+    disinfection = forms.CharField(required=False, max_length=200)
+    numbing_product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False)
+    numbing_lot = forms.ModelChoiceField(queryset=Lot.objects.none(), required=False)
+    numbing_minutes = forms.IntegerField(required=False, min_value=0, max_value=120)
+    soothing_product = forms.ModelChoiceField(
+        queryset=Product.objects.none(), required=False, label="Soothing product or mask"
+    )
+    reactions = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Immediate reactions"
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    ended_at = forms.TimeField(required=False, label="Ended at (leave empty: when signed)")
+
+    def __init__(self, *args: Any, clinic_id: int, lots: list[Lot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        products = Product.objects.filter(clinic_id=clinic_id, active=True)
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["numbing_product"]
+        ).queryset = products.filter(numbing=True)
+        cast(
+            "forms.ModelChoiceField[Product]", self.fields["soothing_product"]
+        ).queryset = products.exclude(form=ProductForm.INJECTABLE)
+        cast(
+            "forms.ModelChoiceField[Lot]", self.fields["numbing_lot"]
+        ).queryset = Lot.objects.filter(
+            pk__in=[lot.pk for lot in lots if lot.product.numbing]
+        ).select_related("product")
+
+
+class LotField(forms.ModelChoiceField[Lot]):
+    def label_from_instance(self, obj: Lot) -> str:
+        return f"{obj.product.name}, lot {obj.number}, expires {obj.expires:%Y-%m-%d}"
+
+
+class PointForm(forms.Form):
+    """One injection point: tapped on the map or typed in the table."""
+
+    map = forms.ChoiceField(choices=ChartMap.choices)
+    area = forms.ChoiceField(choices=AREA_CHOICES)
+    x = forms.DecimalField(min_value=0, max_value=1, decimal_places=4, label="Across (0–1)")
+    y = forms.DecimalField(min_value=0, max_value=1, decimal_places=4, label="Down (0–1)")
+    lot = LotField(queryset=Lot.objects.none(), empty_label=None)
+    depth_mm = forms.DecimalField(min_value=0, max_digits=4, decimal_places=1, label="Depth (mm)")
+    volume_ml = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=5, decimal_places=2, label="Volume (mL)"
+    )
+    technique = forms.ChoiceField(choices=Technique.choices)
+
+    def __init__(self, *args: Any, areas: list[str], lots: list[Lot], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if areas:
+            cast(forms.ChoiceField, self.fields["area"]).choices = [(a, a) for a in areas]
+        field = cast(LotField, self.fields["lot"])
+        # Each product's earliest-expiring lot first (SPEC.md, "Products and lots").
+        field.queryset = Lot.objects.filter(pk__in=[lot.pk for lot in lots]).order_by(
+            "product__name", "expires", "pk"
+        )
+
+    def point(self) -> PointAt:
+        return PointAt(**self.cleaned_data)
+
+
+class PointMoveForm(forms.Form):
+    x = forms.DecimalField(min_value=0, max_value=1, decimal_places=4)
+    y = forms.DecimalField(min_value=0, max_value=1, decimal_places=4)
