@@ -218,6 +218,8 @@ ADDRESSES = {
     "portal:intake-link": ("get", PUBLIC, lambda h: "/portal/intake/unknown-token/"),
     "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
     "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
+    "fhir:metadata": ("get", PUBLIC, lambda h: "/fhir/r4/metadata"),
+    "fhir:unknown": ("get", PUBLIC, lambda h: "/fhir/r4/Patient/pat-1/_history"),
     "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
     "api:openapi-view": ("get", PUBLIC, lambda h: "/api/v1/docs"),
     "api:api-root": ("get", PUBLIC, lambda h: "/api/v1/"),

@@ -107,16 +107,22 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         TreatmentPlan.objects.filter(consultation__clinic=clinic).values_list("pk", "fhir_id")
     )
     for course in courses.iterator(chunk_size=CHUNK):
-        resource = course_to_fhir(course)
-        if course.treatment_plan_id in plans:
-            # The course carries out the treatment plan it was booked from.
-            resource["basedOn"] = [{"reference": f"CarePlan/{plans[course.treatment_plan_id]}"}]
-        yield "CarePlan", resource
+        plan_fhir_id = plans.get(course.treatment_plan_id) if course.treatment_plan_id else None
+        yield "CarePlan", course_resource(course, plan_fhir_id)
     appointments = Appointment.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user", "room"
     )
     for appointment in appointments.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Appointment", appointment_to_fhir(appointment)
+
+
+def course_resource(course: Course, plan_fhir_id: str | None) -> Resource:
+    """A course as a CarePlan, based on the treatment plan it was booked from, if any."""
+    resource = course_to_fhir(course)
+    if plan_fhir_id:
+        # The course carries out the treatment plan it was booked from.
+        resource["basedOn"] = [{"reference": f"CarePlan/{plan_fhir_id}"}]
+    return resource
 
 
 def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> dict[str, int]:
