@@ -145,9 +145,10 @@ def _history(kind: HistoryKind, params: tuple[Param, ...], filters: dict[str, An
         "_id": lambda n, v: search.any_of(n, v, _fhir_id),
         "_lastUpdated": lambda n, v: search.date(n, v, "updated_at"),
         "patient": _patient_filter("patient"),
-        "subject": _patient_filter("patient"),
         "code": lambda n, v: search.coding_token(n, v, model),
     }
+    if name == "subject":
+        common["subject"] = _patient_filter("patient")
     medication = kind.resource_type.startswith("Medication")
     code = _token(
         "code",

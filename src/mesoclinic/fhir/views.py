@@ -264,7 +264,9 @@ def _understood(
     for name, values in request.GET.lists():
         for value in values:
             reading.read(name, value)
-    kept = [(k, v) for k, v in reading.kept if k != "_count"] + [("_count", str(reading.count))]
+    count = ("_count", str(reading.count))
+    kept = [count if k == "_count" else (k, v) for k, v in reading.kept]
+    kept = list(dict.fromkeys(kept if count in kept else [*kept, count]))
     wanted = Search(
         reading.filters, reading.count, reading.newest_first, reading.cursor, reading.total
     )
