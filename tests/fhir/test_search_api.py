@@ -11,7 +11,6 @@ from mesoclinic.fhir.served import SERVED
 from mesoclinic.patients.models import Condition, Observation, Patient
 from mesoclinic.scheduling.models import Appointment, Course
 from tests.factories import PatientFactory
-from tests.fhir.test_clinical_export import clinical_record  # noqa: F401 (a fixture)
 
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
@@ -256,7 +255,8 @@ def test_writes_and_head_are_refused_with_an_operation_outcome(client_for, paula
 def test_xml_is_refused_with_406(client_for, paula, address, headers, what):
     status, code, text = issue(client_for(paula).get(address, headers=headers))
     assert (status, code) == (406, "not-supported")
-    assert text.startswith("This server speaks FHIR JSON only") and what in text
+    assert text.startswith("This server speaks FHIR JSON only")
+    assert what in text
 
 
 def test_json_in_any_spelling_is_accepted(client_for, paula, conditions):
@@ -283,7 +283,8 @@ def test_calendar_resources_are_served(client_for, paula, rita, clinical_record)
     pat = Patient.objects.get(pk=course.patient_id)
     found = ids(client.get(f"/fhir/r4/Appointment?patient={pat.fhir_id}&status=booked"))
     # The consultation and the course's six sessions.
-    assert len(found) == 7 and found[0] == f"appointment-{appointment.pk}"
+    assert len(found) == 7
+    assert found[0] == f"appointment-{appointment.pk}"
     assert ids(client.get("/fhir/r4/Appointment?date=2026-11-21")) == found[:1]
     assert ids(client.get("/fhir/r4/Appointment?date=2026-11-22")) == []
     plan = clinical_record
