@@ -1,11 +1,20 @@
-"""The read API driven over HTTP by the SMART `fhirclient` library, as a clinic's partner would."""
+"""The read API driven by the SMART `fhirclient` library, as a clinic's partner would.
+
+fhirclient speaks HTTP through a `requests` session; the session's transport hands each request
+to Django's test client, so everything above the socket is the library's own.
+"""
+
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+from django.test import Client
 from fhirclient import client as smart_client
 from fhirclient import server as smart_server
 from fhirclient.models.condition import Condition as FhirCondition
 from fhirclient.models.operationoutcome import OperationOutcome
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
 
 from mesoclinic.accounts.tokens import api_token_create
 from mesoclinic.patients.models import Condition
@@ -16,6 +25,7 @@ CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 # (SNOMED code, clinical status) cycled over the conditions.
 KINDS = [("44054006", "active"), ("44054006", "resolved"), ("38341003", "active")]
 MANY = 1050
+BASE = "http://testserver/fhir/r4"
 
 
 @pytest.fixture
@@ -34,14 +44,50 @@ def many_conditions(harbour):
     )
 
 
-@pytest.fixture
-def smart(live_server, paula):
-    """A fhirclient FHIRClient pointed at the server, sending Paula's API token."""
-    fhir = smart_client.FHIRClient(
-        settings={"app_id": "partner", "api_base": f"{live_server.url}/fhir/r4/"}
-    )
-    fhir.server.session.headers["Authorization"] = f"Bearer {api_token_create(paula)}"
+class DjangoTransport(BaseAdapter):
+    """A `requests` transport that answers from the application through Django's test client."""
+
+    def __init__(self):
+        super().__init__()
+        self.client = Client()
+
+    def send(self, request, **kwargs):
+        address = urlsplit(request.url)
+        path = address.path + (f"?{address.query}" if address.query else "")
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+        answer = self.client.generic(
+            request.method,
+            path,
+            data=request.body or b"",
+            content_type=headers.pop("Content-Type", "application/octet-stream"),
+            headers=headers,
+        )
+        response = requests.Response()
+        response.status_code = answer.status_code
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response._content = answer.content
+        response.encoding = "utf-8"
+        response.url = request.url
+        response.request = request
+        return response
+
+    def close(self):
+        pass
+
+
+def fhir_client(token=None):
+    """A fhirclient FHIRClient pointed at the server, sending `token` if given."""
+    fhir = smart_client.FHIRClient(settings={"app_id": "partner", "api_base": f"{BASE}/"})
+    fhir.server.session.mount("http://testserver/", DjangoTransport())
+    if token:
+        fhir.server.session.headers["Authorization"] = f"Bearer {token}"
     return fhir
+
+
+@pytest.fixture
+def smart(paula):
+    """fhirclient with Paula's API token."""
+    return fhir_client(api_token_create(paula))
 
 
 def outcome_of(error):
@@ -52,7 +98,6 @@ def outcome_of(error):
     return response.status_code, parsed.issue[0].code
 
 
-@pytest.mark.django_db(transaction=True)
 def test_fhirclient_connects_pages_and_filters(smart, many_conditions):
     assert smart.prepare() is True
     statement = smart.server.capabilityStatement
@@ -76,8 +121,7 @@ def test_fhirclient_connects_pages_and_filters(smart, many_conditions):
     assert {c.clinicalStatus.coding[0].system for c in active} == {CLINICAL}
 
 
-@pytest.mark.django_db(transaction=True)
-def test_fhirclient_gets_an_operation_outcome_for_every_error(smart, live_server, harbour):
+def test_fhirclient_gets_an_operation_outcome_for_every_error(smart, harbour):
     server = smart.server
     smart.prepare()
     refusals = []
@@ -96,9 +140,7 @@ def test_fhirclient_gets_an_operation_outcome_for_every_error(smart, live_server
         with pytest.raises((requests.HTTPError, smart_server.FHIRNotFoundException)) as refused:
             attempt()
         refusals.append(outcome_of(refused.value))
-    anonymous = smart_client.FHIRClient(
-        settings={"app_id": "partner", "api_base": f"{live_server.url}/fhir/r4/"}
-    )
+    anonymous = fhir_client()
     with pytest.raises(smart_server.FHIRUnauthorizedException) as refused:
         FhirCondition.read("c1", anonymous.server)
     refusals.append(outcome_of(refused.value))

@@ -10,7 +10,8 @@ from django.db import models
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
-from mesoclinic.fhir.kinds import HISTORY
+from mesoclinic.fhir.kinds import HISTORY, SUPPORTING
+from mesoclinic.fhir.received import kept_only, made_whole
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
@@ -54,12 +55,20 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """(type, resource) for every record of the clinic: Patients, their history, the calendar."""
     patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
-    for patient in patients.iterator(chunk_size=CHUNK):
-        yield "Patient", patient_resource(patient, list(patient.identifiers.all()))
+    as_held = (
+        patient_resource(patient, list(patient.identifiers.all()))
+        for patient in patients.iterator(chunk_size=CHUNK)
+    )
+    for resource in made_whole(clinic, "Patient", as_held):
+        yield "Patient", resource
     for resource_type, kind in HISTORY.items():
         rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
-        for row in rows.iterator(chunk_size=CHUNK):
-            yield resource_type, kind.to_fhir(row)
+        history = (kind.to_fhir(row) for row in rows.iterator(chunk_size=CHUNK))
+        for resource in made_whole(clinic, resource_type, history):
+            yield resource_type, resource
+    for resource_type in SUPPORTING:
+        for resource in kept_only(clinic, resource_type):
+            yield resource_type, resource
     yield from mapping_resources(clinic)
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)

@@ -15,7 +15,10 @@ from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
+from mesoclinic.fhir.received import keep
 from mesoclinic.fhir.sources import Entry, Reading
+from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.inventory.fhir import catalogue_kind
 from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier
 
 BATCH = 250
@@ -84,6 +87,8 @@ class Importer:
         self.medication_entries: list[Entry] = []
         # Source id → our patient's pk, for this run's patients and the clinic's earlier ones.
         self.patients: dict[str, int] = {}
+        self.patient_ids: dict[int, str] = {}
+        self.received: list[tuple[Resource, Resource]] = []
 
     def run(self) -> ImportReport:
         """Import Patients first so that every other resource can find its patient."""
@@ -94,7 +99,18 @@ class Importer:
         for resource_type, entries in by_type.items():
             self._import_history(HISTORY[resource_type], entries)
         ClinicalImport(self).run(self.medication_entries, clinical)
+        self._keep_supporting()
         return self.report
+
+    def _keep_supporting(self) -> None:
+        """Medications other resources name, which are not the catalogue's: kept as received."""
+        outside: dict[str, tuple[Resource, Resource]] = {
+            e.resource["id"]: (e.resource, {})
+            for e in self.medication_entries
+            if not catalogue_kind(e.resource)
+        }
+        with transaction.atomic():
+            keep(self.clinic, list(outside.values()))
 
     def _valid_entries_by_type(self) -> dict[str, list[Entry]]:
         """Entries of supported types that are valid FHIR, last one kept per type and id."""
@@ -137,9 +153,11 @@ class Importer:
                 "identifiers"
             )
         }
+        self.received = []
         with transaction.atomic():
             for entry in entries:
                 self._import_patient(entry, existing.get(entry.resource["id"]))
+            keep(self.clinic, self.received)
 
     def _import_patient(self, entry: Entry, patient: Patient | None) -> None:
         try:
@@ -159,6 +177,9 @@ class Importer:
             return
         getattr(self.report, outcome)["Patient"] += 1
         self.patients[patient.fhir_id] = patient.pk
+        self.patient_ids[patient.pk] = patient.fhir_id
+        held = [PatientIdentifier(system=s, value=v, type_text=t) for s, v, t in identifiers]
+        self.received.append((entry.resource, patient_resource(patient, _unique(held))))
 
     def _save_patient(
         self,
@@ -271,8 +292,13 @@ class Importer:
         """Look up, in a few queries, the earlier imported patients these references name."""
         wanted = {self._target(r)[1] for r in references if r} - self.patients.keys()
         for ids in chunks(sorted(wanted), 500):
-            found = Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids)
-            self.patients.update(found.values_list("fhir_id", "pk"))
+            found = list(
+                Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids).values_list(
+                    "fhir_id", "pk"
+                )
+            )
+            self.patients.update(found)
+            self.patient_ids.update((pk, fhir_id) for fhir_id, pk in found)
 
     def _write_history(
         self, kind: HistoryKind, batch: list[tuple[Entry, int, dict[str, Any]]]
@@ -284,21 +310,32 @@ class Importer:
             for row in kind.rows().filter(patient__clinic=self.clinic, fhir_id__in=ids)
         }
         new, touched, outcome = [], Counter[int](), Counter[str]()
+        received = []
         for entry, patient_id, fields in batch:
             row = existing.get(entry.resource["id"])
             if row is None:
-                new.append(_new_row(kind, entry, patient_id, fields))
+                row = _new_row(kind, entry, patient_id, fields)
+                new.append(row)
+                touched[patient_id] += 1
             elif row.patient_id == patient_id and _same(row, fields):
                 outcome["unchanged"] += 1
-                continue
             else:
                 _update_row(row, patient_id, fields)
                 outcome["updated"] += 1
-            touched[patient_id] += 1
+                touched[patient_id] += 1
+            row.patient = Patient(pk=patient_id, fhir_id=self._patient_fhir_id(patient_id))
+            received.append((entry.resource, kind.to_fhir(row)))
         kind.model.objects.bulk_create(new)
+        keep(self.clinic, received)
         outcome["imported"] = len(new)
         self._audit_history(kind, touched)
         return outcome
+
+    def _patient_fhir_id(self, patient_id: int) -> str:
+        if patient_id not in self.patient_ids:
+            found = Patient.objects.filter(pk=patient_id).values_list("fhir_id", flat=True)
+            self.patient_ids[patient_id] = found.get()
+        return self.patient_ids[patient_id]
 
     def _audit_history(self, kind: HistoryKind, touched: Counter[int]) -> None:
         """One update row per patient whose history this batch changed, in one insert."""
@@ -312,6 +349,11 @@ class Importer:
             )
             for patient_id, count in touched.items()
         )
+
+
+def _unique(identifiers: list[PatientIdentifier]) -> list[PatientIdentifier]:
+    """One identifier per (system, value), as the record keeps them."""
+    return list({(i.system, i.value): i for i in identifiers}.values())
 
 
 def _same(row: Any, fields: dict[str, Any]) -> bool:

@@ -25,3 +25,29 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"FHIR import {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ReceivedResource(models.Model):
+    """A resource as an import received it, beside the columns the clinic works with.
+
+    `mapped` is what the clinic's columns said, as FHIR, right after the import: an element the
+    clinic has not changed since is exported as received, so a record that went in comes out
+    whole; an element the clinic changed is exported as the clinic has it now.
+    """
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="+")
+    resource_type = models.CharField(max_length=40)
+    fhir_id = models.CharField(max_length=64)
+    resource = models.JSONField()
+    mapped = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "resource_type", "fhir_id"], name="received_resource_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.fhir_id} as received"
