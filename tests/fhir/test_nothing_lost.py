@@ -35,7 +35,7 @@ def differences(sent, came_back, path=""):
     if isinstance(sent, list) and isinstance(came_back, list) and len(sent) == len(came_back):
         return [
             d
-            for n, (a, b) in enumerate(zip(sent, came_back))
+            for n, (a, b) in enumerate(zip(sent, came_back, strict=True))
             for d in differences(a, b, f"{path}[{n}]")
         ]
     return [] if sent == came_back else [f"{path} changed"]
