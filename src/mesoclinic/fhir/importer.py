@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, models, transaction
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
@@ -15,6 +13,7 @@ from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
+from mesoclinic.fhir.r4 import SHOWN, problems
 from mesoclinic.fhir.received import keep
 from mesoclinic.fhir.sources import Entry, Reading
 from mesoclinic.fhir.to_fhir import patient_resource
@@ -50,15 +49,12 @@ class ImportReport:
 
 
 def invalid_reason(resource: Resource) -> str | None:
-    """Why `resource` is not valid FHIR (checked with the R4B models), or None if it is."""
-    try:
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    except ValidationError as error:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:3]]
-        return f"invalid {resource['resourceType']}: " + "; ".join(problems)
-    except (ValueError, TypeError, KeyError) as error:
-        return f"invalid {resource['resourceType']}: {error}"
-    return None
+    """Why `resource` is not valid FHIR R4 (4.0.1), naming each element's path, or None."""
+    found = problems(resource)
+    if not found:
+        return None
+    more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    return f"invalid R4 {resource['resourceType']}: " + "; ".join(found[:SHOWN]) + more
 
 
 def check_lengths(model: type[models.Model], fields: dict[str, Any]) -> None:
