@@ -122,3 +122,17 @@ def test_a_change_made_here_is_exported_and_the_rest_as_received(harbour, tmp_pa
     assert differences(before, after) == [".clinicalStatus.coding[0].code changed"]
     assert after["clinicalStatus"]["coding"][0]["code"] == "resolved"
     assert after["category"] == before["category"]
+
+
+def test_the_read_api_serves_what_came_in_whole(harbour, client_for, paula):
+    given = synthea_sources()
+    fhir_import(clinic=harbour, by=None, sources=given)
+    sent = resources_of(given)
+    client = client_for(paula)
+    request = next(
+        r for (t, _), r in sent.items() if t == "MedicationRequest" and "dosageInstruction" in r
+    )
+    assert client.get(f"/fhir/r4/MedicationRequest/{request['id']}").json() == request
+    patient = next(r for (t, _), r in sent.items() if t == "Patient")
+    found = client.get("/fhir/r4/Patient", {"_id": patient["id"]}).json()["entry"]
+    assert [e["resource"] for e in found] == [patient]

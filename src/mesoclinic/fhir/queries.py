@@ -12,6 +12,7 @@ from django.http import Http404
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.fhir.exporter import assign_fhir_ids
+from mesoclinic.fhir.received import kept_for, with_received
 from mesoclinic.fhir.search import BadSearch
 from mesoclinic.fhir.served import SERVED, Served, Source
 from mesoclinic.patients.access import get_patient_for, patients_visible_to
@@ -52,7 +53,7 @@ def read_resource(user: User, resource_type: str, resource_id: str) -> Resource:
         if patient is not None:
             purpose = f"FHIR read {resource_type}/{resource_id}"
             get_patient_for(user, patient.pk, purpose=purpose)
-        return source.to_fhir(row)
+        return _served([(source, row)], user, resource_type)[0]
     raise Http404(NOT_FOUND.format(type=resource_type, id=resource_id))
 
 
@@ -103,7 +104,16 @@ def search_resources(user: User, resource_type: str, wanted: Search) -> Page:
     if patients:
         audit_patients_shown(by=user, patients=patients, summary=f"FHIR search {resource_type}")
     next_cursor = _cursor_of(served, rows[-1][1], rows[-1][0]) if more and rows else ""
-    return Page([source.to_fhir(row) for source, row in rows], next_cursor, total)
+    return Page(_served(rows, user, resource_type), next_cursor, total)
+
+
+def _served(rows: list[tuple[Source, Any]], user: User, resource_type: str) -> list[Resource]:
+    """The rows as FHIR, each made whole from what an import received, if it kept any."""
+    resources = [source.to_fhir(row) for source, row in rows]
+    if not any(source.received for source, _ in rows):
+        return resources
+    kept = kept_for(user.clinic_id, resource_type, [r.get("id", "") for r in resources])
+    return [with_received(kept, r) for r in resources]
 
 
 def _assign_ids(user: User, source: Source) -> None:

@@ -58,13 +58,13 @@ def _choice_root(key: str) -> str:
     return ""
 
 
-def kept_for(clinic: Clinic, resource_type: str, ids: Iterable[str]) -> dict[str, ReceivedResource]:
+def kept_for(clinic_id: int, resource_type: str, ids: Iterable[str]) -> dict[str, ReceivedResource]:
     """The received resources of these ids, by id."""
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
     rows = ReceivedResource.objects.filter(
-        clinic=clinic, resource_type=resource_type, fhir_id__in=wanted
+        clinic_id=clinic_id, resource_type=resource_type, fhir_id__in=wanted
     )
     return {row.fhir_id: row for row in rows}
 
@@ -91,7 +91,7 @@ def made_whole(
 
 
 def _whole_batch(clinic: Clinic, resource_type: str, batch: list[Resource]) -> list[Resource]:
-    kept = kept_for(clinic, resource_type, [r.get("id", "") for r in batch])
+    kept = kept_for(clinic.pk, resource_type, [r.get("id", "") for r in batch])
     return [with_received(kept, r) for r in batch]
 
 

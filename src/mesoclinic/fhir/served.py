@@ -61,6 +61,8 @@ class Source:
     patient: str | None = "patient"
     # Whether the rows carry a FHIR id given on first sight (a record entered here).
     assigns_ids: bool = True
+    # Whether an import may have kept the resource as received, to be served whole.
+    received: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def _history(kind: HistoryKind, params: tuple[Param, ...], filters: dict[str, An
         to_fhir=kind.to_fhir,
         by_id=_fhir_id,
         filters={**common, **filters},
+        received=True,
     )
     return Served(
         kind.resource_type,
@@ -282,6 +285,7 @@ PATIENT = Served(
                 "birthdate": lambda n, v: search.date(n, v, "birth_date", day_only=True),
             },
             patient="",
+            received=True,
         ),
     ),
     (
