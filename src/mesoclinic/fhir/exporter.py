@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+from django.db.models import Prefetch
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
@@ -111,7 +112,12 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         yield "Practitioner", practitioner_to_fhir(practitioner)
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
         yield "Location", room_to_fhir(room)
-    courses = Course.objects.filter(clinic=clinic).select_related("patient").order_by("pk")
+    courses = (
+        Course.objects.filter(clinic=clinic)
+        .select_related("patient")
+        .prefetch_related(course_sessions())
+        .order_by("pk")
+    )
     plans = dict(
         TreatmentPlan.objects.filter(consultation__clinic=clinic).values_list("pk", "fhir_id")
     )
@@ -125,9 +131,17 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         yield "Appointment", appointment_to_fhir(appointment)
 
 
+def course_sessions() -> Prefetch[Any]:
+    """A course's sessions in order, as `course_resource` reads them."""
+    return Prefetch(
+        "sessions", queryset=Appointment.objects.order_by("start", "pk").only("pk", "course_id")
+    )
+
+
 def course_resource(course: Course, plan_fhir_id: str | None) -> Resource:
-    """A course as a CarePlan, based on the treatment plan it was booked from, if any."""
-    resource = course_to_fhir(course)
+    """A course as a CarePlan, based on the treatment plan it was booked from, if any; courses
+    come with `course_sessions` prefetched."""
+    resource = course_to_fhir(course, list(course.sessions.all()))
     if plan_fhir_id:
         # The course carries out the treatment plan it was booked from.
         resource["basedOn"] = [{"reference": f"CarePlan/{plan_fhir_id}"}]

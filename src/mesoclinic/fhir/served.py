@@ -14,7 +14,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir import search
-from mesoclinic.fhir.exporter import course_resource
+from mesoclinic.fhir.exporter import course_resource, course_sessions
 from mesoclinic.fhir.kinds import HISTORY, HistoryKind
 from mesoclinic.fhir.to_fhir import (
     ALLERGY_CLINICAL,
@@ -353,6 +353,7 @@ def _course_rows(user: User) -> Rows:
     return (
         Course.objects.filter(patient__in=patients_visible_to(user))
         .select_related("patient")
+        .prefetch_related(course_sessions())
         .annotate(plan_fhir_id=Subquery(plan[:1]))
     )
 
