@@ -70,6 +70,11 @@ def test_the_exported_patient_carries_every_field(harbour, tmp_path, capsys):
     assert exported[patient.fhir_id] == {
         "resourceType": "Patient",
         "id": patient.fhir_id,
+        "text": {
+            "status": "generated",
+            "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p><b>Patient</b> · Mia Rose Hart · '
+            "2010-04-02</p></div>",
+        },
         "identifier": [
             {"type": {"text": "NHS"}, "system": "https://nhs.uk/nhs-number", "value": "9434765919"}
         ],

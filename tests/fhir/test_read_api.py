@@ -32,6 +32,14 @@ def pats_record(pat):
     return pat
 
 
+def narrative(line):
+    """The short narrative every resource carries, as XHTML."""
+    return {
+        "status": "generated",
+        "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{line}</p></div>',
+    }
+
+
 def outcome(code, text):
     issue = {"severity": "error", "code": code, "diagnostics": text}
     return {"resourceType": "OperationOutcome", "issue": [issue]}
@@ -50,6 +58,7 @@ def test_a_practitioner_reads_a_condition_and_the_read_is_audited(client_for, pa
         {
             "resourceType": "Condition",
             "id": stroke.fhir_id,
+            "text": narrative(f"<b>Condition</b> · Stroke · for Patient/{mia.fhir_id}"),
             "verificationStatus": {
                 "coding": [
                     {
@@ -97,6 +106,10 @@ def test_search_by_patient_gives_a_searchset_bundle_and_is_audited(client_for, p
                 "resource": {
                     "resourceType": "MedicationRequest",
                     "id": warfarin.fhir_id,
+                    "text": narrative(
+                        "<b>MedicationRequest</b> · warfarin sodium 5 MG Oral Tablet · active · "
+                        f"2026-03-01 · for Patient/{mia.fhir_id}"
+                    ),
                     "status": "active",
                     "intent": "order",
                     "medicationCodeableConcept": {
@@ -242,6 +255,7 @@ def test_a_deceased_patient_reads_with_the_date_of_death(client_for, paula, harb
     assert response.json() == {
         "resourceType": "Patient",
         "id": "gone",
+        "text": narrative("<b>Patient</b> · Ann Lee · 1985-05-17"),
         "name": [{"use": "official", "family": "Lee", "given": ["Ann"]}],
         "gender": "female",
         "birthDate": "1985-05-17",

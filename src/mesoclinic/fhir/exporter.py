@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTING
+from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.received import kept_only, made_whole
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
@@ -54,7 +55,13 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
 
 
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
-    """(type, resource) for every record of the clinic: Patients, their history, the calendar."""
+    """(type, resource) for every record of the clinic: Patients, their history, the calendar;
+    each with a narrative."""
+    for resource_type, resource in _clinic_resources(clinic):
+        yield resource_type, with_narrative(resource)
+
+
+def _clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
     as_held = (
         patient_resource(patient, list(patient.identifiers.all()))

@@ -12,6 +12,7 @@ from django.http import Http404
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.fhir.exporter import assign_fhir_ids
+from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.received import kept_for, with_received
 from mesoclinic.fhir.search import BadSearch
 from mesoclinic.fhir.served import SERVED, Served, Source
@@ -108,12 +109,13 @@ def search_resources(user: User, resource_type: str, wanted: Search) -> Page:
 
 
 def _served(rows: list[tuple[Source, Any]], user: User, resource_type: str) -> list[Resource]:
-    """The rows as FHIR, each made whole from what an import received, if it kept any."""
+    """The rows as FHIR, each made whole from what an import received, if it kept any, and
+    with a narrative."""
     resources = [source.to_fhir(row) for source, row in rows]
-    if not any(source.received for source, _ in rows):
-        return resources
-    kept = kept_for(user.clinic_id, resource_type, [r.get("id", "") for r in resources])
-    return [with_received(kept, r) for r in resources]
+    if any(source.received for source, _ in rows):
+        kept = kept_for(user.clinic_id, resource_type, [r.get("id", "") for r in resources])
+        resources = [with_received(kept, r) for r in resources]
+    return [with_narrative(r) for r in resources]
 
 
 def _assign_ids(user: User, source: Source) -> None:
