@@ -74,7 +74,6 @@ def test_a_practitioner_reads_a_condition_and_the_read_is_audited(client_for, pa
                 "text": "Stroke",
             },
             "subject": {"reference": f"Patient/{mia.fhir_id}"},
-            "abatementDateTime": "2021-06-01",
         },
     )
     assert list(
