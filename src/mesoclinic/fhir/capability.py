@@ -19,6 +19,12 @@ RESULT_PARAMETERS = (
     "added while a client pages never shift a page. A parameter not listed is left out of the "
     "self link, or refused with Prefer: handling=strict."
 )
+BULK_DATA = "http://hl7.org/fhir/uv/bulkdata"
+BULK_EXPORT = (
+    "$export and Patient/$export (FHIR Bulk Data): the clinic admin's token, 'Prefer: "
+    "respond-async'; _type and _outputFormat (NDJSON) are read. The answer's Content-Location "
+    "is the status address; the manifest lists one NDJSON file per type."
+)
 SECURITY = (
     "Staff send their API token as 'Authorization: Bearer <token>' (mesoclinic api-token); a "
     "signed-in session works too. Reception reads Patient, Appointment, Practitioner and "
@@ -45,6 +51,7 @@ def capability_statement(base: str) -> dict[str, Any]:
         "kind": "instance",
         "software": {"name": "mesoclinic"},
         "implementation": {"description": "The clinic's records, read only", "url": base},
+        "instantiates": [f"{BULK_DATA}/CapabilityStatement/bulk-data"],
         "fhirVersion": "4.0.1",
         "format": ["json", "application/fhir+json"],
         "rest": [
@@ -53,6 +60,13 @@ def capability_statement(base: str) -> dict[str, Any]:
                 "documentation": RESULT_PARAMETERS,
                 "security": {"cors": False, "description": SECURITY},
                 "resource": [_resource(served) for served in SERVED.values()],
+                "operation": [
+                    {
+                        "name": "export",
+                        "definition": f"{BULK_DATA}/OperationDefinition/export",
+                        "documentation": BULK_EXPORT,
+                    }
+                ],
             }
         ],
     }

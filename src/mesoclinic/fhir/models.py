@@ -51,3 +51,37 @@ class ReceivedResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.fhir_id} as received"
+
+
+class BulkExportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkExport(models.Model):
+    """One FHIR Bulk Data `$export` a clinic admin asked for: its files wait under `directory`."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The kick-off address as asked, which the manifest repeats.
+    request = models.TextField()
+    # The types asked for (`_type`), empty for every type the level holds.
+    types = models.JSONField(default=list)
+    patient_level = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=BulkExportStatus.choices, default=BulkExportStatus.RUNNING
+    )
+    # Resources per type written, once done; what went wrong, if it failed.
+    counts = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"FHIR bulk export {self.pk}"

@@ -4,6 +4,7 @@ Nothing here changes a record: writes, HEAD and addresses we do not have answer 
 OperationOutcome and the status that goes with it, never a page.
 """
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,13 +13,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
-from mesoclinic.accounts.models import TokenScope
+from mesoclinic.accounts.models import Role, TokenScope
 from mesoclinic.accounts.permissions import SignedInRequest, is_signed_in
 from mesoclinic.accounts.tokens import token_for, token_use_audit
 from mesoclinic.fhir.capability import capability_statement
+from mesoclinic.fhir.domain import bulk_export_downloaded, bulk_export_start
+from mesoclinic.fhir.models import BulkExport, BulkExportStatus
 from mesoclinic.fhir.queries import (
     UNKNOWN_TYPE,
     Search,
@@ -28,6 +32,7 @@ from mesoclinic.fhir.queries import (
 )
 from mesoclinic.fhir.search import BadSearch
 from mesoclinic.fhir.served import SERVED, Served
+from mesoclinic.fhir.tasks import EXPORTED_TYPES, PATIENT_TYPES, bulk_directory
 
 FHIR_JSON = "application/fhir+json"
 SIGN_IN = "Sign in, or send a staff member's API token as 'Authorization: Bearer <token>'."
@@ -49,7 +54,7 @@ MOST = 1000
 # Parameters that shape the result rather than choose resources.
 RESULT = ("_count", "_sort", "_total", "_cursor", "_format")
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def fhir_response(document: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -69,7 +74,7 @@ def fhir_address(view: View) -> View:
 
     @csrf_exempt
     @wraps(view)
-    def wrapped(request: HttpRequest, /, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "GET":
             response = outcome(405, "not-supported", READ_ONLY.format(method=request.method))
             response["Allow"] = "GET"
@@ -98,12 +103,12 @@ def _format_refused(request: HttpRequest) -> HttpResponse | None:
     return outcome(406, "not-supported", NOT_JSON.format(what="Accept", given=accept))
 
 
-def fhir_endpoint(view: Callable[..., HttpResponse]) -> View:
+def fhir_endpoint(view: View) -> View:
     """Authenticate by session or bearer token, and turn refusals into OperationOutcomes."""
 
     @fhir_address
     @wraps(view)
-    def wrapped(request: HttpRequest, /, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, /, *args: Any, **kwargs: Any) -> HttpResponseBase:
         refused = _bearer_refused(request)
         if refused is not None:
             return refused
@@ -278,3 +283,108 @@ def _count(value: str) -> int:
         raise BadSearch(BAD_COUNT.format(value=value, most=MOST))
     # More than a page holds is given a page at a time: the links say so.
     return min(int(value), MOST)
+
+
+# FHIR Bulk Data (v2): kick-off, status and files, for the clinic admin.
+ADMIN_ONLY = "Only the clinic admin exports the clinic's records."
+RESPOND_ASYNC = "A bulk export runs in the background: send 'Prefer: respond-async'."
+NDJSON = ("application/fhir+ndjson", "application/ndjson", "ndjson")
+BAD_OUTPUT_FORMAT = "_outputFormat={given!r} is not offered; this server writes NDJSON ({types})."
+BAD_EXPORT_TYPE = "_type {given!r} is not exported at this level; it holds {types}."
+BAD_EXPORT_PARAMETER = "{name} is not supported by this server's $export; it reads {supported}."
+NO_EXPORT = "No bulk export {id} of yours."
+NOT_READY = "Bulk export {id} is not finished: ask its status address."
+NO_FILE = "Bulk export {id} wrote no {name}."
+EXPORT_FAILED = "Bulk export {id} failed: {error}"
+
+
+def _admin(request: SignedInRequest) -> None:
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied(ADMIN_ONLY)
+
+
+@fhir_endpoint
+def export_kickoff(request: SignedInRequest) -> HttpResponse:
+    """`$export` (system level) or `Patient/$export` (the patients' compartments): 202 and the
+    address of the export's status."""
+    _admin(request)
+    patient_level = request.path.rstrip("/").endswith("Patient/$export")
+    allowed = PATIENT_TYPES if patient_level else EXPORTED_TYPES
+    types = [t for value in request.GET.getlist("_type") for t in value.split(",") if t]
+    refusal = _kickoff_refusal(request, types, allowed)
+    if refusal:
+        return outcome(400, "required" if refusal == RESPOND_ASYNC else "not-supported", refusal)
+    job = bulk_export_start(
+        clinic=request.user.clinic,
+        by=request.user,
+        request=request.build_absolute_uri(),
+        types=types,
+        patient_level=patient_level,
+    )
+    status = f"{base_address(request)}$export-status/{job.pk}"
+    response = outcome(202, "informational", f"{job} started: see {status}", "information")
+    response["Content-Location"] = status
+    return response
+
+
+def _kickoff_refusal(request: HttpRequest, types: list[str], allowed: tuple[str, ...]) -> str:
+    """Why a kick-off cannot start, or "" if it can."""
+    unknown = [name for name in request.GET if name not in ("_outputFormat", "_type")]
+    if unknown:
+        return BAD_EXPORT_PARAMETER.format(name=unknown[0], supported="_outputFormat, _type")
+    output = request.GET.get("_outputFormat", NDJSON[0])
+    if output not in NDJSON:
+        return BAD_OUTPUT_FORMAT.format(given=output, types=", ".join(NDJSON))
+    for given in types:
+        if given not in allowed:
+            return BAD_EXPORT_TYPE.format(given=given, types=", ".join(allowed))
+    if "respond-async" not in request.headers.get("Prefer", ""):
+        return RESPOND_ASYNC
+    return ""
+
+
+def _job(request: SignedInRequest, export_id: int) -> BulkExport:
+    _admin(request)
+    job = BulkExport.objects.filter(pk=export_id, clinic_id=request.user.clinic_id).first()
+    if job is None:
+        raise Http404(NO_EXPORT.format(id=export_id))
+    return job
+
+
+@fhir_endpoint
+def export_status(request: SignedInRequest, export_id: int) -> HttpResponse:
+    """202 while the export runs; then the manifest of its files, or why it failed."""
+    job = _job(request, export_id)
+    if job.status == BulkExportStatus.RUNNING:
+        response = HttpResponse(status=202)
+        response["X-Progress"] = "running"
+        response["Retry-After"] = "2"
+        return response
+    if job.status == BulkExportStatus.FAILED:
+        return outcome(500, "exception", EXPORT_FAILED.format(id=job.pk, error=job.error))
+    assert job.finished_at is not None  # a finished export
+    files = f"{base_address(request)}$export-file/{job.pk}/"
+    manifest = {
+        "transactionTime": job.finished_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "request": job.request,
+        "requiresAccessToken": True,
+        "output": [
+            {"type": t, "url": f"{files}{t}.ndjson", "count": n} for t, n in job.counts.items()
+        ],
+        "error": [],
+    }
+    return HttpResponse(json.dumps(manifest), content_type="application/json")
+
+
+@fhir_endpoint
+def export_file(request: SignedInRequest, export_id: int, file_name: str) -> FileResponse:
+    """One file of a finished export, as NDJSON; each download audited."""
+    job = _job(request, export_id)
+    if job.status != BulkExportStatus.DONE:
+        raise Http404(NOT_READY.format(id=job.pk))
+    resource_type = file_name.removesuffix(".ndjson")
+    path = bulk_directory(job.pk) / f"{resource_type}.ndjson"
+    if resource_type not in job.counts or not path.is_file():
+        raise Http404(NO_FILE.format(id=job.pk, name=file_name))
+    bulk_export_downloaded(export=job, by=request.user, file_name=file_name)
+    return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
