@@ -17,6 +17,7 @@ from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.fhir.from_fhir import Rejected
+from mesoclinic.fhir.held import is_held
 from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.sources import Entry
 from mesoclinic.inventory import fhir as catalogue
@@ -285,6 +286,8 @@ class ClinicalImport:
     def _course_basis(self, entry: Entry) -> str:
         """A course's CarePlan: only which treatment plan it carries out is read back."""
         resource = entry.resource
+        if is_held(self.clinic, resource):
+            return "unchanged"
         key = resource["id"].removeprefix("course-")
         course = (
             Course.objects.filter(clinic=self.clinic, pk=int(key)).first()

@@ -12,6 +12,8 @@ from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
+from mesoclinic.fhir.held import HELD_TYPES, is_held
+from mesoclinic.fhir.held import refusal as held_refusal
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
 from mesoclinic.fhir.r4 import SHOWN, problems
 from mesoclinic.fhir.received import keep
@@ -112,6 +114,14 @@ class Importer:
         """Entries of supported types that are valid FHIR, last one kept per type and id."""
         kept: dict[str, dict[str, Entry]] = defaultdict(dict)
         for entry in self.entries:
+            resource_type = entry.resource["resourceType"]
+            if resource_type in HELD_TYPES:
+                # The clinic's own calendar and mappings, met again in its own export.
+                if is_held(self.clinic, entry.resource):
+                    self.report.unchanged[resource_type] += 1
+                else:
+                    self.report.reject(entry, held_refusal(entry.resource))
+                continue
             reason = self._why_not(entry)
             if reason:
                 self.report.reject(entry, reason)
