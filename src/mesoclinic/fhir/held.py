@@ -73,5 +73,8 @@ def _held(clinic: Clinic, resource_type: str, fhir_id: str) -> Resource | None:
     course = courses.prefetch_related(course_sessions()).first()
     if course is None:
         return None
-    plan = TreatmentPlan.objects.filter(pk=course.treatment_plan_id).values_list("fhir_id")
-    return course_resource(course, next(iter(plan), ("",))[0] or None)
+    plan = None
+    if course.treatment_plan_id is not None:
+        plans = TreatmentPlan.objects.filter(pk=course.treatment_plan_id)
+        plan = plans.values_list("fhir_id", flat=True).first() or None
+    return course_resource(course, plan)
