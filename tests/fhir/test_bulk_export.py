@@ -10,6 +10,9 @@ from mesoclinic.fhir.models import BulkExport
 from mesoclinic.fhir.views import ADMIN_ONLY, RESPOND_ASYNC
 from tests.fhir.records import full_record
 
+# The clinical record books a course from a fixed day: the clock stands still on it.
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 KICK_OFF = {"Accept": "application/fhir+json", "Prefer": "respond-async"}
 
 

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.core.management import call_command
 
 from mesoclinic.fhir.domain import fhir_export, fhir_import
@@ -9,6 +10,9 @@ from mesoclinic.fhir.sources import Source
 from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.models import Appointment
 from tests.fhir.test_nothing_lost import synthea_sources
+
+# The clinical record books a course from a fixed day: the clock stands still on it.
+pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
 def test_importing_the_clinics_own_export_finds_everything_unchanged(

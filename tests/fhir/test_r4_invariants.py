@@ -22,6 +22,9 @@ from tests.fhir.records import full_record
 from tests.fhir.test_nothing_lost import example_sources, synthea_sources
 from tests.fhir.test_official_examples import fetch_examples
 
+# The clinical record books a course from a fixed day: the clock stands still on it.
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 R4 = models["r4"]
 # Structural invariants every element carries (no empty elements, an extension has a value or
 # extensions): the models' own parsing checks them, on every element, for every resource.

@@ -12,6 +12,9 @@ from mesoclinic.patients.models import Condition, Observation, Patient
 from mesoclinic.scheduling.models import Appointment, Course
 from tests.factories import PatientFactory
 
+# The clinical record books a course from a fixed day: the clock stands still on it.
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
 SNOMED = "http://snomed.info/sct"
 ICD10 = "http://hl7.org/fhir/sid/icd-10"
 BASE = "http://testserver/fhir/r4/"
