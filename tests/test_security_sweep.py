@@ -15,6 +15,7 @@ from django.urls import URLResolver, get_resolver
 from mesoclinic.accounts.models import ApiToken
 from mesoclinic.accounts.tokens import api_token_create, token_digest
 from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.fhir.models import BulkExport
 from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain.photos import photo_add
@@ -285,6 +286,16 @@ ADDRESSES = {
     "portal:consent": ("get", PATIENT, lambda h: f"/portal/courses/{h['course'].pk}/consent/"),
     "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
     "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
+    "fhir:metadata": ("get", PUBLIC, lambda h: "/fhir/r4/metadata"),
+    "fhir:unknown": ("get", PUBLIC, lambda h: "/fhir/r4/Patient/pat-1/_history"),
+    "fhir:export": ("get", ADMIN, lambda h: "/fhir/r4/$export"),
+    "fhir:patient-export": ("get", ADMIN, lambda h: "/fhir/r4/Patient/$export"),
+    "fhir:export-status": ("get", ADMIN, lambda h: f"/fhir/r4/$export-status/{h['export'].pk}"),
+    "fhir:export-file": (
+        "get",
+        ADMIN,
+        lambda h: f"/fhir/r4/$export-file/{h['export'].pk}/Patient.ndjson",
+    ),
     "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
     "api:openapi-view": ("get", PUBLIC, lambda h: "/api/v1/docs"),
     "api:api-root": ("get", PUBLIC, lambda h: "/api/v1/"),
@@ -428,6 +439,8 @@ HARBOURS_RECORDS = {
     "api:product_add",
     "api:lot_list",
     "treatments:consent-texts",
+    "fhir:export",
+    "fhir:patient-export",
 }
 
 
@@ -481,6 +494,9 @@ def h(harbour, alice, paula, rita, pat, settings, tmp_path):
         "alice": alice,
         "paula": paula,
         "token": ApiToken.objects.get(digest=token_digest(api_token_create(paula))),
+        "export": BulkExport.objects.create(
+            clinic=harbour, requested_by=alice, request="/fhir/r4/$export", status="done"
+        ),
         "mapping": clinic_mapping_save(
             clinic=harbour,
             system="http://snomed.info/sct",

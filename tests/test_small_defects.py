@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from mesoclinic.fhir.queries import NOT_FOUND
 from mesoclinic.patients.models import Condition
 from mesoclinic.safety import NUL_REFUSED
 from tests.factories import PatientFactory
@@ -19,8 +18,16 @@ def test_an_empty_fhir_id_finds_no_patient_while_some_have_none(client_for, paul
         client.get("/fhir/r4/Patient", {"patient": ""}),
         client.get("/fhir/r4/Condition/"),
     ]
-    assert [r.status_code for r in answers] == [404, 400, 404]
-    assert answers[0].json()["issue"][0]["diagnostics"] == NOT_FOUND.format(type="Patient", id="")
+    assert [r.status_code for r in answers] == [400, 200, 404]
+    assert answers[0].json()["issue"][0]["diagnostics"] == (
+        "Search parameter 'patient': 'Patient/' names no Patient id."
+    )
+    # Patient has no `patient` parameter: it is left out, and every patient has an id by now.
+    assert answers[1].json()["link"][0]["url"] == "http://testserver/fhir/r4/Patient?_count=50"
+    unnamed.refresh_from_db()
+    assert unnamed.fhir_id != ""
+    assert [e["resource"]["id"] for e in answers[1].json()["entry"]] == [unnamed.fhir_id]
+    assert answers[2].json()["issue"][0]["code"] == "not-found"
 
 
 @pytest.mark.parametrize(

@@ -206,6 +206,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Where FHIR Bulk Data `$export` files wait for the clinic admin who asked for them.
+FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", VAR_DIR / "fhir-exports"))
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

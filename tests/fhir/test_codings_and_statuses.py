@@ -216,6 +216,10 @@ def test_the_clinic_s_mappings_are_exported_as_a_concept_map(harbour, paula, tmp
     (concept_map,) = exported(harbour, tmp_path, "ConceptMap")
 
     ConceptMap.model_validate(concept_map)
+    assert concept_map.pop("text")["div"].startswith(
+        '<div xmlns="http://www.w3.org/1999/xhtml"><p><b>ConceptMap</b> · '
+        "ScreeningMappings · active"
+    )
     assert concept_map == {
         "resourceType": "ConceptMap",
         "id": f"clinic-{harbour.pk}-screening",

@@ -70,6 +70,11 @@ def test_the_exported_patient_carries_every_field(harbour, tmp_path, capsys):
     assert exported[patient.fhir_id] == {
         "resourceType": "Patient",
         "id": patient.fhir_id,
+        "text": {
+            "status": "generated",
+            "div": '<div xmlns="http://www.w3.org/1999/xhtml"><p><b>Patient</b> · Mia Rose Hart · '
+            "2010-04-02</p></div>",
+        },
         "identifier": [
             {"type": {"text": "NHS"}, "system": "https://nhs.uk/nhs-number", "value": "9434765919"}
         ],
@@ -208,7 +213,13 @@ def test_booked_sessions_are_exported_as_appointments_with_practitioner_and_room
             f"Practitioner/practitioner-{paula.practitioner.pk}",
             f"Location/room-{room.pk}",
         ]
-        assert {*actors, appointment["basedOn"][0]["reference"]} <= ids
+        assert set(actors) <= ids
+        assert "basedOn" not in appointment
+    (course,) = exported["CarePlan.ndjson"]
+    # The course names its sessions the R4 way: an Appointment's basedOn is a ServiceRequest.
+    assert [a["reference"]["reference"] for a in course["activity"]] == [
+        f"Appointment/{a['id']}" for a in exported["Appointment.ndjson"]
+    ]
     assert [(a["description"], a["start"]) for a in exported["Appointment.ndjson"]] == [
         ("Mesotherapy session 1", "2026-12-01T10:00:00+00:00"),
         ("Mesotherapy session 2", "2026-12-15T10:00:00+00:00"),

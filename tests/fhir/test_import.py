@@ -205,7 +205,8 @@ def test_a_bad_line_mid_file_is_reported_and_the_rest_imported(harbour, tmp_path
             {
                 "file": str(conditions),
                 "line": 3,
-                "reason": "invalid Condition: subject.reference: Input should be a valid string",
+                "reason": "invalid R4 Condition: Condition.subject.reference: a number where R4 "
+                "expects a string",
             },
             {
                 "file": str(conditions),

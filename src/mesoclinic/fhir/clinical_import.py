@@ -17,6 +17,8 @@ from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.fhir.from_fhir import Rejected
+from mesoclinic.fhir.held import is_held
+from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.sources import Entry
 from mesoclinic.inventory import fhir as catalogue
 from mesoclinic.inventory.domain import product_save
@@ -109,7 +111,7 @@ class ClinicalImport:
         resource = entry.resource
         fields, ingredients = catalogue.product_fields(resource)
         held = Product.objects.filter(clinic=self.clinic, fhir_id=resource["id"]).first()
-        if held is not None and catalogue.product_to_fhir(held) == resource:
+        if held is not None and _same(catalogue.product_to_fhir(held), resource):
             return "unchanged"
         if (
             held is None
@@ -139,7 +141,7 @@ class ClinicalImport:
             .select_related("product")
             .first()
         )
-        if held is not None and catalogue.lot_to_fhir(held) == resource:
+        if held is not None and _same(catalogue.lot_to_fhir(held), resource):
             return "unchanged"
         lot = held or Lot(clinic=self.clinic, fhir_id=resource["id"])
         lot.product = product
@@ -195,8 +197,8 @@ class ClinicalImport:
         return "imported"
 
     def _unchanged(self, held: Consultation, resource: Resource, impression: Entry | None) -> str:
-        same = clinical.encounter_to_fhir(held) == resource and (
-            impression is None or clinical.impression_to_fhir(held) == impression.resource
+        same = _same(clinical.encounter_to_fhir(held), resource) and (
+            impression is None or _same(clinical.impression_to_fhir(held), impression.resource)
         )
         if not same:
             raise Rejected(HELD_OTHERWISE.format(what="Consultation", id=resource["id"]))
@@ -248,7 +250,7 @@ class ClinicalImport:
         if held is not None:
             held_plan = loaded_plan(held.consultation)
             assert held_plan is not None  # it is held
-            if clinical.plan_to_fhir(held_plan, list(held_plan.areas.all())) != resource:
+            if not _same(clinical.plan_to_fhir(held_plan, list(held_plan.areas.all())), resource):
                 raise Rejected(HELD_OTHERWISE.format(what="CarePlan", id=resource["id"]))
             return "unchanged"
         encounter = resource["encounter"]["reference"].removeprefix("Encounter/")
@@ -284,6 +286,8 @@ class ClinicalImport:
     def _course_basis(self, entry: Entry) -> str:
         """A course's CarePlan: only which treatment plan it carries out is read back."""
         resource = entry.resource
+        if is_held(self.clinic, resource):
+            return "unchanged"
         key = resource["id"].removeprefix("course-")
         course = (
             Course.objects.filter(clinic=self.clinic, pk=int(key)).first()
@@ -342,6 +346,11 @@ class ClinicalImport:
         if product is None:
             raise Rejected(f"product {reference!r} is neither in this import nor in the clinic")
         return product
+
+
+def _same(ours: Resource, resource: Resource) -> bool:
+    """Whether `resource` is what we export for what is held (with or without its narrative)."""
+    return ours == resource or with_narrative(ours) == resource
 
 
 def _ours(resource: Resource, system: str, what: str) -> None:

@@ -1,5 +1,6 @@
 """FHIR import and export as named actions: each one audited, nothing half-written."""
 
+from collections.abc import Collection
 from pathlib import Path
 
 from django.db import transaction
@@ -10,8 +11,9 @@ from mesoclinic.audit.domain import audit_event, audit_patients_shown, audit_rec
 from mesoclinic.audit.models import Action
 from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
 from mesoclinic.fhir.importer import Importer, ImportReport
-from mesoclinic.fhir.models import ImportRun
+from mesoclinic.fhir.models import BulkExport, ImportRun
 from mesoclinic.fhir.sources import Source, read_sources
+from mesoclinic.fhir.tasks import bulk_export_run
 from mesoclinic.patients.models import Patient
 from mesoclinic.snapshot import read_snapshot
 
@@ -42,8 +44,16 @@ def _summary(report: ImportReport) -> str:
     return "FHIR import: " + ", ".join(counts) + f", {len(report.rejected)} rejected"
 
 
-def fhir_export(*, clinic: Clinic, directory: Path, by: User | None) -> dict[str, int]:
+def fhir_export(
+    *,
+    clinic: Clinic,
+    directory: Path,
+    by: User | None,
+    types: Collection[str] = (),
+) -> dict[str, int]:
     """Write the clinic's records as bulk NDJSON in `directory`; return the count per type.
+
+    With `types`, only resources of those types are written.
 
     Only the short steps write (the FHIR ids, then the audit rows); the long one reads from a
     snapshot, so the clinic keeps reading and writing while a large export runs.
@@ -51,7 +61,10 @@ def fhir_export(*, clinic: Clinic, directory: Path, by: User | None) -> dict[str
     with transaction.atomic():
         assign_clinic_fhir_ids(clinic)
     with read_snapshot():
-        counts = write_ndjson(clinic_resources(clinic), directory)
+        resources = clinic_resources(clinic)
+        if types:
+            resources = ((t, r) for t, r in resources if t in types)
+        counts = write_ndjson(resources, directory)
     summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
     with transaction.atomic():
         listing = audit_event(
@@ -69,3 +82,26 @@ def fhir_export(*, clinic: Clinic, directory: Path, by: User | None) -> dict[str
             listing=listing,
         )
     return counts
+
+
+def bulk_export_start(
+    *, clinic: Clinic, by: User, request: str, types: list[str], patient_level: bool
+) -> BulkExport:
+    """Record a Bulk Data `$export` and hand it to the worker once the request is committed."""
+    with transaction.atomic():
+        job = BulkExport.objects.create(
+            clinic=clinic,
+            requested_by=by,
+            request=request,
+            types=types,
+            patient_level=patient_level,
+        )
+        audit_record(by=by, action=Action.EXPORT, obj=job, summary=f"{job} asked for: {request}")
+        transaction.on_commit(lambda: bulk_export_run.enqueue(job.pk))
+    return job
+
+
+def bulk_export_downloaded(*, export: BulkExport, by: User, file_name: str) -> None:
+    """Audit one download of an export's file: the records leave with whoever holds it."""
+    with transaction.atomic():
+        audit_record(by=by, action=Action.EXPORT, obj=export, summary=f"{export}: {file_name}")

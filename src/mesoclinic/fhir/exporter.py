@@ -8,10 +8,13 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models
+from django.db.models import Prefetch
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
-from mesoclinic.fhir.kinds import HISTORY
+from mesoclinic.fhir.kinds import HISTORY, SUPPORTING
+from mesoclinic.fhir.narrative import with_narrative
+from mesoclinic.fhir.received import kept_only, made_whole
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
@@ -65,14 +68,28 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
 
 
 def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
-    """(type, resource) for every record of the clinic: Patients, their history, the calendar."""
+    """(type, resource) for every record of the clinic: Patients, their history, the calendar;
+    each with a narrative."""
+    for resource_type, resource in _clinic_resources(clinic):
+        yield resource_type, with_narrative(resource)
+
+
+def _clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
-    for patient in patients.iterator(chunk_size=CHUNK):
-        yield "Patient", patient_resource(patient, list(patient.identifiers.all()))
+    as_held = (
+        patient_resource(patient, list(patient.identifiers.all()))
+        for patient in patients.iterator(chunk_size=CHUNK)
+    )
+    for resource in made_whole(clinic, "Patient", as_held):
+        yield "Patient", resource
     for resource_type, kind in HISTORY.items():
         rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
-        for row in rows.iterator(chunk_size=CHUNK):
-            yield resource_type, kind.to_fhir(row)
+        history = (kind.to_fhir(row) for row in rows.iterator(chunk_size=CHUNK))
+        for resource in made_whole(clinic, resource_type, history):
+            yield resource_type, resource
+    for resource_type in SUPPORTING:
+        for resource in kept_only(clinic, resource_type):
+            yield resource_type, resource
     yield from mapping_resources(clinic)
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
@@ -132,21 +149,40 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         yield "Practitioner", practitioner_to_fhir(practitioner)
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
         yield "Location", room_to_fhir(room)
-    courses = Course.objects.filter(clinic=clinic).select_related("patient").order_by("pk")
+    courses = (
+        Course.objects.filter(clinic=clinic)
+        .select_related("patient")
+        .prefetch_related(course_sessions())
+        .order_by("pk")
+    )
     plans = dict(
         TreatmentPlan.objects.filter(consultation__clinic=clinic).values_list("pk", "fhir_id")
     )
     for course in courses.iterator(chunk_size=CHUNK):
-        resource = course_to_fhir(course)
-        if course.treatment_plan_id in plans:
-            # The course carries out the treatment plan it was booked from.
-            resource["basedOn"] = [{"reference": f"CarePlan/{plans[course.treatment_plan_id]}"}]
-        yield "CarePlan", resource
+        plan_fhir_id = plans.get(course.treatment_plan_id) if course.treatment_plan_id else None
+        yield "CarePlan", course_resource(course, plan_fhir_id)
     appointments = Appointment.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user", "room"
     )
     for appointment in appointments.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Appointment", appointment_to_fhir(appointment)
+
+
+def course_sessions() -> Prefetch[Any]:
+    """A course's sessions in order, as `course_resource` reads them."""
+    return Prefetch(
+        "sessions", queryset=Appointment.objects.order_by("start", "pk").only("pk", "course_id")
+    )
+
+
+def course_resource(course: Course, plan_fhir_id: str | None) -> Resource:
+    """A course as a CarePlan, based on the treatment plan it was booked from, if any; courses
+    come with `course_sessions` prefetched."""
+    resource = course_to_fhir(course, list(course.sessions.all()))
+    if plan_fhir_id:
+        # The course carries out the treatment plan it was booked from.
+        resource["basedOn"] = [{"reference": f"CarePlan/{plan_fhir_id}"}]
+    return resource
 
 
 def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> dict[str, int]:

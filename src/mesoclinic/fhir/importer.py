@@ -6,16 +6,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, models, transaction
-from fhir.resources.R4B import get_fhir_model_class
-from pydantic import ValidationError
 
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
 from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
+from mesoclinic.fhir.held import HELD_TYPES, is_held
+from mesoclinic.fhir.held import refusal as held_refusal
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
+from mesoclinic.fhir.r4 import SHOWN, problems
+from mesoclinic.fhir.received import keep
 from mesoclinic.fhir.sources import Entry, Reading
+from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.inventory.fhir import catalogue_kind
 from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier
 
 BATCH = 250
@@ -47,15 +51,12 @@ class ImportReport:
 
 
 def invalid_reason(resource: Resource) -> str | None:
-    """Why `resource` is not valid FHIR (checked with the R4B models), or None if it is."""
-    try:
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    except ValidationError as error:
-        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()[:3]]
-        return f"invalid {resource['resourceType']}: " + "; ".join(problems)
-    except (ValueError, TypeError, KeyError) as error:
-        return f"invalid {resource['resourceType']}: {error}"
-    return None
+    """Why `resource` is not valid FHIR R4 (4.0.1), naming each element's path, or None."""
+    found = problems(resource)
+    if not found:
+        return None
+    more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    return f"invalid R4 {resource['resourceType']}: " + "; ".join(found[:SHOWN]) + more
 
 
 def check_lengths(model: type[models.Model], fields: dict[str, Any]) -> None:
@@ -84,6 +85,8 @@ class Importer:
         self.medication_entries: list[Entry] = []
         # Source id → our patient's pk, for this run's patients and the clinic's earlier ones.
         self.patients: dict[str, int] = {}
+        self.patient_ids: dict[int, str] = {}
+        self.received: list[tuple[Resource, Resource]] = []
 
     def run(self) -> ImportReport:
         """Import Patients first so that every other resource can find its patient."""
@@ -94,12 +97,31 @@ class Importer:
         for resource_type, entries in by_type.items():
             self._import_history(HISTORY[resource_type], entries)
         ClinicalImport(self).run(self.medication_entries, clinical)
+        self._keep_supporting()
         return self.report
+
+    def _keep_supporting(self) -> None:
+        """Medications other resources name, which are not the catalogue's: kept as received."""
+        outside: dict[str, tuple[Resource, Resource]] = {
+            e.resource["id"]: (e.resource, {})
+            for e in self.medication_entries
+            if not catalogue_kind(e.resource)
+        }
+        with transaction.atomic():
+            keep(self.clinic, list(outside.values()))
 
     def _valid_entries_by_type(self) -> dict[str, list[Entry]]:
         """Entries of supported types that are valid FHIR, last one kept per type and id."""
         kept: dict[str, dict[str, Entry]] = defaultdict(dict)
         for entry in self.entries:
+            resource_type = entry.resource["resourceType"]
+            if resource_type in HELD_TYPES:
+                # The clinic's own calendar and mappings, met again in its own export.
+                if is_held(self.clinic, entry.resource):
+                    self.report.unchanged[resource_type] += 1
+                else:
+                    self.report.reject(entry, held_refusal(entry.resource))
+                continue
             reason = self._why_not(entry)
             if reason:
                 self.report.reject(entry, reason)
@@ -137,9 +159,11 @@ class Importer:
                 "identifiers"
             )
         }
+        self.received = []
         with transaction.atomic():
             for entry in entries:
                 self._import_patient(entry, existing.get(entry.resource["id"]))
+            keep(self.clinic, self.received)
 
     def _import_patient(self, entry: Entry, patient: Patient | None) -> None:
         try:
@@ -159,6 +183,9 @@ class Importer:
             return
         getattr(self.report, outcome)["Patient"] += 1
         self.patients[patient.fhir_id] = patient.pk
+        self.patient_ids[patient.pk] = patient.fhir_id
+        held = [PatientIdentifier(system=s, value=v, type_text=t) for s, v, t in identifiers]
+        self.received.append((entry.resource, patient_resource(patient, _unique(held))))
 
     def _save_patient(
         self,
@@ -271,8 +298,13 @@ class Importer:
         """Look up, in a few queries, the earlier imported patients these references name."""
         wanted = {self._target(r)[1] for r in references if r} - self.patients.keys()
         for ids in chunks(sorted(wanted), 500):
-            found = Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids)
-            self.patients.update(found.values_list("fhir_id", "pk"))
+            found = list(
+                Patient.objects.filter(clinic=self.clinic, fhir_id__in=ids).values_list(
+                    "fhir_id", "pk"
+                )
+            )
+            self.patients.update(found)
+            self.patient_ids.update((pk, fhir_id) for fhir_id, pk in found)
 
     def _write_history(
         self, kind: HistoryKind, batch: list[tuple[Entry, int, dict[str, Any]]]
@@ -284,21 +316,32 @@ class Importer:
             for row in kind.rows().filter(patient__clinic=self.clinic, fhir_id__in=ids)
         }
         new, touched, outcome = [], Counter[int](), Counter[str]()
+        received = []
         for entry, patient_id, fields in batch:
             row = existing.get(entry.resource["id"])
             if row is None:
-                new.append(_new_row(kind, entry, patient_id, fields))
+                row = _new_row(kind, entry, patient_id, fields)
+                new.append(row)
+                touched[patient_id] += 1
             elif row.patient_id == patient_id and _same(row, fields):
                 outcome["unchanged"] += 1
-                continue
             else:
                 _update_row(row, patient_id, fields)
                 outcome["updated"] += 1
-            touched[patient_id] += 1
+                touched[patient_id] += 1
+            row.patient = Patient(pk=patient_id, fhir_id=self._patient_fhir_id(patient_id))
+            received.append((entry.resource, kind.to_fhir(row)))
         kind.model.objects.bulk_create(new)
+        keep(self.clinic, received)
         outcome["imported"] = len(new)
         self._audit_history(kind, touched)
         return outcome
+
+    def _patient_fhir_id(self, patient_id: int) -> str:
+        if patient_id not in self.patient_ids:
+            found = Patient.objects.filter(pk=patient_id).values_list("fhir_id", flat=True)
+            self.patient_ids[patient_id] = found.get()
+        return self.patient_ids[patient_id]
 
     def _audit_history(self, kind: HistoryKind, touched: Counter[int]) -> None:
         """One update row per patient whose history this batch changed, in one insert."""
@@ -312,6 +355,11 @@ class Importer:
             )
             for patient_id, count in touched.items()
         )
+
+
+def _unique(identifiers: list[PatientIdentifier]) -> list[PatientIdentifier]:
+    """One identifier per (system, value), as the record keeps them."""
+    return list({(i.system, i.value): i for i in identifiers}.values())
 
 
 def _same(row: Any, fields: dict[str, Any]) -> bool:

@@ -25,3 +25,63 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"FHIR import {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ReceivedResource(models.Model):
+    """A resource as an import received it, beside the columns the clinic works with.
+
+    `mapped` is what the clinic's columns said, as FHIR, right after the import: an element the
+    clinic has not changed since is exported as received, so a record that went in comes out
+    whole; an element the clinic changed is exported as the clinic has it now.
+    """
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="+")
+    resource_type = models.CharField(max_length=40)
+    fhir_id = models.CharField(max_length=64)
+    resource = models.JSONField()
+    mapped = models.JSONField(default=dict)
+    received_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "resource_type", "fhir_id"], name="received_resource_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.fhir_id} as received"
+
+
+class BulkExportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkExport(models.Model):
+    """One FHIR Bulk Data `$export` a clinic admin asked for: its files wait under `directory`."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # The kick-off address as asked, which the manifest repeats.
+    request = models.TextField()
+    # The types asked for (`_type`), empty for every type the level holds.
+    types = models.JSONField(default=list)
+    patient_level = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=BulkExportStatus.choices, default=BulkExportStatus.RUNNING
+    )
+    # Resources per type written, once done; what went wrong, if it failed.
+    counts = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"FHIR bulk export {self.pk}"

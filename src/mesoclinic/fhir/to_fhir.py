@@ -131,9 +131,17 @@ def condition_resource(row: Condition) -> Resource:
             "code": code_of(row),
             "subject": reference(row.patient),
             "onsetDateTime": fhir_date(row.onset),
-            "abatementDateTime": fhir_date(row.abatement),
+            "abatementDateTime": _abatement(row),
         }
     )
+
+
+def _abatement(row: Condition) -> str | None:
+    # R4 asks an abated condition for a clinical status (con-4) and forbids one on a record
+    # entered in error (con-5): a record entered in error leaves without its abatement.
+    if row.verification_status == VerificationStatus.ENTERED_IN_ERROR:
+        return None
+    return fhir_date(row.abatement)
 
 
 def medication_resource(row: Medication) -> Resource:

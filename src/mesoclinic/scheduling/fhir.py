@@ -39,8 +39,8 @@ def appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
             _participant(f"Location/room-{appointment.room_id}", str(appointment.room)),
         ],
     }
-    if appointment.course_id:
-        resource["basedOn"] = [{"reference": f"CarePlan/course-{appointment.course_id}"}]
+    # R4 allows an Appointment's basedOn to be a ServiceRequest only: the course's CarePlan
+    # names its sessions instead (CarePlan.activity.reference).
     return resource
 
 
@@ -100,11 +100,12 @@ def room_to_fhir(room: Room) -> dict[str, Any]:
     }
 
 
-def course_to_fhir(course: Course) -> dict[str, Any]:
-    """A course as a CarePlan for its patient, naming its protocol, template and areas."""
+def course_to_fhir(course: Course, sessions: list[Appointment]) -> dict[str, Any]:
+    """A course as a CarePlan for its patient, naming its protocol, template, areas and each of
+    its `sessions` (an activity referring to the Appointment)."""
     patient = course.patient
     areas = ", ".join(course.areas)
-    return {
+    resource: dict[str, Any] = {
         "resourceType": "CarePlan",
         "id": f"course-{course.pk}",
         "status": CARE_PLAN_STATUS[CourseStatus(course.status)],
@@ -118,3 +119,8 @@ def course_to_fhir(course: Course) -> dict[str, Any]:
         },
         "created": f"{course.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z",
     }
+    # Each session, in order: `sessions` is the caller's, prefetched in start order.
+    activities = [{"reference": {"reference": f"Appointment/appointment-{a.pk}"}} for a in sessions]
+    if activities:
+        resource["activity"] = activities
+    return resource

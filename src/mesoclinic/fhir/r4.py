@@ -1,0 +1,161 @@
+"""Checking a resource against FHIR R4 (4.0.1): its structure, and every required code.
+
+The structure is checked with fhirclient's models, generated from the R4 4.0.1 definitions
+(fhir.resources' models are R4B or R5). The codes an element bound `required` may hold come from
+the R4 definitions themselves (`r4_required_codes.json`, written by `tests/fhir/r4_bindings.py`
+from the official package): a criticality of "extreme" is refused, naming the element's path.
+"""
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fhirclient.models.fhirabstractbase import FHIRValidationError  # type: ignore[import-untyped]
+from fhirclient.models.fhirelementfactory import (  # type: ignore[import-untyped]
+    FHIRElementFactory,
+)
+
+Resource = dict[str, Any]
+CODES_FILE = Path(__file__).with_name("r4_required_codes.json")
+# The types the importer keeps, whose required codes are checked.
+KEPT_TYPES = (
+    "Patient",
+    "Condition",
+    "MedicationStatement",
+    "MedicationRequest",
+    "AllergyIntolerance",
+    "Observation",
+    "Medication",
+    "Encounter",
+    "ClinicalImpression",
+    "CarePlan",
+)
+SHOWN = 3
+JSON_TYPES = {
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true or false",
+    "dict": "an object",
+    "list": "a list",
+}
+# fhirclient's words for a problem, and ours.
+WORDINGS = [
+    (
+        re.compile(
+            r"Wrong type <class '(\w+)'> for property \"\w+\" on .*?, expecting <class '(\w+)'>"
+        ),
+        lambda m: f"{JSON_TYPES.get(m[1], m[1])} where R4 expects {JSON_TYPES.get(m[2], m[2])}",
+    ),
+    (
+        re.compile(r"Non-optional property \"(\w+)\" on .* is missing"),
+        lambda m: f"{m[1]} is required and missing",
+    ),
+    (
+        re.compile(r"Superfluous entry \"(\w+)\" in data for .*"),
+        lambda m: f"{m[1]} is not an R4 element here",
+    ),
+]
+MISSING_AGAIN = re.compile(r"^(.*): (\w+) is required and missing$")
+
+
+@cache
+def _table() -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = json.loads(CODES_FILE.read_text(encoding="utf-8"))
+    return table
+
+
+def problems(resource: Resource) -> list[str]:
+    """Why `resource` is not valid R4, each as `<path>: <what>`; empty if it is valid."""
+    found = _structure(resource)
+    found += _codes(resource, resource["resourceType"], resource["resourceType"])
+    return found
+
+
+def _structure(resource: Resource) -> list[str]:
+    try:
+        FHIRElementFactory.instantiate(resource["resourceType"], resource)
+    except FHIRValidationError as error:
+        found = [_plain(p) for p in _flattened(error, resource["resourceType"])]
+        return [p for p in found if not _reported_already(p, found)]
+    except (TypeError, KeyError, ValueError, AttributeError) as error:
+        return [f"{resource['resourceType']}: {error}"]
+    return []
+
+
+def _reported_already(problem: str, found: list[str]) -> bool:
+    """A required element that failed to read is also said to be missing: once is enough."""
+    missing = MISSING_AGAIN.match(problem)
+    if missing is None:
+        return False
+    element = f"{missing[1]}.{missing[2]}"
+    return any(other.startswith((f"{element}:", f"{element}.")) for other in found)
+
+
+def _plain(problem: str) -> str:
+    for pattern, wording in WORDINGS:
+        problem = pattern.sub(wording, problem)
+    return problem
+
+
+def _flattened(error: Any, path: str) -> Any:
+    """Each leaf of fhirclient's nested errors as `<path>: <message>`."""
+    here = f"{path}.{error.path}" if getattr(error, "path", None) else path
+    nested = getattr(error, "errors", None)
+    if not nested:
+        yield f"{here}: {str(error).strip()}"
+        return
+    for inner in nested:
+        if isinstance(inner, FHIRValidationError):
+            yield from _flattened(inner, here)
+        else:
+            yield f"{here}: {str(inner).strip(chr(39))}"
+
+
+def _codes(value: Any, type_path: str, where: str) -> list[str]:
+    """Every code in `value` (at element `type_path`) that its required value set refuses."""
+    if not isinstance(value, dict):
+        return []
+    table = _table()
+    found = []
+    for key, item in value.items():
+        element = f"{type_path}.{key}"
+        items = item if isinstance(item, list) else [item]
+        for n, one in enumerate(items):
+            at = f"{where}.{key}[{n}]" if isinstance(item, list) else f"{where}.{key}"
+            if element in table["codes"]:
+                found += _refused(one, table["codes"][element], at)
+            if key == "contained" and isinstance(one, dict):
+                kind = str(one.get("resourceType", ""))
+                found += _codes(one, kind, at)
+            elif element in table["kinds"]:
+                found += _codes(one, table["kinds"][element], at)
+            elif isinstance(one, dict):
+                found += _codes(one, element, at)
+    return found
+
+
+def _refused(value: Any, allowed: dict[str, list[str]], at: str) -> list[str]:
+    """A code, Coding or CodeableConcept outside the value set's codes."""
+    if isinstance(value, str):
+        every = sorted({code for codes in allowed.values() for code in codes})
+        if value in every:
+            return []
+        return [f"{at}: {value!r} is not an R4 code here ({_some(every)})"]
+    if not isinstance(value, dict):
+        return []
+    codings = value.get("coding", [value] if "code" in value else [])
+    found = []
+    for n, coding in enumerate(codings):
+        system, code = coding.get("system"), coding.get("code")
+        if system in allowed and code not in allowed[system]:
+            path = f"{at}.coding[{n}].code" if "coding" in value else f"{at}.code"
+            found.append(f"{path}: {code!r} is not an R4 code here ({_some(allowed[system])})")
+    return found
+
+
+def _some(codes: list[str]) -> str:
+    shown = ", ".join(codes[:8])
+    return f"one of {shown}" + (", …" if len(codes) > 8 else "")
