@@ -30,7 +30,7 @@ EXPECTED_NAV = {
         "My sign-in",
     ],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
-    "patient": ["Dashboard"],
+    "patient": ["Dashboard", "Before your sessions", "Aftercare"],
 }
 
 

@@ -216,6 +216,23 @@ ADDRESSES = {
     ),
     "portal:intake": ("get", PATIENT, lambda h: "/portal/intake/"),
     "portal:intake-link": ("get", PUBLIC, lambda h: "/portal/intake/unknown-token/"),
+    "portal:sessions": ("get", PATIENT, lambda h: "/portal/sessions/"),
+    "portal:preparation-pdf": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['session'].pk}/preparation.pdf",
+    ),
+    "portal:aftercare": ("get", PATIENT, lambda h: "/portal/aftercare/"),
+    "portal:aftercare-pdf": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['session'].pk}/aftercare.pdf",
+    ),
+    "portal:aftercare-ical": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['session'].pk}/aftercare.ics",
+    ),
     "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
     "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
     "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
@@ -344,7 +361,9 @@ def h(harbour, alice, paula, rita, pat):
     start = dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC)
     products = catalogue(harbour)
     treatment_plan = signed_plan(pat, paula, [products["hyaluronic"]])
+    course = book_course(proposal=plan, by=paula)
     return {
+        "session": course.sessions.get(number=1),
         "product": products["hyaluronic"],
         "lot": LotFactory(product=products["hyaluronic"]),
         "plan": treatment_plan,
@@ -356,7 +375,7 @@ def h(harbour, alice, paula, rita, pat):
         "practitioner": paula.practitioner,
         "closure": closed_on(harbour, dt.date(2026, 12, 25)),
         "entry": ConditionFactory(patient=pat, entered_by="patient"),
-        "course": book_course(proposal=plan, by=paula),
+        "course": course,
         "appointment": AppointmentFactory(
             patient=pat, practitioner=paula.practitioner, room=rooms[1], start=start
         ),
@@ -457,7 +476,14 @@ def test_another_clinics_admin_finds_none_of_harbours_records(charlie, h):
 
 def test_another_patient_finds_none_of_pats_records(peter, h):
     client = signed_in(peter.user)
-    mine_only = ["scheduling:course-ical", "scheduling:appointment-ical", "fhir:read"]
+    mine_only = [
+        "scheduling:course-ical",
+        "scheduling:appointment-ical",
+        "fhir:read",
+        "portal:preparation-pdf",
+        "portal:aftercare-pdf",
+        "portal:aftercare-ical",
+    ]
     assert {name: send(client, name, h).status_code for name in mine_only} == {
         name: 404 for name in mine_only
     }

@@ -23,6 +23,8 @@ PATIENT = frozenset({Role.PATIENT})
 
 NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
+    NavItem("Before your sessions", "portal:sessions", PATIENT),
+    NavItem("Aftercare", "portal:aftercare", PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Screening mappings", "patients:mappings", CLINICAL),

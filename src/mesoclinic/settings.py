@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mesoclinic.inventory",
     "mesoclinic.scheduling",
     "mesoclinic.treatments",
+    "mesoclinic.followup",
     "mesoclinic.fhir",
     "mesoclinic.portal",
     "mesoclinic.outbox",

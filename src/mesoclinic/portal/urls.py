@@ -8,4 +8,15 @@ app_name = "portal"
 urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/<str:token>/", views.intake_by_link, name="intake-link"),
+    path("sessions/", views.sessions, name="sessions"),
+    path(
+        "sessions/<int:appointment_id>/preparation.pdf",
+        views.preparation_pdf,
+        name="preparation-pdf",
+    ),
+    path("aftercare/", views.aftercare, name="aftercare"),
+    path("sessions/<int:appointment_id>/aftercare.pdf", views.aftercare_pdf, name="aftercare-pdf"),
+    path(
+        "sessions/<int:appointment_id>/aftercare.ics", views.aftercare_ical, name="aftercare-ical"
+    ),
 ]

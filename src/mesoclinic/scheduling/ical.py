@@ -1,6 +1,6 @@
 """Appointments as iCalendar files, for a course and for a practitioner's private feed."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC
 
 from icalendar import Calendar, Event
@@ -8,6 +8,9 @@ from icalendar import Calendar, Event
 from mesoclinic.scheduling.models import Appointment
 
 PRODID = "-//mesoclinic//scheduling//EN"
+# What the clinical half adds to a patient's own event (its preparation): apps above the
+# calendar register a function here, so the calendar never imports them.
+patient_descriptions: list[Callable[[Appointment], str]] = []
 
 
 def appointments_to_ical(appointments: Iterable[Appointment], name: str, *, staff: bool) -> bytes:
@@ -31,7 +34,14 @@ def _event(appointment: Appointment, staff: bool) -> Event:
     event.add("summary", _summary(appointment, staff))
     event.add("location", f"{appointment.room}, {appointment.clinic}")
     event.add("status", "CANCELLED" if appointment.status == "cancelled" else "CONFIRMED")
+    description = "" if staff else _description(appointment)
+    if description:
+        event.add("description", description)
     return event
+
+
+def _description(appointment: Appointment) -> str:
+    return "\n\n".join(text for describe in patient_descriptions if (text := describe(appointment)))
 
 
 def _summary(appointment: Appointment, staff: bool) -> str:
