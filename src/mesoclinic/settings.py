@@ -219,6 +219,8 @@ EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mesoclinic <clinic@localhost>")
 # Text messages: the console prints them; a gateway plugs in as a class with `send(to, body)`.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "mesoclinic.outbox.sms.ConsoleSmsBackend")
+# How many due reminders a worker claims (and commits) at a time.
+REMINDERS_BATCH = int(os.environ.get("REMINDERS_BATCH", "200"))
 
 TASKS = {
     "default": {

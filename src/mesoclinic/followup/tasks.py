@@ -3,6 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -12,7 +13,7 @@ from mesoclinic.followup.sending import send_due
 @task(queue_name="reminders")
 def reminders_send() -> int:
     """Send every reminder due now; any number of workers may run this at once."""
-    return send_due()
+    return send_due(batch=settings.REMINDERS_BATCH)
 
 
 def wake_at(instants: Iterable[dt.datetime]) -> None:
