@@ -10,6 +10,7 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Follow-up",
         "Screening mappings",
         "Products",
         "Rooms",
@@ -25,12 +26,13 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Follow-up",
         "Screening mappings",
         "Products",
         "My sign-in",
     ],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
-    "patient": ["Dashboard", "Before your sessions", "Aftercare"],
+    "patient": ["Dashboard", "Before your sessions", "Aftercare", "Report a side effect"],
 }
 
 

@@ -17,6 +17,7 @@ from mesoclinic.accounts.tokens import api_token_create, token_digest
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
+from tests.followup.factories import SideEffectReportFactory
 from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
 from tests.scheduling.factories import (
@@ -223,6 +224,24 @@ ADDRESSES = {
         lambda h: f"/portal/sessions/{h['session'].pk}/preparation.pdf",
     ),
     "portal:aftercare": ("get", PATIENT, lambda h: "/portal/aftercare/"),
+    "portal:side-effect-new": ("get", PATIENT, lambda h: "/portal/side-effects/new/"),
+    "portal:side-effect": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/side-effects/{h['report'].pk}/",
+    ),
+    "followup:inbox": ("get", CLINICAL, lambda h: "/clinic/follow-up/"),
+    "followup:report": ("get", CLINICAL, lambda h: f"/clinic/follow-up/{h['report'].pk}/"),
+    "followup:report-photo": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/follow-up/{h['report'].pk}/photo.jpg",
+    ),
+    "followup:report-by-phone": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/side-effects/new/",
+    ),
     "portal:aftercare-pdf": (
         "get",
         PATIENT,
@@ -339,6 +358,7 @@ HARBOURS_RECORDS = {
     "inventory:products",
     "inventory:product-new",
     "inventory:lots",
+    "followup:inbox",
     "api:product_list",
     "api:product_add",
     "api:lot_list",
@@ -362,7 +382,9 @@ def h(harbour, alice, paula, rita, pat):
     products = catalogue(harbour)
     treatment_plan = signed_plan(pat, paula, [products["hyaluronic"]])
     course = book_course(proposal=plan, by=paula)
+    report = SideEffectReportFactory(patient=pat, session=course.sessions.get(number=1))
     return {
+        "report": report,
         "session": course.sessions.get(number=1),
         "product": products["hyaluronic"],
         "lot": LotFactory(product=products["hyaluronic"]),
@@ -483,6 +505,7 @@ def test_another_patient_finds_none_of_pats_records(peter, h):
         "portal:preparation-pdf",
         "portal:aftercare-pdf",
         "portal:aftercare-ical",
+        "portal:side-effect",
     ]
     assert {name: send(client, name, h).status_code for name in mine_only} == {
         name: 404 for name in mine_only

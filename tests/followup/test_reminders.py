@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
-from mesoclinic.followup.domain import reminder_preference_save
+from mesoclinic.followup.domain.reminders import reminder_preference_save
 from mesoclinic.followup.models import Reminder
 from mesoclinic.followup.sending import send_due
 from mesoclinic.outbox.delivery import RETRY_AFTER

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mesoclinic.accounts.models import User
-from mesoclinic.followup.domain import reminders_sync
+from mesoclinic.followup.domain.reminders import reminders_sync
 from mesoclinic.followup.queries import sessions_preparation
 from mesoclinic.scheduling import ical
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentKind, Course

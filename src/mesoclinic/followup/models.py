@@ -1,7 +1,8 @@
-"""Reminders, each delivered once, and the patient's channel and quiet hours for them."""
+"""Reminders, each delivered once, the patient's channel and quiet hours, side-effect reports."""
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 
 
@@ -82,3 +83,69 @@ class Reminder(models.Model):
     def outbox_key(self) -> str:
         """The key of its one message in the outbox."""
         return f"reminder-{self.pk}"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ASSESSED = "assessed", "Assessed"
+    CLOSED = "closed", "Closed"
+
+
+class SideEffectReport(models.Model):
+    """A side effect a patient reports (or staff take down on the phone), and its follow-up."""
+
+    clinic = models.ForeignKey("accounts.Clinic", on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.CASCADE, related_name="side_effect_reports"
+    )
+    # The session it follows, whose practitioner is the treating one.
+    session = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    practitioner = models.ForeignKey(
+        "clinics.Practitioner", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    effect = models.CharField(max_length=30)
+    area = models.CharField(max_length=60)
+    started_on = models.DateField()
+    severity = models.CharField(max_length=10)
+    note = models.TextField(blank=True)
+    # A JPEG re-encoded without its EXIF data (place, time, device), served only through the
+    # patient's permission check; never a static file.
+    photo = models.BinaryField(blank=True, default=b"")
+    triage = models.CharField(max_length=10)
+    triage_reason = models.CharField(max_length=200)
+    passes_by = models.DateField(null=True, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=15, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    assessment = models.TextField(blank=True)
+    advice = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "status", "triage"], name="report_inbox")]
+
+    def __str__(self) -> str:
+        return f"{self.effect} ({self.area}) from {self.started_on:%d %b %Y}"
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.photo)

@@ -1,12 +1,17 @@
 """Reads shared by the portal, the chart and the reminders: each session's dated instructions."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.db.models import Case, Count, Q, QuerySet, When
+
+from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinical.aftercare import AftercareStep, aftercare_steps
 from mesoclinic.clinical.facts import PatientFacts
 from mesoclinic.clinical.preparation import PreparationStep, preparation_steps
 from mesoclinic.clinical.protocols import Protocol, load_protocol
 from mesoclinic.clinical.teaching import Taught
+from mesoclinic.clinics.models import WorkingHours
+from mesoclinic.followup.models import ReportStatus, SideEffectReport
 from mesoclinic.patients.facts import patient_facts
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.queries import clinic_taught
@@ -21,6 +26,8 @@ from mesoclinic.scheduling.models import (
 DEFAULT_PROTOCOL = "standard"
 # Sessions that took place, or may still: aftercare follows them.
 HELD = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.COMPLETED)
+# What reaches a practitioner; an expected effect only tells the patient when it should pass.
+INBOX_TRIAGE = ("urgent", "review")
 
 
 def treatment_end(appointment: Appointment) -> datetime:
@@ -111,3 +118,35 @@ def last_session_ended(patient: Patient, now: datetime) -> Appointment | None:
     """The latest session whose end has passed, whose aftercare is the one that applies."""
     held = patient_sessions(patient).filter(status__in=HELD, end__lte=now)
     return held.order_by("-end", "-id").first()
+
+
+def inbox_reports(user: User, today: date) -> QuerySet[SideEffectReport]:
+    """Open review and urgent reports for `user`: their own patients', and those of
+    practitioners away today (not working, or no longer active); a clinic admin sees all."""
+    reports = SideEffectReport.objects.filter(
+        clinic_id=user.clinic_id, triage__in=INBOX_TRIAGE
+    ).exclude(status=ReportStatus.CLOSED)
+    if user.role != Role.ADMIN:
+        working = WorkingHours.objects.filter(weekday=today.weekday(), practitioner__active=True)
+        reports = reports.filter(
+            Q(practitioner__user=user)
+            | Q(practitioner__isnull=True)
+            | ~Q(practitioner_id__in=working.values("practitioner_id"))
+        )
+    urgent_first = Case(When(triage="urgent", then=0), default=1)
+    return (
+        reports.select_related("patient", "practitioner__user")
+        .defer("photo")
+        .order_by(urgent_first, "reported_at", "id")
+    )
+
+
+def inbox_counts(user: User, today: date) -> dict[str, int]:
+    """How many urgent and review reports wait in `user`'s inbox."""
+    counts = inbox_reports(user, today).order_by().values("triage").annotate(n=Count("id"))
+    found = {row["triage"]: row["n"] for row in counts}
+    return {triage: found.get(triage, 0) for triage in INBOX_TRIAGE}
+
+
+def patient_reports(patient: Patient) -> QuerySet[SideEffectReport]:
+    return SideEffectReport.objects.filter(patient=patient).defer("photo")

@@ -15,6 +15,8 @@ urlpatterns = [
         name="preparation-pdf",
     ),
     path("aftercare/", views.aftercare, name="aftercare"),
+    path("side-effects/new/", views.side_effect_new, name="side-effect-new"),
+    path("side-effects/<int:report_id>/", views.side_effect, name="side-effect"),
     path("sessions/<int:appointment_id>/aftercare.pdf", views.aftercare_pdf, name="aftercare-pdf"),
     path(
         "sessions/<int:appointment_id>/aftercare.ics", views.aftercare_ical, name="aftercare-ical"

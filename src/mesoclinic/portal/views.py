@@ -8,9 +8,14 @@ from django.utils import timezone
 from mesoclinic.accounts.permissions import SignedInRequest, patient_required
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
+from mesoclinic.followup.access import report_for
+from mesoclinic.followup.domain.reports import ReportRefused, side_effect_report
+from mesoclinic.followup.forms import SideEffectForm
 from mesoclinic.followup.handouts import aftercare_to_ical, pdf_from
+from mesoclinic.followup.photos import PhotoRefused
 from mesoclinic.followup.queries import (
     last_session_ended,
+    patient_reports,
     session_aftercare,
     session_preparation,
     sessions_preparation,
@@ -171,3 +176,27 @@ def pdf_response(document: bytes, name: str) -> HttpResponse:
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
     return response
+
+
+@patient_required
+def side_effect_new(request: SignedInRequest) -> HttpResponse:
+    """Report a side effect; the answer says at once what to do."""
+    patient = own_patient(request, "side-effect report")
+    today = timezone.localdate(timezone=patient.clinic.tzinfo)
+    form = SideEffectForm(request.POST or None, request.FILES or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = side_effect_report(patient=patient, by=request.user, **form.cleaned_data)
+        except (ReportRefused, PhotoRefused) as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("portal:side-effect", report_id=report.pk)
+    context = {"form": form, "patient": patient, "reports": list(patient_reports(patient))}
+    return render(request, "portal/side_effect_new.html", context)
+
+
+@patient_required
+def side_effect(request: SignedInRequest, report_id: int) -> HttpResponse:
+    """What the patient's report means: when it should pass, or to call the clinic now."""
+    report = report_for(request.user, report_id, purpose="side-effect report")
+    return render(request, "portal/side_effect.html", {"report": report, "clinic": report.clinic})
