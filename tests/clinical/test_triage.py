@@ -97,6 +97,6 @@ def test_a_painful_lump_on_day_20_is_urgent_and_says_why():
     result = classify("nodules", "moderate", SESSION, on_day(20), standard)
     assert (result.triage, result.reason, result.passes_by) == (
         Triage.URGENT,
-        "nodules is always urgent after mesotherapy",
+        "nodules: always urgent after mesotherapy",
         None,
     )

@@ -20,5 +20,5 @@ class SideEffectReportFactory(factory.django.DjangoModelFactory):
     started_on = dt.date(2026, 12, 20)
     severity = "moderate"
     triage = "urgent"
-    triage_reason = "nodules is always urgent after mesotherapy"
+    triage_reason = "nodules: always urgent after mesotherapy"
     reported_at = dt.datetime(2026, 12, 20, 10, tzinfo=dt.UTC)

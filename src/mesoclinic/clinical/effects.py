@@ -90,7 +90,7 @@ def classify(
     """Triage an effect still present `today` after a session on `session_day` (SPEC.md)."""
     day = (today - session_day).days
     if effect in ALWAYS_URGENT:
-        return Classified(Triage.URGENT, f"{effect} is always urgent after mesotherapy")
+        return Classified(Triage.URGENT, f"{effect}: always urgent after mesotherapy")
     if effect == Effect.PAIN and severity == Severity.SEVERE:
         return Classified(Triage.URGENT, "severe pain is always urgent")
     try:
