@@ -27,7 +27,7 @@ DAY_AFTER = dt.datetime(2026, 12, 8, 12, tzinfo=dt.UTC)  # session 1 was Mon 7 D
 DAY_20 = dt.datetime(2026, 12, 27, 11, tzinfo=dt.UTC)
 
 
-def sign_out(page, live_server):
+def sign_out(page):
     page.context.clear_cookies()
 
 
@@ -51,7 +51,7 @@ def test_preparation_aftercare_and_a_lump_on_day_20_reach_the_practitioner(
     screenshot(page, "follow-up-1-preparation")
 
     with time_machine.travel(DAY_AFTER, tick=True):
-        sign_out(page, live_server)
+        sign_out(page)
         sign_in(page, live_server, "pat", PASSWORD)
         page.get_by_role("link", name="Aftercare").click()
         assert page.get_by_text("No sauna until Mon 21 Dec 10:00.").count() == 1
@@ -65,7 +65,7 @@ def test_preparation_aftercare_and_a_lump_on_day_20_reach_the_practitioner(
         )
 
     with time_machine.travel(DAY_20, tick=True):
-        sign_out(page, live_server)
+        sign_out(page)
         sign_in(page, live_server, "pat", PASSWORD)
         page.get_by_role("link", name="Report a side effect").click()
         page.get_by_label("Effect").select_option("nodules")
@@ -80,12 +80,12 @@ def test_preparation_aftercare_and_a_lump_on_day_20_reach_the_practitioner(
         assert alert.get_by_role("link", name="+44 20 7946 0000").count() == 1
         screenshot(page, "follow-up-3-urgent-advice")
 
-        sign_out(page, live_server)
+        sign_out(page)
         sign_in(page, live_server, "paula", PASSWORD)
         assert page.locator(".follow-up .urgent-count").inner_text() == "1 urgent"
         page.get_by_role("link", name="Follow-up", exact=True).click()
         row = page.locator(".inbox tbody tr")
-        assert row.count() == 1 and row.get_attribute("data-triage") == "urgent"
+        assert (row.count(), row.get_attribute("data-triage")) == (1, "urgent")
         screenshot(page, "follow-up-4-inbox")
         row.get_by_role("link", name="Pat Example").click()
         page.get_by_role("button", name="Acknowledge").click()
