@@ -11,6 +11,7 @@ from django.db import models
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
+from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
@@ -64,6 +65,7 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
     yield from consultation_resources(clinic)
+    yield from adverse_event_resources(clinic)
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
