@@ -11,8 +11,8 @@ from django.db import models
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
-from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
+from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
