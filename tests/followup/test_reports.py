@@ -13,10 +13,13 @@ from PIL import Image
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.followup.domain.reports import (
     ReportRefused,
+    report_acknowledge,
     report_close,
     side_effect_report,
 )
+from mesoclinic.followup.escalation import escalate_due
 from mesoclinic.followup.models import SideEffectReport
+from mesoclinic.outbox.models import Email
 from tests import factories
 from tests.followup.factories import SideEffectReportFactory
 
@@ -235,3 +238,42 @@ def test_a_report_before_any_session_says_so(frozen_now, rooms, pat):
             severity="mild",
             by=pat.user,
         )
+
+
+def test_an_unacknowledged_urgent_report_escalates_once_after_the_clinics_time(
+    client_for, course, pat, paula, alice, harbour
+):
+    harbour.urgent_escalation_minutes = 30
+    harbour.save()
+    quinn = factories.PractitionerFactory(user__username="quinn", clinic=harbour).user
+    for person in (paula, alice, quinn):
+        person.email = f"{person.username}@harbour.example"
+        person.save()
+    monday = dt.datetime(2026, 12, 21, 11, tzinfo=dt.UTC)  # Paula works today
+    with time_machine.travel(monday, tick=False):
+        side_effect_report(
+            patient=pat,
+            effect="fever",
+            area="face",
+            started_on=dt.date(2026, 12, 21),
+            severity="moderate",
+            by=pat.user,
+        )
+        before = client_for(quinn).get(reverse("followup:inbox")).context["reports"]
+    with time_machine.travel(monday + dt.timedelta(minutes=29), tick=False):
+        early = escalate_due(dt.datetime.now(dt.UTC))
+    with time_machine.travel(monday + dt.timedelta(minutes=30), tick=False):
+        escalated = (escalate_due(dt.datetime.now(dt.UTC)), escalate_due(dt.datetime.now(dt.UTC)))
+        after = client_for(quinn).get(reverse("followup:inbox")).context["reports"]
+    assert (before, early, escalated, len(after)) == ([], 0, (1, 0), 1)
+    assert sorted(Email.objects.values_list("to", flat=True)) == [
+        "alice@harbour.example",
+        "paula@harbour.example",
+        "quinn@harbour.example",
+    ]
+
+
+def test_an_acknowledged_urgent_report_does_not_escalate(course, pat, paula):
+    report = SideEffectReportFactory(patient=pat, session=course.sessions.get(number=1))
+    report_acknowledge(report=report, by=paula)
+    assert escalate_due(dt.datetime(2026, 12, 25, tzinfo=dt.UTC)) == 0

@@ -138,6 +138,8 @@ class SideEffectReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Urgent and still unacknowledged after the clinic's time: every practitioner was told.
+    escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at", "-id"]

@@ -131,6 +131,7 @@ def inbox_reports(user: User, today: date) -> QuerySet[SideEffectReport]:
         reports = reports.filter(
             Q(practitioner__user=user)
             | Q(practitioner__isnull=True)
+            | Q(escalated_at__isnull=False)
             | ~Q(practitioner_id__in=working.values("practitioner_id"))
         )
     urgent_first = Case(When(triage="urgent", then=0), default=1)

@@ -10,6 +10,7 @@ from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.concepts import Effect
 from mesoclinic.clinical.effects import Severity, classify
+from mesoclinic.followup.escalation import escalate_later
 from mesoclinic.followup.models import ReportStatus, SideEffectReport
 from mesoclinic.followup.photos import photo_without_metadata
 from mesoclinic.followup.queries import HELD, session_protocol
@@ -73,6 +74,7 @@ def side_effect_report(
             summary=f"side effect reported by {who}: {effect}, {severity}, {classified.triage}",
             patient_id=patient.pk,
         )
+        escalate_later(report)
     return report
 
 
