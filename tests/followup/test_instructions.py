@@ -158,10 +158,17 @@ def test_aftercare_shows_what_still_applies_and_until_when(client_for, course, p
     with at(dt.datetime(2026, 12, 2, 12, tzinfo=dt.UTC)):
         response = client_for(pat.user).get(reverse("portal:aftercare"))
     context = response.context
-    assert (context["session"].number, context["ended"], context["over"]) == (
+    assert (
+        context["session"].number,
+        context["ended"],
+        context["over"],
+        context["follow_up_ends"],
+    ) == (
         1,
         dt.datetime(2026, 11, 30, 10, tzinfo=dt.UTC),
         5,
+        # 42 days (the standard protocol's follow_up_days) after the course's last session.
+        dt.date(2027, 2, 8) + dt.timedelta(days=42),
     )
     assert [(s.instruction, s.until) for s in context["steps"]][:3] == [
         (

@@ -6,6 +6,7 @@ from django.db.models import Case, Count, Q, QuerySet, When
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.clinical.aftercare import AftercareStep, aftercare_steps
+from mesoclinic.clinical.effects import follow_up_until
 from mesoclinic.clinical.facts import PatientFacts
 from mesoclinic.clinical.preparation import PreparationStep, preparation_steps
 from mesoclinic.clinical.protocols import Protocol, load_protocol
@@ -88,6 +89,17 @@ def session_aftercare(appointment: Appointment) -> list[AftercareStep]:
     if appointment.kind != AppointmentKind.SESSION or not areas:
         return []
     return aftercare_steps(session_protocol(appointment), areas, treatment_end(appointment))
+
+
+def follow_up_ends(appointment: Appointment) -> date:
+    """The last day of the follow-up of the session's course: the protocol's `follow_up_days`
+    after its last session still held (infections can appear weeks later, SPEC.md)."""
+    last = appointment
+    if appointment.course_id is not None:
+        held = Appointment.objects.filter(course_id=appointment.course_id, status__in=HELD)
+        last = held.order_by("-start").first() or appointment
+    day = last.start.astimezone(appointment.clinic.tzinfo).date()
+    return follow_up_until(session_protocol(appointment), day)
 
 
 def still_applies(steps: list[AftercareStep], now: datetime) -> list[AftercareStep]:

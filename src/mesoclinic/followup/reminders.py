@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from mesoclinic.clinical.timing import shifted, spoken
 from mesoclinic.followup.models import ReminderKind, ReminderPreference
-from mesoclinic.followup.queries import session_aftercare, session_preparation, treatment_end
+from mesoclinic.followup.queries import (
+    session_aftercare,
+    session_preparation,
+    session_protocol,
+    treatment_end,
+)
 from mesoclinic.scheduling.models import Appointment, AppointmentKind
 
 APPOINTMENT_BEFORE = dt.timedelta(hours=48)
@@ -54,7 +59,9 @@ def planned_reminders(appointment: Appointment, *, last_of_course: bool) -> list
     if aftercare:
         text = "Your aftercare:\n" + "\n".join(f"- {step.instruction}" for step in aftercare)
         planned.append(PlannedReminder(ReminderKind.AFTERCARE, "", ended, text))
-    planned += [_check_in(appointment, ended, day) for day in CHECK_IN_DAYS]
+    # Check-ins stay inside the protocol's follow-up window.
+    window = session_protocol(appointment).follow_up_days
+    planned += [_check_in(appointment, ended, day) for day in CHECK_IN_DAYS if day <= window]
     if last_of_course:
         planned.append(_recall(appointment, ended))
     return planned

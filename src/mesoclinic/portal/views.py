@@ -14,6 +14,7 @@ from mesoclinic.followup.forms import SideEffectForm
 from mesoclinic.followup.handouts import aftercare_to_ical, pdf_from
 from mesoclinic.followup.photos import PhotoRefused
 from mesoclinic.followup.queries import (
+    follow_up_ends,
     last_session_ended,
     patient_reports,
     session_aftercare,
@@ -146,6 +147,7 @@ def aftercare(request: SignedInRequest) -> HttpResponse:
         "ended": treatment_end(session) if session is not None else None,
         "steps": still_applies(steps, now),
         "over": len(steps) - len(still_applies(steps, now)),
+        "follow_up_ends": follow_up_ends(session) if session is not None else None,
     }
     return render(request, "portal/aftercare.html", context)
 
