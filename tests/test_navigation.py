@@ -32,7 +32,13 @@ EXPECTED_NAV = {
         "My sign-in",
     ],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
-    "patient": ["Dashboard", "Before your sessions", "Aftercare", "Report a side effect"],
+    "patient": [
+        "Dashboard",
+        "Before your sessions",
+        "Aftercare",
+        "Report a side effect",
+        "Reminders",
+    ],
 }
 
 

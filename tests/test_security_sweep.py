@@ -225,6 +225,7 @@ ADDRESSES = {
     ),
     "portal:aftercare": ("get", PATIENT, lambda h: "/portal/aftercare/"),
     "portal:side-effect-new": ("get", PATIENT, lambda h: "/portal/side-effects/new/"),
+    "portal:reminders": ("get", PATIENT, lambda h: "/portal/reminders/"),
     "portal:side-effect": (
         "get",
         PATIENT,

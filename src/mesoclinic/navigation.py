@@ -26,6 +26,7 @@ NAVIGATION = [
     NavItem("Before your sessions", "portal:sessions", PATIENT),
     NavItem("Aftercare", "portal:aftercare", PATIENT),
     NavItem("Report a side effect", "portal:side-effect-new", PATIENT),
+    NavItem("Reminders", "portal:reminders", PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Follow-up", "followup:inbox", CLINICAL),

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 from django.urls import reverse
 
+from mesoclinic.audit.models import AuditEvent
 from mesoclinic.followup.domain.reminders import reminder_preference_save
 from mesoclinic.followup.models import Reminder
 from mesoclinic.followup.sending import send_due
@@ -221,3 +222,37 @@ def test_booking_wakes_the_worker_when_each_reminder_falls_due(database_worker, 
         (1, "appointment", ""),
     ]
     assert len(mail.outbox) == 2
+
+
+def test_the_patient_chooses_text_messages_and_quiet_hours_in_the_portal(
+    client_for, march_course, pat
+):
+    with time_machine.travel(BOOKED, tick=False):
+        client = client_for(pat.user)
+        client.post(
+            reverse("portal:reminders"),
+            {"channel": "sms", "quiet_from": "22:00", "quiet_until": "09:30"},
+        )
+        page = client.get(reverse("portal:reminders"))
+    first = Reminder.objects.filter(appointment__number=1).order_by("due_at").first()
+    assert (page.context["form"].initial["channel"], first.channel, local(first.due_at)) == (
+        "sms",
+        "sms",
+        "Wed 10 Mar 09:30 GMT",
+    )
+    assert list(
+        AuditEvent.objects.filter(action="update", patient_id=pat.pk).values_list(
+            "summary", flat=True
+        )
+    ) == ["reminders by sms, quiet 22:00–09:30"]
+
+
+def test_quiet_hours_of_no_length_are_refused_with_the_reason(client_for, march_course, pat):
+    with time_machine.travel(BOOKED, tick=False):
+        response = client_for(pat.user).post(
+            reverse("portal:reminders"),
+            {"channel": "email", "quiet_from": "22:00", "quiet_until": "22:00"},
+        )
+    assert response.context["form"].non_field_errors() == [
+        "Quiet hours from 22:00 until 22:00 would be no hours at all."
+    ]

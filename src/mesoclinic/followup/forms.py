@@ -50,3 +50,15 @@ class AssessmentForm(forms.Form):
     advice = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Advice to the patient"
     )
+
+
+class ReminderPreferenceForm(forms.Form):
+    channel = forms.ChoiceField(
+        choices=[("email", "Email"), ("sms", "Text message")], label="Send my reminders by"
+    )
+    quiet_from = forms.TimeField(
+        label="Quiet from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_until = forms.TimeField(
+        label="Quiet until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )

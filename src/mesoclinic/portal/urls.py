@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("aftercare/", views.aftercare, name="aftercare"),
     path("side-effects/new/", views.side_effect_new, name="side-effect-new"),
+    path("reminders/", views.reminders, name="reminders"),
     path("side-effects/<int:report_id>/", views.side_effect, name="side-effect"),
     path("sessions/<int:appointment_id>/aftercare.pdf", views.aftercare_pdf, name="aftercare-pdf"),
     path(

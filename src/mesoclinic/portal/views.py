@@ -9,9 +9,11 @@ from mesoclinic.accounts.permissions import SignedInRequest, patient_required
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.followup.access import report_for
+from mesoclinic.followup.domain.reminders import reminder_preference_save
 from mesoclinic.followup.domain.reports import ReportRefused, side_effect_report
-from mesoclinic.followup.forms import SideEffectForm
+from mesoclinic.followup.forms import ReminderPreferenceForm, SideEffectForm
 from mesoclinic.followup.handouts import aftercare_to_ical, pdf_from
+from mesoclinic.followup.models import ReminderPreference
 from mesoclinic.followup.photos import PhotoRefused
 from mesoclinic.followup.queries import (
     follow_up_ends,
@@ -202,3 +204,25 @@ def side_effect(request: SignedInRequest, report_id: int) -> HttpResponse:
     """What the patient's report means: when it should pass, or to call the clinic now."""
     report = report_for(request.user, report_id, purpose="side-effect report")
     return render(request, "portal/side_effect.html", {"report": report, "clinic": report.clinic})
+
+
+@patient_required
+def reminders(request: SignedInRequest) -> HttpResponse:
+    """How the patient gets reminders: email or text message, and their quiet hours."""
+    patient = own_patient(request, "reminder settings")
+    current = ReminderPreference.objects.filter(patient=patient).first() or ReminderPreference()
+    initial = {
+        "channel": current.channel,
+        "quiet_from": current.quiet_from,
+        "quiet_until": current.quiet_until,
+    }
+    form = ReminderPreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reminder_preference_save(patient=patient, by=request.user, **form.cleaned_data)
+        except ValueError as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Saved: your reminders to come follow these settings.")
+            return redirect("portal:reminders")
+    return render(request, "portal/reminders.html", {"form": form, "patient": patient})
