@@ -256,3 +256,35 @@ def test_quiet_hours_of_no_length_are_refused_with_the_reason(client_for, march_
     assert response.context["form"].non_field_errors() == [
         "Quiet hours from 22:00 until 22:00 would be no hours at all."
     ]
+
+
+def test_a_text_the_gateway_refuses_is_retried_and_shown_to_the_admin(
+    march_course, pat, client_for, alice, monkeypatch
+):
+    pat.phone = "+44 7700 900123"
+    pat.save()
+
+    def gateway_down(backend, to, body):
+        raise OSError("Gateway unreachable")
+
+    monkeypatch.setattr(LocmemSmsBackend, "send", gateway_down)
+    now = dt.datetime(2027, 3, 10, 9, 30, tzinfo=dt.UTC)
+    with time_machine.travel(BOOKED, tick=False):
+        reminder_preference_save(
+            patient=pat,
+            channel="sms",
+            quiet_from=dt.time(22),
+            quiet_until=dt.time(9, 30),
+            by=pat.user,
+        )
+    with time_machine.travel(now, tick=False):
+        send_due()
+        sms = Sms.objects.get()
+        response = client_for(alice).get(reverse("accounts:emails"))
+    assert (sms.status, sms.attempts, sms.last_error, sms.next_attempt_at) == (
+        DeliveryStatus.QUEUED,
+        1,
+        "OSError: Gateway unreachable",
+        now + RETRY_AFTER[0],
+    )
+    assert [(t.to, t.status) for t in response.context["texts"]] == [("+44 7700 900123", "queued")]
