@@ -124,14 +124,15 @@ def test_the_admin_sees_each_emails_fate_and_its_query_count_does_not_grow(
     client = client_for(alice)
     Email.objects.create(clinic=harbour, kind="intake link", to="a@example.org", subject="s")
     Email.objects.create(clinic=riverside, kind="intake link", to="b@example.org", subject="s")
-    # 1 session, 2 user, 3 their second factor, 4 the count for the pager, 5 the page of emails
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 their second factor, 4 the count for the pager, 5 the page of emails,
+    # 6 the latest text messages
+    with django_assert_num_queries(6):
         client.get(reverse("accounts:emails"))
     for status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
         Email.objects.create(
             clinic=harbour, kind="password reset", to="c@example.org", subject="s", status=status
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("accounts:emails"))
     assert [(e.to, e.status) for e in response.context["page"]] == [
         ("c@example.org", "failed"),

@@ -130,7 +130,16 @@ def second_factor_reset(*, member: User, by: User) -> None:
         audit_record(by=by, action=Action.UPDATE, obj=member, summary="second factor reset")
 
 
-def clinic_settings_save(*, clinic: Clinic, staff_idle_minutes: int, by: User) -> Clinic:
-    """Change the clinic's sign-in settings; audited."""
+def clinic_settings_save(
+    *,
+    clinic: Clinic,
+    staff_idle_minutes: int,
+    urgent_escalation_minutes: int | None = None,
+    by: User,
+) -> Clinic:
+    """Change the clinic's settings (sign-in, urgent side effects' escalation); audited."""
+    values = {"staff_idle_minutes": staff_idle_minutes}
+    if urgent_escalation_minutes is not None:
+        values["urgent_escalation_minutes"] = urgent_escalation_minutes
     with transaction.atomic():
-        return save_audited(obj=clinic, values={"staff_idle_minutes": staff_idle_minutes}, by=by)
+        return save_audited(obj=clinic, values=values, by=by)

@@ -119,4 +119,9 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
 
     class Meta:
         model = Clinic
-        fields = ["staff_idle_minutes"]
+        fields = ["staff_idle_minutes", "urgent_escalation_minutes"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty, the clinic keeps the time it has.
+        self.fields["urgent_escalation_minutes"].required = False

@@ -34,6 +34,13 @@ class Clinic(models.Model):
         db_default=30,
         validators=[MinValueValidator(5), MaxValueValidator(720)],
     )
+    # An urgent side-effect report nobody acknowledged this long reaches every practitioner.
+    urgent_escalation_minutes = models.PositiveSmallIntegerField(
+        "escalate an unacknowledged urgent side effect after (minutes)",
+        default=60,
+        db_default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+    )
 
     class Meta:
         ordering = ["name"]

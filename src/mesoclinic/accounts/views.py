@@ -47,7 +47,7 @@ from mesoclinic.accounts.second_factor import (
 from mesoclinic.accounts.site import site_link_context
 from mesoclinic.accounts.tokens import api_token_create, api_token_revoke
 from mesoclinic.audit.middleware import client_ip
-from mesoclinic.outbox.models import Email
+from mesoclinic.outbox.models import Email, Sms
 
 EMAILS_PER_PAGE = 50
 
@@ -213,6 +213,7 @@ def clinic_settings(request: SignedInRequest) -> HttpResponse:
         clinic_settings_save(
             clinic=request.user.clinic,
             staff_idle_minutes=form.cleaned_data["staff_idle_minutes"],
+            urgent_escalation_minutes=form.cleaned_data["urgent_escalation_minutes"],
             by=request.user,
         )
         messages.success(request, "Saved.")
@@ -222,7 +223,9 @@ def clinic_settings(request: SignedInRequest) -> HttpResponse:
 
 @admin_required
 def outgoing_email(request: SignedInRequest) -> HttpResponse:
-    """The clinic's emails of the last weeks: queued, sent, or failed with the reason."""
+    """The clinic's emails of the last weeks: queued, sent, or failed with the reason; and its
+    latest text messages (reminders), the same way."""
     emails = Email.objects.filter(clinic=request.user.clinic)
     page = Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/outgoing_email.html", {"page": page})
+    texts = list(Sms.objects.filter(clinic=request.user.clinic)[:EMAILS_PER_PAGE])
+    return render(request, "accounts/outgoing_email.html", {"page": page, "texts": texts})

@@ -16,6 +16,7 @@ from mesoclinic.fhir.kinds import HISTORY, SUPPORTING
 from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.received import kept_only, made_whole
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
+from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
@@ -111,6 +112,7 @@ def session_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     for photo in photos.order_by("pk"):
         with default_storage.open(photo.image) as stored:
             yield "Media", media_to_fhir(photo, stored.read())
+    yield from adverse_event_resources(clinic)
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
