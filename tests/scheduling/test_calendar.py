@@ -104,3 +104,11 @@ def test_calendar_query_count_does_not_grow(
     with django_assert_num_queries(7):
         response = client.get(week_url(by=by))
     assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "2026-02-30", "tuesday"])
+def test_a_date_outside_the_calendar_says_so_and_shows_today(client_for, rita, frozen_now, text):
+    response = client_for(rita).get(f"{reverse('scheduling:calendar')}?view=week&date={text}")
+    assert response.status_code == 200
+    assert response.context["days"][0] == dt.date(2026, 11, 16)
+    assert f"“{text}” is not a date the calendar can show" in response.content.decode()

@@ -130,7 +130,12 @@ def second_factor_reset(*, member: User, by: User) -> None:
         audit_record(by=by, action=Action.UPDATE, obj=member, summary="second factor reset")
 
 
-def clinic_settings_save(*, clinic: Clinic, staff_idle_minutes: int, by: User) -> Clinic:
-    """Change the clinic's sign-in settings; audited."""
+def clinic_settings_save(
+    *, clinic: Clinic, staff_idle_minutes: int, by: User, country: str | None = None
+) -> Clinic:
+    """Change the clinic's settings (sign-in idle time, the country phone numbers are read in)."""
+    values: dict[str, object] = {"staff_idle_minutes": staff_idle_minutes}
+    if country is not None:
+        values["country"] = country
     with transaction.atomic():
-        return save_audited(obj=clinic, values={"staff_idle_minutes": staff_idle_minutes}, by=by)
+        return save_audited(obj=clinic, values=values, by=by)

@@ -213,6 +213,7 @@ def clinic_settings(request: SignedInRequest) -> HttpResponse:
         clinic_settings_save(
             clinic=request.user.clinic,
             staff_idle_minutes=form.cleaned_data["staff_idle_minutes"],
+            country=form.cleaned_data["country"],
             by=request.user,
         )
         messages.success(request, "Saved.")

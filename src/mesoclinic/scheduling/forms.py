@@ -99,11 +99,13 @@ class BookCourseForm(forms.Form):
     proposal = forms.CharField(widget=forms.HiddenInput)
     unplanned_reason = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason for booking without a consultation",
     )
     override_reason = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason for booking over the contraindication",
     )

@@ -24,6 +24,10 @@ from mesoclinic.scheduling.queries import calendar_rows
 VIEWS = ("day", "week")
 BY = ("practitioner", "room")
 FEED_DAYS_BACK = 30
+# The years the calendar shows: far enough either way for any booking, and a week's arithmetic
+# at either end never leaves the dates Python can hold.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
 
 
 @staff_required
@@ -32,7 +36,17 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     clinic = request.user.clinic
     view = _chosen(request.GET.get("view"), VIEWS, "week")
     by = _chosen(request.GET.get("by"), BY, "practitioner")
-    shown = _day(request.GET.get("date"), timezone.localdate(timezone=clinic.tzinfo))
+    today = timezone.localdate(timezone=clinic.tzinfo)
+    asked = request.GET.get("date")
+    shown = _day(asked)
+    problem = ""
+    if shown is None:
+        shown = today
+        if asked:
+            problem = (
+                f"“{asked}” is not a date the calendar can show "
+                f"(a day from {FIRST_DAY.year} to {LAST_DAY.year}, as YYYY-MM-DD): showing today."
+            )
     first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
@@ -51,7 +65,8 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         "rows": rows,
         "previous": first - step,
         "next": first + step,
-        "today": timezone.localdate(timezone=clinic.tzinfo),
+        "today": today,
+        "problem": problem,
         "feed": _own_feed(request),
     }
     template = (
@@ -66,11 +81,13 @@ def _chosen(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     return value if value is not None and value in allowed else default
 
 
-def _day(text: str | None, default: date) -> date:
+def _day(text: str | None) -> date | None:
+    """The day asked for, or None when it is no date or lies outside the calendar's years."""
     try:
-        return date.fromisoformat(text or "")
+        day = date.fromisoformat(text or "")
     except ValueError:
-        return default
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _own_feed(request: SignedInRequest) -> Practitioner | None:
