@@ -62,9 +62,9 @@ def test_a_practitioner_books_the_course_shown_without_a_consultation_giving_a_r
         for p in shown.context["proposal"].placement.sessions
     ] == [
         (1, "30 Nov 09:00"),
-        (2, "14 Dec 09:00"),
-        (3, "28 Dec 09:00"),
-        (4, "11 Jan 09:00"),
+        (2, "15 Dec 09:00"),
+        (3, "30 Dec 09:00"),
+        (4, "14 Jan 09:00"),
     ]
     booked = client.post(
         url,
@@ -78,9 +78,9 @@ def test_a_practitioner_books_the_course_shown_without_a_consultation_giving_a_r
     assert (booked.status_code, booked.url) == (302, reverse("scheduling:course", args=[course.pk]))
     assert starts(course) == [
         "Mon 30 Nov 09:00",
-        "Mon 14 Dec 09:00",
-        "Mon 28 Dec 09:00",
-        "Mon 11 Jan 09:00",
+        "Tue 15 Dec 09:00",
+        "Wed 30 Dec 09:00",
+        "Thu 14 Jan 09:00",
     ]
 
 
@@ -239,11 +239,11 @@ def test_moving_this_and_the_following_from_the_course_page(client_for, paula, c
     ]
     assert starts(course) == [
         "Mon 30 Nov 09:00",
-        "Mon 14 Dec 09:00",
+        "Tue 15 Dec 09:00",
         "Mon 04 Jan 09:00",
-        "Mon 18 Jan 09:00",
-        "Mon 01 Feb 09:00",
-        "Mon 15 Feb 09:00",
+        "Tue 19 Jan 09:00",
+        "Wed 03 Feb 09:00",
+        "Thu 18 Feb 09:00",
     ]
 
 
@@ -254,7 +254,7 @@ def test_a_move_outside_the_window_says_where_it_could_go(client_for, paula, cou
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [
-        "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
+        "Session 3 must fall between Tue 29 Dec 2026 and Thu 31 Dec 2026 to keep the course's "
         "intervals; choose a day in that range, or move this and the following sessions."
     ]
 
@@ -288,7 +288,7 @@ def test_the_patient_downloads_their_course_as_a_calendar_file(
     ]
     assert events[:2] == [
         ("Mesotherapy session 1 with Paula Tester", "30 Nov 09:00", "Room 1, Harbour Skin Clinic"),
-        ("Mesotherapy session 2 with Paula Tester", "14 Dec 09:00", "Room 1, Harbour Skin Clinic"),
+        ("Mesotherapy session 2 with Paula Tester", "15 Dec 09:00", "Room 1, Harbour Skin Clinic"),
     ]
     assert (len(events), response["Content-Type"]) == (6, "text/calendar; charset=utf-8")
 
@@ -315,7 +315,7 @@ def test_intruders_cannot_move_or_cancel(client, client_for, name, data, course,
     assert client_for(pat.user).post(url, data).status_code == 403
     client.logout()
     assert client.post(url, data).url == f"/login/?next={url}"
-    assert (Course.objects.get().status, starts(course)[2]) == ("planned", "Mon 28 Dec 09:00")
+    assert (Course.objects.get().status, starts(course)[2]) == ("planned", "Wed 30 Dec 09:00")
 
 
 def test_course_page_query_count_does_not_grow(

@@ -29,7 +29,7 @@ def test_the_demo_books_james_a_course_once(db):
     )
     assert [d.strftime("%a %d %b %H:%M") for d in days[:2]] == [
         "Mon 23 Nov 09:00",
-        "Mon 07 Dec 09:00",
+        "Tue 08 Dec 09:00",
     ]
     assert check_course(load_protocol("ref-000").course(), [d.date() for d in days]) == []
     assert {str(s.practitioner) for s in course.sessions.all()} == {"Elena Morgan"}

@@ -11,8 +11,8 @@ from mesoclinic.clinical.planner import (
     Gap,
     Placement,
     Preferences,
+    course_with_room,
     default_first_days,
-    earliest_course,
 )
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.patients.models import Patient
@@ -67,14 +67,15 @@ def _earliest(
     first_days: tuple[date, date],
     preferences: Preferences,
 ) -> Placement:
-    """The earliest course, searched over the coming fortnight first, then the whole horizon."""
+    """The earliest course with room around each session (`course_with_room`), searched over
+    the coming fortnight first, then the whole horizon."""
     # Same answer: if any course starts in the fortnight, the earliest does. Loading only the
     # calendar the search can reach saves most of the time planning takes.
     for horizon in (NEAR_DAYS, HORIZON_DAYS):
         days = (first_days[0], min(first_days[0] + timedelta(days=horizon), first_days[1]))
         last_day = days[1] + timedelta(days=sum(g.max_days for g in gaps))
         availability = availability_for(patient.clinic, patient.pk, (days[0], last_day))
-        proposal = earliest_course(availability, gaps, minutes, days, preferences)
+        proposal = course_with_room(availability, gaps, minutes, days, preferences)
         if proposal.complete:
             break
     return proposal

@@ -9,7 +9,7 @@ from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
-from mesoclinic.clinical.planner import Gap, Placement, Preferences, earliest_course
+from mesoclinic.clinical.planner import Gap, Placement, Preferences, course_with_room
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
 from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, refuse_taken
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
@@ -118,9 +118,9 @@ def _replan(
     )
     first = _number(moving[0])
     kept = Preferences(practitioner_id=moving[0].practitioner_id)
-    proposal = earliest_course(availability, gaps, minutes, days, kept, first_number=first)
+    proposal = course_with_room(availability, gaps, minutes, days, kept, first_number=first)
     if not proposal.complete:
-        proposal = earliest_course(
+        proposal = course_with_room(
             availability, gaps, minutes, days, Preferences(), first_number=first
         )
     if not proposal.complete:
