@@ -1,6 +1,7 @@
 """Booking a whole course of sessions, all or nothing, and cancelling it."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User, signed_in_user
@@ -107,7 +108,12 @@ def course_cancel(*, course: Course, by: User | None) -> int:
     """Cancel `course` and free all its future sessions; returns how many were freed."""
     with transaction.atomic():
         future = course.sessions.holding().filter(start__gte=timezone.now())
-        freed = future.update(status=AppointmentStatus.CANCELLED)
+        freed = future.update(
+            status=AppointmentStatus.CANCELLED,
+            sequence=F("sequence") + 1,
+            changed_at=timezone.now(),
+            cancel_reason="the course was cancelled",
+        )
         course.status = CourseStatus.CANCELLED
         course.save(update_fields=["status"])
         audit_record(

@@ -138,9 +138,12 @@ def _apply_move(moving: list[Appointment], proposal: Placement) -> None:
         session.start, session.end = placed.slot.start, placed.slot.end
         session.practitioner_id, session.room_id = placed.slot.practitioner.id, placed.slot.room.id
         session.status = statuses[session.pk]
+        session.sequence += 1
+        session.changed_at = timezone.now()
+        fields = ["start", "end", "practitioner", "room", "status", "sequence", "changed_at"]
         try:
             with transaction.atomic():
-                session.save(update_fields=["start", "end", "practitioner", "room", "status"])
+                session.save(update_fields=fields)
         except IntegrityError as error:
             overlap_refused(error=error, slot=placed.slot)
             raise

@@ -18,7 +18,7 @@ from mesoclinic.clinics.models import Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.models import Appointment
+from mesoclinic.scheduling.models import Appointment, AppointmentStatus
 from mesoclinic.scheduling.queries import calendar_rows
 
 VIEWS = ("day", "week")
@@ -113,7 +113,8 @@ def feed_rotate(request: SignedInRequest) -> HttpResponse:
 def course_ical(request: SignedInRequest, course_id: int) -> HttpResponse:
     """The course's sessions as an .ics file, for staff of the clinic or the patient."""
     course = course_for(request.user, course_id, purpose="course calendar file")
-    sessions = course.sessions.holding().select_related(
+    # Cancelled sessions stay in the file, so a calendar that imported it learns they are off.
+    sessions = course.sessions.exclude(status=AppointmentStatus.PROPOSED).select_related(
         "practitioner__user", "room", "clinic", "patient"
     )
     staff = request.user.role != Role.PATIENT
@@ -128,7 +129,7 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
     practitioner = practitioner_for_feed(practitioner_id, token)
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
     appointments = list(
-        Appointment.objects.holding()
+        Appointment.objects.exclude(status=AppointmentStatus.PROPOSED)
         .filter(practitioner=practitioner, end__gte=since)
         .select_related("practitioner__user", "room", "clinic", "patient")
     )

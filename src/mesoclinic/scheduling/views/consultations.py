@@ -120,7 +120,10 @@ def appointment_status(request: SignedInRequest, appointment_id: int) -> HttpRes
     appointment = appointment_for(request.user, appointment_id, purpose="change appointment")
     try:
         changed = appointment_set_status(
-            appointment=appointment, status=request.POST.get("status", ""), by=request.user
+            appointment=appointment,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,
         )
     except AppointmentRefused as refused:
         messages.error(request, str(refused))
