@@ -233,7 +233,18 @@ def test_intruders_are_kept_out_of_course_pages(
 def test_moving_this_and_the_following_from_the_course_page(client_for, paula, course):
     client = client_for(paula)
     url = reverse("scheduling:session-move", args=[course.pk, 3])
-    response = client.post(url, {"day": "2027-01-04", "scope": "following"}, follow=True)
+    times = client.post(url, {"day": "2027-01-04", "scope": "following"}).context["times"]
+    first = times[0]
+    response = client.post(
+        url,
+        {
+            "day": "2027-01-04",
+            "scope": "following",
+            "start": first.start.isoformat(),
+            "practitioner": first.practitioner.id,
+        },
+        follow=True,
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "Moved session 3 and the following sessions."
     ]
@@ -371,3 +382,62 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
         ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
     events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
     assert (len(events(feed)), len(events(ics))) == (10, 6)
+
+
+def test_a_move_offers_every_free_time_of_the_day_and_moves_to_the_one_chosen(
+    client_for, rita, course, paula
+):
+    client = client_for(rita)
+    url = reverse("scheduling:session-move", args=[course.pk, 3])
+    offered = client.post(url, {"day": "2026-12-31", "scope": "one"})
+    times = [
+        (t.start.astimezone(LONDON).strftime("%H:%M"), t.practitioner.name, t.room.name)
+        for t in offered.context["times"]
+    ]
+    # Open 09:00–17:00 with 15-minute sessions: every quarter hour to 16:45, afternoon included.
+    assert (len(times), times[0], times[-1]) == (
+        32,
+        ("09:00", "Paula Tester", "Room 1"),
+        ("16:45", "Paula Tester", "Room 1"),
+    )
+    chosen = next(t for t in offered.context["times"] if t.start.astimezone(LONDON).hour == 14)
+    client.post(
+        url,
+        {
+            "day": "2026-12-31",
+            "scope": "one",
+            "start": chosen.start.isoformat(),
+            "practitioner": paula.practitioner.pk,
+        },
+    )
+    assert starts(course)[2] == "Thu 31 Dec 14:00"
+    assert AuditEvent.objects.filter(
+        summary="moved session 3 alone to 3: 2026-12-31 14:00"
+    ).exists()
+
+
+def test_a_time_taken_meanwhile_is_refused_and_nothing_moves(
+    client_for, rita, course, paula, harbour, rooms
+):
+    from tests.scheduling.factories import AppointmentFactory
+
+    AppointmentFactory(
+        patient__clinic=harbour,
+        practitioner=paula.practitioner,
+        room=rooms[1],
+        start=dt.datetime(2026, 12, 31, 14, tzinfo=LONDON),
+    )
+    response = client_for(rita).post(
+        reverse("scheduling:session-move", args=[course.pk, 3]),
+        {
+            "day": "2026-12-31",
+            "scope": "one",
+            "start": dt.datetime(2026, 12, 31, 14, tzinfo=LONDON).isoformat(),
+            "practitioner": paula.practitioner.pk,
+        },
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Thu 31 Dec 2026 14:00 is no longer free. Choose another time."
+    ]
+    assert starts(course)[2] == "Wed 30 Dec 09:00"

@@ -1,6 +1,7 @@
 """Moving a session of a course alone ("this one") or with the ones after it."""
 
-from datetime import date, timedelta
+import heapq
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,7 +10,16 @@ from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
-from mesoclinic.clinical.planner import Gap, Placement, Preferences, course_with_room
+from mesoclinic.clinical.planner import (
+    Availability,
+    Gap,
+    Placement,
+    Preferences,
+    Slot,
+    course_with_room,
+    free_slots_on_day,
+)
+from mesoclinic.clinical.slots import first_starts
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
 from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, refuse_taken
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
@@ -23,9 +33,19 @@ class MoveRefused(Exception):
 
 
 def session_move(
-    *, session: Appointment, day: date, following: bool = False, by: User | None
+    *,
+    session: Appointment,
+    day: date,
+    following: bool = False,
+    start: datetime | None = None,
+    practitioner_id: int | None = None,
+    by: User | None,
 ) -> list[Appointment]:
-    """Move a session to `day` alone ("this one") or with the later ones ("and the following")."""
+    """Move a session to `day` alone ("this one") or with the later ones ("and the following").
+
+    With `start` (and `practitioner_id`), the session moves to that very time, one of
+    `session_move_times`; otherwise to the day's earliest free time.
+    """
     course, number = session.course, _number(session)
     if course is None:
         raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
@@ -39,7 +59,7 @@ def session_move(
     first_days = _move_window(session, sessions, day, template, following)
     minutes = session_minutes(template, course.areas)
     gaps = gaps_from(template, number, _number(moving[-1]))
-    proposal = _replan(course, moving, first_days, gaps, minutes)
+    proposal = _replan(course, moving, first_days, gaps, minutes, start, practitioner_id)
     with transaction.atomic():
         clinic_lock(patient=course.patient)
         refuse_taken(
@@ -110,6 +130,8 @@ def _replan(
     days: tuple[date, date],
     gaps: tuple[Gap, ...],
     minutes: int,
+    start: datetime | None = None,
+    practitioner_id: int | None = None,
 ) -> Placement:
     """Plan the moving sessions again, keeping their practitioner when possible."""
     last = days[1] + timedelta(days=sum(g.max_days for g in gaps))
@@ -117,6 +139,8 @@ def _replan(
         course.clinic, course.patient_id, (days[0], last), ignoring=[s.pk for s in moving]
     )
     first = _number(moving[0])
+    if start is not None:
+        return _at_time(availability, gaps, minutes, days, start, practitioner_id, first)
     kept = Preferences(practitioner_id=moving[0].practitioner_id)
     proposal = course_with_room(availability, gaps, minutes, days, kept, first_number=first)
     if not proposal.complete:
@@ -128,6 +152,57 @@ def _replan(
             "; ".join(f"Session {u.number}: {u.reason}" for u in proposal.unplaced) + "."
         )
     return proposal
+
+
+def _at_time(
+    availability: Availability,
+    gaps: tuple[Gap, ...],
+    minutes: int,
+    days: tuple[date, date],
+    start: datetime,
+    practitioner_id: int | None,
+    first: int,
+) -> Placement:
+    """The moving sessions with the first at `start` exactly, the later ones planned after it."""
+    if availability.not_before is None or start > availability.not_before:
+        availability.not_before = start
+    wanted = Preferences(practitioner_id=practitioner_id)
+    proposal = course_with_room(availability, gaps, minutes, days, wanted, first_number=first)
+    if not proposal.complete:
+        proposal = course_with_room(
+            availability, gaps, minutes, days, Preferences(), first_number=first
+        )
+    placed = proposal.sessions[0].slot if proposal.sessions else None
+    if placed is None or placed.start != start or not proposal.complete:
+        local = start.astimezone(availability.tz)
+        raise MoveRefused(
+            f"{local:%a %d %b %Y %H:%M} is no longer free"
+            + (f"; {proposal.unplaced[0].reason}" if proposal.unplaced else "")
+            + ". Choose another time."
+        )
+    return proposal
+
+
+def session_move_times(*, session: Appointment, day: date, following: bool = False) -> list[Slot]:
+    """Every free time on `day` the session could move to (one per start), or MoveRefused."""
+    course = session.course
+    _number(session)
+    if course is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
+    _, template = template_named(f"{course.protocol_id}/{course.template_id}")
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
+    _refuse_past(session)
+    _move_window(session, sessions, day, template, following)
+    availability = availability_for(
+        course.clinic, course.patient_id, (day, day), ignoring=[session.pk]
+    )
+    length = timedelta(minutes=session_minutes(template, course.areas))
+    each = [
+        free_slots_on_day(availability, day, person, length, Preferences(same_practitioner=False))
+        for person in availability.practitioners
+    ]
+    return first_starts(heapq.merge(*each, key=lambda s: s.start), count=24 * 4)
 
 
 def _apply_move(moving: list[Appointment], proposal: Placement) -> None:
