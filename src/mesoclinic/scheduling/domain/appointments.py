@@ -221,3 +221,50 @@ def status_changes(*, appointment: Appointment, now: datetime) -> list[str]:
             continue
         allowed.append(status.value)
     return allowed
+
+
+def consultation_move_next_free(*, appointment: Appointment, by: User | None) -> Appointment:
+    """Move a consultation to the next free time after its day (a closure), with its
+    practitioner when they have one within the search, else with anyone; audited."""
+    patient = appointment.patient
+    tz = patient.clinic.tzinfo
+    first = max(
+        appointment.start.astimezone(tz).date() + timedelta(days=1),
+        timezone.localdate(timezone=tz),
+    )
+    days = (first, first + timedelta(days=SEARCH_DAYS))
+    with transaction.atomic():
+        clinic_lock(patient=patient)
+        availability = consultation_availability(patient.clinic, patient.pk, days)
+        slot = next(
+            open_slots(
+                availability,
+                CONSULTATION_MINUTES,
+                days,
+                practitioner_id=appointment.practitioner_id,
+            ),
+            None,
+        ) or next(open_slots(availability, CONSULTATION_MINUTES, days), None)
+        if slot is None:
+            raise NoFreeSlot(
+                NO_FREE_SLOT.format(
+                    minutes=CONSULTATION_MINUTES, with_whom="", first=days[0], last=days[1]
+                )
+            )
+        before = appointment.start.astimezone(tz)
+        appointment.start, appointment.end = slot.start, slot.end
+        appointment.practitioner_id, appointment.room_id = slot.practitioner.id, slot.room.id
+        appointment.sequence += 1
+        appointment.changed_at = timezone.now()
+        appointment.save(
+            update_fields=["start", "end", "practitioner", "room", "sequence", "changed_at"]
+        )
+        audit_record(
+            by=by,
+            action=Action.UPDATE,
+            obj=appointment,
+            summary=f"consultation moved from {before:%Y-%m-%d %H:%M} to "
+            f"{slot.start:%Y-%m-%d %H:%M} with {slot.practitioner.name} in {slot.room.name}",
+            patient_id=patient.pk,
+        )
+    return appointment

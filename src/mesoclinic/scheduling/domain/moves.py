@@ -21,10 +21,17 @@ from mesoclinic.clinical.planner import (
 )
 from mesoclinic.clinical.slots import first_starts
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
-from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, refuse_taken
+from mesoclinic.scheduling.domain.booking import (
+    SlotTaken,
+    clinic_lock,
+    overlap_refused,
+    refuse_taken,
+)
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
 from mesoclinic.scheduling.queries import availability_for
 
+# How far ahead a session with no session before it looks for a free day.
+NEXT_FREE_DAYS = 14
 NOT_IN_A_COURSE = "{session} is not a session of a course; only a course's sessions move here."
 
 
@@ -98,9 +105,29 @@ def _move_window(
     following: bool,
 ) -> tuple[date, date]:
     """The days the neighbours allow; when the later ones move too, the one before only."""
+    earliest, latest = _window_of(session, sessions, template, following, (day, day))
+    if not earliest <= day <= latest:
+        raise MoveRefused(
+            f"Session {session.number} must fall between {earliest:%a %d %b %Y} and "
+            f"{latest:%a %d %b %Y} "
+            "to keep the course's intervals; choose a day in that range"
+            + ("" if following else ", or move this and the following sessions")
+            + "."
+        )
+    return day, day
+
+
+def _window_of(
+    session: Appointment,
+    sessions: list[Appointment],
+    template: CourseTemplate,
+    following: bool,
+    alone: tuple[date, date],
+) -> tuple[date, date]:
+    """The days the session's neighbours allow it (`alone` when it has none)."""
     tz = session.clinic.tzinfo
     number = _number(session)
-    earliest, latest = day, day
+    earliest, latest = alone
     by_number = {s.number: s.start.astimezone(tz).date() for s in sessions}
     before = by_number.get(number - 1)
     if before is not None:
@@ -113,15 +140,39 @@ def _move_window(
             max(earliest, after - timedelta(days=high)),
             min(latest, after - timedelta(days=low)),
         )
-    if not earliest <= day <= latest:
-        raise MoveRefused(
-            f"Session {session.number} must fall between {earliest:%a %d %b %Y} and "
-            f"{latest:%a %d %b %Y} "
-            "to keep the course's intervals; choose a day in that range"
-            + ("" if following else ", or move this and the following sessions")
-            + "."
-        )
-    return day, day
+    return earliest, latest
+
+
+def session_move_next_free(*, session: Appointment, by: User | None) -> list[Appointment]:
+    """Move a session alone to the next day with a free time inside its window (a closure).
+
+    The days after its own come first, nearest first, then the days before it; a first
+    session, which has no session before it, looks up to a fortnight ahead.
+    """
+    course = session.course
+    if course is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
+    _, template = template_named(f"{course.protocol_id}/{course.template_id}")
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
+    tz = session.clinic.tzinfo
+    own = session.start.astimezone(tz).date()
+    today = timezone.localdate(timezone=tz)
+    earliest, latest = _window_of(
+        session, sessions, template, False, (own, own + timedelta(days=NEXT_FREE_DAYS))
+    )
+    later = [own + timedelta(days=n) for n in range(1, (latest - own).days + 1)]
+    sooner = [own - timedelta(days=n) for n in range(1, (own - earliest).days + 1)]
+    for day in [d for d in later + sooner if d >= today]:
+        try:
+            return session_move(session=session, day=day, by=by)
+        except (MoveRefused, SlotTaken):
+            continue
+    raise MoveRefused(
+        f"Session {session.number} has no free time between {earliest:%a %d %b %Y} and "
+        f"{latest:%a %d %b %Y}, its window: move it with the following sessions from the "
+        "course page."
+    )
 
 
 def _replan(

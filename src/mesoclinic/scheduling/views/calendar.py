@@ -14,7 +14,7 @@ from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required,
 from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_event, audit_patients_shown
 from mesoclinic.audit.models import Action
-from mesoclinic.clinics.models import Practitioner
+from mesoclinic.clinics.models import ClinicClosure, Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
@@ -51,6 +51,11 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
     rows = calendar_rows(clinic, by, days)
+    closed = dict(
+        ClinicClosure.objects.filter(clinic=clinic, day__range=(days[0], days[-1])).values_list(
+            "day", "reason"
+        )
+    )
     summary = f"calendar {view} of {first} by {by}"
     audit_patients_shown(
         by=request.user,
@@ -62,6 +67,7 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         "view": view,
         "by": by,
         "days": days,
+        "heads": [(day, day in closed, closed.get(day, "")) for day in days],
         "rows": rows,
         "previous": first - step,
         "next": first + step,
