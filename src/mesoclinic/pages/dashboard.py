@@ -25,7 +25,7 @@ def dashboard_context(user: User) -> dict[str, Any]:
         context["recent_events"] = AuditEvent.objects.filter(clinic_id=user.clinic_id)[:5]
     if user.role == Role.PRACTITIONER:
         context["attention"] += practitioner_attention(user)
-    if user.role in (Role.PRACTITIONER, Role.RECEPTION):
+    if user.role in (Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION):
         context["today"] += todays_appointments(user)
     if user.role == Role.PATIENT:
         context["attention"] += patient_attention(user)
