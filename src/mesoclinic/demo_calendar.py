@@ -92,7 +92,7 @@ def demo_calendar_load() -> None:
     calendar.course(hana, first=today - dt.timedelta(days=100), at=(9, 30))
     calendar.course(priya, first=today + dt.timedelta(days=3), at=(15, 0), cancelled=True)
     # Today's consultations, and a full week of them ahead.
-    for patient, hour in ((daniel, 9), (amara, 14), (lucas, 16)):
+    for patient, hour in ((daniel, 10), (amara, 14), (lucas, 16)):
         calendar.consultation(patient, today, hour)
     week = [zoe, daniel, amara, lucas, priya, hana]
     for n in range(1, 7):
