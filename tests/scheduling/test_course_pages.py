@@ -148,7 +148,7 @@ def test_the_reason_for_booking_without_a_consultation_is_kept_shown_and_audited
     page = client.get(reverse("scheduling:course", args=[course.pk])).content.decode()
     note = re.search(r'<div class="override unplanned" role="note">(.*?)</div>', page)
     assert re.sub(r"<[^>]+>", "", note.group(1)) == (
-        "Booked without a consultation by Paula Tester on 21 Nov 2026 10:00: "
+        "Booked without a consultation by Paula Tester on Sat 21 Nov 2026 10:00: "
         "“Consulted by phone; record to follow.”"
     )
     reception = client_for(rita).get(reverse("scheduling:course", args=[course.pk]))
@@ -213,7 +213,7 @@ def test_a_practitioner_override_is_shown_on_the_course(client_for, paula, pat, 
     page = client.get(reverse("scheduling:course", args=[course.pk]))
     note = re.search(r'<div class="override" role="note">(.*?)</div>', page.content.decode())
     assert re.sub(r"<[^>]+>", "", note.group(1)) == (
-        "Booked over an absolute contraindication by Paula Tester on 21 Nov 2026 10:00: "
+        "Booked over an absolute contraindication by Paula Tester on Sat 21 Nov 2026 10:00: "
         "“Obstetrician agrees”"
     )
 
