@@ -135,3 +135,16 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, request, h
                 found[f"{size} {name}"] = problems
         context.close()
     assert found == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_weeks_header_fits_its_columns_on_a_phone(phone_page, live_server, h, screenshot):  # noqa: F811
+    sign_in(phone_page, live_server, "rita", PASSWORD)
+    phone_page.goto(live_server.url + "/clinic/calendar/?view=week&date=2026-11-30")
+    overflowing = phone_page.evaluate(
+        """() => [...document.querySelectorAll('.calendar-grid th, .calendar-grid .appt')]
+            .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+            .map(cell => cell.innerText)"""
+    )
+    screenshot(phone_page, "calendar-week-phone")
+    assert overflowing == []
