@@ -34,12 +34,14 @@ DOMAIN_FUNCTIONS = [
     for module in domain_modules()
     for function in public_functions(module)
 ]
-# No acting user: reads shared with the writes (the buttons a page offers; taking the booking
+# No acting user: reads shared with the writes (the buttons a page offers, the times a move
+# offers; taking the booking
 # lock; refusing a taken time), the invitation a save sends on commit, an intake link, which
 # whoever holds it uses up, the outbox, which queues what a change (audited there) sends, and a
 # failed sign-in, where no one is signed in.
 WITHOUT_ACTOR = {
     "status_changes",
+    "session_move_times",
     "clinic_lock",
     "refuse_taken",
     "overlap_refused",

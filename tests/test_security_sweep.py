@@ -119,6 +119,11 @@ ADDRESSES = {
     "scheduling:calendar": ("get", STAFF, lambda h: "/clinic/calendar/"),
     "scheduling:feed-rotate": ("post", STAFF, lambda h: "/clinic/calendar/feed/"),
     "scheduling:feed": ("get", PUBLIC, lambda h: h["feed"]),
+    "scheduling:closure": (
+        "get",
+        STAFF,
+        lambda h: f"/clinic/closures/{h['closure'].pk}/appointments/",
+    ),
     "scheduling:plan-course": (
         "get",
         STAFF,

@@ -153,6 +153,11 @@ AUTHENTICATION_BACKENDS = ["mesoclinic.accounts.backends.ClinicUserBackend"]
 # A passkey is a second factor after the password, never a way in on its own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_RP_NAME = "mesoclinic"
+# The domain part of every calendar event's UID ("appointment-12@clinic.example.org"): one per
+# installation, so two installations' events never share a UID in someone's calendar.
+CALENDAR_UID_DOMAIN = os.environ.get(
+    "CALENDAR_UID_DOMAIN", urlsplit(SITE_URL).hostname or "localhost"
+)
 OTP_WEBAUTHN_RP_ID = os.environ.get("OTP_WEBAUTHN_RP_ID", urlsplit(SITE_URL).hostname or "")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL]
 OTP_TOTP_ISSUER = "mesoclinic"

@@ -6,6 +6,7 @@ from django.urls import include, path
 from mesoclinic.accounts import views as accounts
 from mesoclinic.accounts.views import LoginView, PasswordResetView
 from mesoclinic.api import api
+from mesoclinic.pages import audit as audit_trail
 from mesoclinic.pages import views as pages
 
 urlpatterns = [
@@ -37,7 +38,7 @@ urlpatterns = [
     path("clinic/", include("mesoclinic.inventory.urls")),
     path("clinic/", include("mesoclinic.treatments.urls")),
     path("clinic/", include("mesoclinic.followup.urls")),
-    path("audit/", include("mesoclinic.audit.urls")),
+    path("audit/", include(([path("", audit_trail.event_list, name="events")], "audit"))),
     path("patients/<int:patient_id>/", pages.chart, name="chart"),
     path("patients/", include("mesoclinic.patients.urls")),
     path("portal/", include("mesoclinic.portal.urls")),

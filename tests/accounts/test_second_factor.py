@@ -138,3 +138,15 @@ def test_the_admin_sets_the_idle_time_within_bounds(frozen, alice, harbour, clie
     client.post(reverse("accounts:clinic-settings"), {"staff_idle_minutes": 45})
     harbour.refresh_from_db()
     assert harbour.staff_idle_minutes == 45
+
+
+def test_the_admin_sets_the_country_phone_numbers_are_read_in(client_for, alice, harbour):
+    client = client_for(alice)
+    url = reverse("accounts:clinic-settings")
+    refused = client.post(url, {"staff_idle_minutes": 30, "country": "XX"})
+    assert refused.context["form"].errors == {
+        "country": ["“XX” is not a country's two-letter code (GB, RS, TR…)."]
+    }
+    client.post(url, {"staff_idle_minutes": 30, "country": "rs"})
+    harbour.refresh_from_db()
+    assert harbour.country == "RS"

@@ -99,16 +99,20 @@ def test_audit_page_lists_only_own_clinic_with_constant_queries(
     get_patient_for(paula, pat.pk)
     client = client_for(alice)
     # 1 session, 2 user, 3 their second factor, 4 count for the pager, 5 the page of events
-    with django_assert_num_queries(5):
+    # with who acted, 6 the patients they name, 7 the audit chain's head, 8 the audit rows of
+    # the patients shown
+    with django_assert_num_queries(8):
         client.get(reverse("audit:events"))
     get_patient_for(paula, pat.pk)
     get_patient_for(paula, pat.pk)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         response = client.get(reverse("audit:events"))
-    # Newest first; force_login is a sign-in, so Alice's own login is on the trail too.
+    # Newest first; force_login is a sign-in, so Alice's own login is on the trail too, and so
+    # is her first look at the trail, which named Pat.
     assert [(e.actor_label, e.action, e.patient_id) for e in response.context["page"]] == [
         ("paula", "read", pat.pk),
         ("paula", "read", pat.pk),
+        ("alice", "read", pat.pk),
         ("alice", "login", None),
         ("paula", "read", pat.pk),
     ]
@@ -139,3 +143,18 @@ def test_failed_sign_ins_and_refused_reads_show_on_the_clinics_audit_page(
     assert shown == [("denied", "charlie"), ("login-failed", "alice")]
     elsewhere = client_for(charlie).get(reverse("audit:events")).context["page"]
     assert [e.action for e in elsewhere if e.action != "login"] == []
+
+
+def test_the_audit_trail_speaks_in_the_clinics_words(client_for, alice, paula, pat):
+    get_patient_for(paula, pat.pk, purpose="chart")
+    page = client_for(alice).get(reverse("audit:events"))
+    line = next(line for line in page.context["lines"] if line.event.summary == "chart")
+    assert (line.who, line.did, line.record, str(line.patient)) == (
+        "Paula Tester (practitioner)",
+        "viewed",
+        "patient",
+        "Pat Example",
+    )
+    text = page.content.decode()
+    assert f'<a href="{reverse("chart", args=[pat.pk])}">Pat Example</a>' in text
+    assert "patients.Patient" not in text.replace('title="patients.Patient', "")

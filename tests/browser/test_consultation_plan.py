@@ -55,7 +55,7 @@ def reception_books_a_consultation(page, live_server, screenshot, grace):
     sign_in(page, live_server, "reception", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/patients/{grace.pk}/")
     page.get_by_role("link", name="Book a consultation").click()
-    page.get_by_label("From").fill("2026-11-30")
+    page.locator('input[name="day"]').fill("2026-11-30")
     page.get_by_label("Practitioner").select_option(label="Elena Morgan")
     page.get_by_role("button", name="Show free times").click()
     page.locator(".slot-list li").first.get_by_role("button", name="Book").click()

@@ -32,10 +32,11 @@ def test_book_a_consultation_mark_arrived_and_download_it(
         page.goto(f"{live_server.url}/patients/{james.pk}/")
         screenshot(page, "chart-with-consultation-action")
         page.get_by_role("link", name="Book a consultation").click()
-        page.get_by_label("From").fill(MONDAY.isoformat())
+        page.locator('input[name="day"]').fill(MONDAY.isoformat())
         page.get_by_role("button", name="Show free times").click()
         first = page.locator(".slot-list li").first
-        first.get_by_text("Mon 23 Nov 2026 09:00").wait_for()
+        first.get_by_text("09:00–09:30").wait_for()
+        assert page.locator("#slots-heading").inner_text() == "Free times on Mon 23 Nov 2026"
         screenshot(page, "consultation-free-times")
         first.get_by_role("button", name="Book").click()
         page.wait_for_url("**/clinic/appointments/*/")

@@ -77,6 +77,10 @@ def test_book_see_move_and_download_a_course(page, live_server, screenshot, tmp_
     third.get_by_label("This and the following").check()
     third.get_by_role("button", name="Move").click()
     page.wait_for_load_state()
+    # Every free time of the new day is offered, with its practitioner and room.
+    screenshot(page, "course-move-times")
+    page.get_by_role("button", name="Move here").first.click()
+    page.wait_for_load_state()
     assert page.locator(".message").all_inner_texts() == [
         "Moved session 3 and the following sessions."
     ]

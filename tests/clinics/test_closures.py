@@ -67,3 +67,18 @@ def test_closures_query_count_does_not_grow(client_for, alice, harbour, django_a
         dt.date(2026, 12, 26),
         dt.date(2027, 1, 1),
     ]
+
+
+@pytest.mark.parametrize(
+    ("day", "error"),
+    [
+        ("2020-12-25", "25/12/2020 is in the past: a closed day is set for today or later."),
+        ("2036-12-25", "25/12/2036 is more than five years ahead: check the year."),
+    ],
+)
+def test_a_closure_in_the_past_or_years_ahead_is_refused_with_the_reason(
+    client_for, alice, day, error
+):
+    response = client_for(alice).post(reverse("clinics:closures"), {"day": day})
+    assert response.context["form"].errors == {"day": [error]}
+    assert ClinicClosure.objects.count() == 0

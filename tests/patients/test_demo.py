@@ -19,7 +19,7 @@ def verdicts():
 def history_counts():
     return [
         (p.user.username, p.conditions.count() + p.medications.count() + p.allergies.count())
-        for p in Patient.objects.order_by("pk")
+        for p in Patient.objects.filter(user__isnull=False).order_by("pk")
     ]
 
 

@@ -57,3 +57,33 @@ def test_the_one_coding_and_the_reaction_text_are_carried_over():
     ]
     # Back to every app's newest migration: the database is left as the test found it.
     migrated(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phones_on_record_are_kept_in_e164_read_in_their_clinics_country():
+    apps = migrated(
+        [("patients", "0009_list_and_awaiting_indexes"), ("accounts", "0005_clinic_country")]
+    )
+    Clinic = apps.get_model("accounts", "Clinic")
+    Patient = apps.get_model("patients", "Patient")
+    london = Clinic.objects.create(name="London", country="GB")
+    belgrade = Clinic.objects.create(name="Belgrade", country="RS")
+    rows = [
+        Patient.objects.create(
+            clinic=clinic, given_name="A", family_name="B", phone=phone, phone_key="x"
+        )
+        for clinic, phone in (
+            (london, "07700 900123"),
+            (london, "+33 1 84 88 00 11"),
+            (belgrade, "011 3234567"),
+            (london, "ask at the desk"),
+        )
+    ]
+    apps = migrated([("patients", "0010_phones_in_e164")])
+    Patient = apps.get_model("patients", "Patient")
+    assert [Patient.objects.values_list("phone", "phone_key").get(pk=p.pk) for p in rows] == [
+        ("+447700900123", "447700900123"),
+        ("+33184880011", "33184880011"),
+        ("+381113234567", "381113234567"),
+        ("ask at the desk", ""),
+    ]

@@ -453,3 +453,15 @@ def test_the_chart_lists_what_the_core_did_not_recognise(client_for, paula, pat)
     assert [(row["entry"].awaiting_confirmation, row["unrecognised"]) for row in conditions] == [
         (True, True)
     ]
+
+
+@time_machine.travel(TODAY)
+def test_the_intakes_own_height_and_weight_are_recognised_on_the_chart(client_for, paula, pat):
+    from mesoclinic.patients.intake import IntakeForm as Form
+
+    form = Form(answers(weight="70", height="170"))
+    assert form.is_valid(), form.errors
+    intake_submit(patient=pat, answers=form.cleaned_data, by=pat.user)
+    page = client_for(paula).get(reverse("chart", args=[pat.pk]))
+    assert {o.code for o in pat.observations.all()} >= {"29463-7", "8302-2"}
+    assert "not recognised" not in page.content.decode()

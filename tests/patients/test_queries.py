@@ -58,7 +58,7 @@ def harbour_patients(harbour, riverside):
         given_name="Zoë-Ann",
         family_name="Ó Briain",
         birth_date=dt.date(1990, 2, 3),
-        phone="07700 900456",
+        phone="+447700900456",
     )
     PatientFactory(clinic=harbour, given_name="Wilma", family_name="Grant")
     PatientFactory(clinic=riverside, given_name="Grace", family_name="Wilde")
@@ -79,8 +79,11 @@ def names(patients):
         ("o bri", ["Zoë-Ann Ó Briain"]),
         ("1990-02-03", ["Zoë-Ann Ó Briain"]),
         ("03/02/1990", ["Zoë-Ann Ó Briain"]),
-        ("+44 7700", ["Grace Wilson"]),
-        ("07700 900", ["Zoë-Ann Ó Briain"]),
+        ("+44 7700", ["Grace Wilson", "Zoë-Ann Ó Briain"]),
+        ("07700 900 4", ["Zoë-Ann Ó Briain"]),
+        ("0044 7700 900456", ["Zoë-Ann Ó Briain"]),
+        ("(07700) 900-123", ["Grace Wilson"]),
+        ("447700900123", ["Grace Wilson"]),
         ("nobody", []),
     ],
 )

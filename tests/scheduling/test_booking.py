@@ -55,7 +55,8 @@ def sessions_of(course):
 
 def test_booking_a_course_books_every_session_in_its_window(rooms, pat, paula):
     course = book_course(proposal=plan_for(pat), by=paula)
-    days = [MONDAY + dt.timedelta(days=14 * n) for n in range(6)]
+    # Planned a day inside each 14–21-day window: 15 days apart, the weekend skipped.
+    days = [MONDAY + dt.timedelta(days=n) for n in (0, 15, 30, 45, 60, 77)]
     assert sessions_of(course) == [
         (n + 1, at(day, 9), at(day, 9, 15), "Paula Tester", "Room 1", "booked")
         for n, day in enumerate(days)
@@ -114,12 +115,12 @@ def test_a_booking_that_loses_the_race_says_who_and_when_and_leaves_nothing(
         patient__clinic=harbour,
         practitioner=paula.practitioner,
         room=rooms[1],
-        start=at(MONDAY + dt.timedelta(days=28), 9),
+        start=at(MONDAY + dt.timedelta(days=30), 9),
     )
     with pytest.raises(SlotTaken) as refused:
         book_course(proposal=plan, by=paula)
     assert str(refused.value) == (
-        "Paula Tester is already booked on Mon 28 Dec 2026 09:00–09:30. "
+        "Paula Tester is already booked on Wed 30 Dec 2026 09:00–09:30. "
         "Nothing was booked; plan the course again."
     )
     assert (Course.objects.count(), list(Appointment.objects.all())) == (0, [other])
@@ -177,13 +178,13 @@ def test_moving_one_session_keeps_it_between_its_neighbours(rooms, pat, paula):
     with pytest.raises(MoveRefused) as refused:
         session_move(session=third, day=dt.date(2027, 1, 6), by=paula)
     assert str(refused.value) == (
-        "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
+        "Session 3 must fall between Tue 29 Dec 2026 and Thu 31 Dec 2026 to keep the course's "
         "intervals; choose a day in that range, or move this and the following sessions."
     )
     # The last session has only a neighbour before it: 14–21 days after session 5 is allowed.
     session_move(session=course.sessions.get(number=6), day=dt.date(2027, 2, 12), by=paula)
     days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
-    assert days[4:] == [dt.date(2027, 1, 25), dt.date(2027, 2, 12)]
+    assert days[4:] == [dt.date(2027, 1, 29), dt.date(2027, 2, 12)]
     assert check_course(COURSE, days) == []
 
 
@@ -206,16 +207,16 @@ def test_moving_this_and_the_following_replans_the_rest_inside_their_windows(
     days = [s.start.astimezone(LONDON).date() for s in course.sessions.order_by("number")]
     assert days == [
         MONDAY,
-        dt.date(2026, 12, 14),
+        dt.date(2026, 12, 15),
         dt.date(2027, 1, 4),
         dt.date(2027, 1, 19),
-        dt.date(2027, 2, 2),
-        dt.date(2027, 2, 16),
+        dt.date(2027, 2, 3),
+        dt.date(2027, 2, 18),
     ]
     assert check_course(COURSE, days) == []
     assert AuditEvent.objects.filter(action="update").values_list("summary", flat=True)[0] == (
         "moved session 3 and the following to 3: 2027-01-04 09:00, 4: 2027-01-19 09:00, "
-        "5: 2027-02-02 09:00, 6: 2027-02-16 09:00"
+        "5: 2027-02-03 09:00, 6: 2027-02-18 09:00"
     )
 
 

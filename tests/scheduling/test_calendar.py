@@ -94,13 +94,34 @@ def test_calendar_query_count_does_not_grow(
         patient=patients[0], practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9)
     )
     # 1 session, 2 user, 3 their second factor, 4 the audit chain's head, 5 audit row,
-    # 6 practitioners or rooms, 7 appointments with their people
-    with django_assert_num_queries(7):
+    # 6 practitioners or rooms, 7 appointments with their people, 8 the week's closed days
+    with django_assert_num_queries(8):
         client.get(week_url(by=by))
     for n, patient in enumerate(patients[1:], start=1):
         AppointmentFactory(
             patient=patient, practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9 + n)
         )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(week_url(by=by))
     assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "2026-02-30", "tuesday"])
+def test_a_date_outside_the_calendar_says_so_and_shows_today(client_for, rita, frozen_now, text):
+    response = client_for(rita).get(f"{reverse('scheduling:calendar')}?view=week&date={text}")
+    assert response.status_code == 200
+    assert response.context["days"][0] == dt.date(2026, 11, 16)
+    assert f"“{text}” is not a date the calendar can show" in response.content.decode()
+
+
+def test_the_calendar_shows_closed_days_with_their_reason(client_for, rita, harbour):
+    from tests.scheduling.factories import closed_on
+
+    closed_on(harbour, TUESDAY, reason="Staff training")
+    response = client_for(rita).get(week_url())
+    assert [(d.isoformat(), closed, why) for d, closed, why in response.context["heads"]][:3] == [
+        ("2026-11-30", False, ""),
+        ("2026-12-01", True, "Staff training"),
+        ("2026-12-02", False, ""),
+    ]
+    assert '<span class="closed-day">Closed: Staff training</span>' in response.content.decode()

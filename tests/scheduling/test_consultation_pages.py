@@ -39,17 +39,28 @@ def shown(response):
     ]
 
 
-def test_the_page_shows_the_first_free_times_from_tomorrow(client_for, rita, pat, rooms):
+def test_the_page_shows_every_free_time_of_the_first_open_day_from_tomorrow(
+    client_for, rita, pat, rooms
+):
     response = client_for(rita).get(reverse("scheduling:book-consultation", args=[pat.pk]))
-    # Tomorrow is Sunday, when the clinic is closed: Monday's first times come first.
-    assert shown(response) == [
-        ("Mon 23 Nov 09:00", "Paula Tester", "Room 1"),
-        ("Mon 23 Nov 09:15", "Paula Tester", "Room 1"),
-        ("Mon 23 Nov 09:30", "Paula Tester", "Room 1"),
-        ("Mon 23 Nov 09:45", "Paula Tester", "Room 1"),
-        ("Mon 23 Nov 10:00", "Paula Tester", "Room 1"),
-        ("Mon 23 Nov 10:15", "Paula Tester", "Room 1"),
-    ]
+    # Tomorrow is Sunday, when the clinic is closed: every free time of Monday is offered,
+    # the afternoon's too, each with its practitioner and room.
+    quarter_hours = [f"{h:02}:{m:02}" for h in range(9, 17) for m in (0, 15, 30, 45)][:-1]
+    assert shown(response) == [(f"Mon 23 Nov {t}", "Paula Tester", "Room 1") for t in quarter_hours]
+    page = response.content.decode()
+    assert "No free time on Sun 22 Nov 2026" in page
+    assert "Mon 23 Nov 2026 is the first day with free times." in page
+
+
+def test_a_past_day_says_it_has_passed(client_for, rita, pat, rooms):
+    response = client_for(rita).get(
+        reverse("scheduling:book-consultation", args=[pat.pk]), {"day": "2026-11-02"}
+    )
+    assert (response.context["search"].errors, response.context["slots"]) == (
+        {"day": ["Mon 02 Nov 2026 has passed: choose today (Sat 21 Nov 2026) or a later day."]},
+        [],
+    )
+    assert "no free consultation" not in response.content.decode().lower()
 
 
 def test_htmx_swaps_in_the_times_of_another_day_and_practitioner(

@@ -276,12 +276,12 @@ def consultation(rita, pat, rooms):
 
 def test_a_future_consultation_can_only_be_cancelled(consultation, rita, pat):
     assert status_changes(appointment=consultation, now=SATURDAY_NOON) == ["cancelled"]
-    appointment_set_status(appointment=consultation, status="cancelled", by=rita)
+    appointment_set_status(appointment=consultation, status="cancelled", by=rita, reason="Unwell")
     consultation.refresh_from_db()
     assert consultation.status == "cancelled"
     assert list(
         AuditEvent.objects.filter(action="update").values_list("patient_id", "summary")
-    ) == [(pat.pk, "consultation of 2026-11-23 09:00: booked → cancelled")]
+    ) == [(pat.pk, "consultation of 2026-11-23 09:00: booked → cancelled (Unwell)")]
 
 
 def test_on_the_day_the_patient_arrives_or_does_not(consultation, rita):
@@ -334,10 +334,14 @@ def test_a_begun_consultation_cannot_be_cancelled_and_a_cancelled_one_cannot_cha
         time_machine.travel(at(MONDAY, 9, 5), tick=False),
         pytest.raises(AppointmentRefused) as begun,
     ):
-        appointment_set_status(appointment=consultation, status="cancelled", by=rita)
-    appointment_set_status(appointment=consultation, status="cancelled", by=rita)
+        appointment_set_status(
+            appointment=consultation, status="cancelled", by=rita, reason="Unwell"
+        )
+    appointment_set_status(appointment=consultation, status="cancelled", by=rita, reason="Unwell")
     with pytest.raises(AppointmentRefused) as gone:
-        appointment_set_status(appointment=consultation, status="cancelled", by=rita)
+        appointment_set_status(
+            appointment=consultation, status="cancelled", by=rita, reason="Unwell"
+        )
     assert (str(begun.value), str(gone.value)) == (
         "This appointment began at 09:00 on Mon 23 Nov 2026; it can no longer be cancelled.",
         "This appointment is cancelled: only a booked appointment can change.",

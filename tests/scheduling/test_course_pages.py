@@ -62,9 +62,9 @@ def test_a_practitioner_books_the_course_shown_without_a_consultation_giving_a_r
         for p in shown.context["proposal"].placement.sessions
     ] == [
         (1, "30 Nov 09:00"),
-        (2, "14 Dec 09:00"),
-        (3, "28 Dec 09:00"),
-        (4, "11 Jan 09:00"),
+        (2, "15 Dec 09:00"),
+        (3, "30 Dec 09:00"),
+        (4, "14 Jan 09:00"),
     ]
     booked = client.post(
         url,
@@ -78,9 +78,9 @@ def test_a_practitioner_books_the_course_shown_without_a_consultation_giving_a_r
     assert (booked.status_code, booked.url) == (302, reverse("scheduling:course", args=[course.pk]))
     assert starts(course) == [
         "Mon 30 Nov 09:00",
-        "Mon 14 Dec 09:00",
-        "Mon 28 Dec 09:00",
-        "Mon 11 Jan 09:00",
+        "Tue 15 Dec 09:00",
+        "Wed 30 Dec 09:00",
+        "Thu 14 Jan 09:00",
     ]
 
 
@@ -148,7 +148,7 @@ def test_the_reason_for_booking_without_a_consultation_is_kept_shown_and_audited
     page = client.get(reverse("scheduling:course", args=[course.pk])).content.decode()
     note = re.search(r'<div class="override unplanned" role="note">(.*?)</div>', page)
     assert re.sub(r"<[^>]+>", "", note.group(1)) == (
-        "Booked without a consultation by Paula Tester on 21 Nov 2026 10:00: "
+        "Booked without a consultation by Paula Tester on Sat 21 Nov 2026 10:00: "
         "“Consulted by phone; record to follow.”"
     )
     reception = client_for(rita).get(reverse("scheduling:course", args=[course.pk]))
@@ -213,7 +213,7 @@ def test_a_practitioner_override_is_shown_on_the_course(client_for, paula, pat, 
     page = client.get(reverse("scheduling:course", args=[course.pk]))
     note = re.search(r'<div class="override" role="note">(.*?)</div>', page.content.decode())
     assert re.sub(r"<[^>]+>", "", note.group(1)) == (
-        "Booked over an absolute contraindication by Paula Tester on 21 Nov 2026 10:00: "
+        "Booked over an absolute contraindication by Paula Tester on Sat 21 Nov 2026 10:00: "
         "“Obstetrician agrees”"
     )
 
@@ -233,17 +233,28 @@ def test_intruders_are_kept_out_of_course_pages(
 def test_moving_this_and_the_following_from_the_course_page(client_for, paula, course):
     client = client_for(paula)
     url = reverse("scheduling:session-move", args=[course.pk, 3])
-    response = client.post(url, {"day": "2027-01-04", "scope": "following"}, follow=True)
+    times = client.post(url, {"day": "2027-01-04", "scope": "following"}).context["times"]
+    first = times[0]
+    response = client.post(
+        url,
+        {
+            "day": "2027-01-04",
+            "scope": "following",
+            "start": first.start.isoformat(),
+            "practitioner": first.practitioner.id,
+        },
+        follow=True,
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "Moved session 3 and the following sessions."
     ]
     assert starts(course) == [
         "Mon 30 Nov 09:00",
-        "Mon 14 Dec 09:00",
+        "Tue 15 Dec 09:00",
         "Mon 04 Jan 09:00",
-        "Mon 18 Jan 09:00",
-        "Mon 01 Feb 09:00",
-        "Mon 15 Feb 09:00",
+        "Tue 19 Jan 09:00",
+        "Wed 03 Feb 09:00",
+        "Thu 18 Feb 09:00",
     ]
 
 
@@ -254,7 +265,7 @@ def test_a_move_outside_the_window_says_where_it_could_go(client_for, paula, cou
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == [
-        "Session 3 must fall between Mon 28 Dec 2026 and Mon 28 Dec 2026 to keep the course's "
+        "Session 3 must fall between Tue 29 Dec 2026 and Thu 31 Dec 2026 to keep the course's "
         "intervals; choose a day in that range, or move this and the following sessions."
     ]
 
@@ -288,7 +299,7 @@ def test_the_patient_downloads_their_course_as_a_calendar_file(
     ]
     assert events[:2] == [
         ("Mesotherapy session 1 with Paula Tester", "30 Nov 09:00", "Room 1, Harbour Skin Clinic"),
-        ("Mesotherapy session 2 with Paula Tester", "14 Dec 09:00", "Room 1, Harbour Skin Clinic"),
+        ("Mesotherapy session 2 with Paula Tester", "15 Dec 09:00", "Room 1, Harbour Skin Clinic"),
     ]
     assert (len(events), response["Content-Type"]) == (6, "text/calendar; charset=utf-8")
 
@@ -315,7 +326,7 @@ def test_intruders_cannot_move_or_cancel(client, client_for, name, data, course,
     assert client_for(pat.user).post(url, data).status_code == 403
     client.logout()
     assert client.post(url, data).url == f"/login/?next={url}"
-    assert (Course.objects.get().status, starts(course)[2]) == ("planned", "Mon 28 Dec 09:00")
+    assert (Course.objects.get().status, starts(course)[2]) == ("planned", "Wed 30 Dec 09:00")
 
 
 def test_course_page_query_count_does_not_grow(
@@ -373,3 +384,62 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
         ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
     events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
     assert (len(events(feed)), len(events(ics))) == (10, 6)
+
+
+def test_a_move_offers_every_free_time_of_the_day_and_moves_to_the_one_chosen(
+    client_for, rita, course, paula
+):
+    client = client_for(rita)
+    url = reverse("scheduling:session-move", args=[course.pk, 3])
+    offered = client.post(url, {"day": "2026-12-31", "scope": "one"})
+    times = [
+        (t.start.astimezone(LONDON).strftime("%H:%M"), t.practitioner.name, t.room.name)
+        for t in offered.context["times"]
+    ]
+    # Open 09:00–17:00 with 15-minute sessions: every quarter hour to 16:45, afternoon included.
+    assert (len(times), times[0], times[-1]) == (
+        32,
+        ("09:00", "Paula Tester", "Room 1"),
+        ("16:45", "Paula Tester", "Room 1"),
+    )
+    chosen = next(t for t in offered.context["times"] if t.start.astimezone(LONDON).hour == 14)
+    client.post(
+        url,
+        {
+            "day": "2026-12-31",
+            "scope": "one",
+            "start": chosen.start.isoformat(),
+            "practitioner": paula.practitioner.pk,
+        },
+    )
+    assert starts(course)[2] == "Thu 31 Dec 14:00"
+    assert AuditEvent.objects.filter(
+        summary="moved session 3 alone to 3: 2026-12-31 14:00"
+    ).exists()
+
+
+def test_a_time_taken_meanwhile_is_refused_and_nothing_moves(
+    client_for, rita, course, paula, harbour, rooms
+):
+    from tests.scheduling.factories import AppointmentFactory
+
+    AppointmentFactory(
+        patient__clinic=harbour,
+        practitioner=paula.practitioner,
+        room=rooms[1],
+        start=dt.datetime(2026, 12, 31, 14, tzinfo=LONDON),
+    )
+    response = client_for(rita).post(
+        reverse("scheduling:session-move", args=[course.pk, 3]),
+        {
+            "day": "2026-12-31",
+            "scope": "one",
+            "start": dt.datetime(2026, 12, 31, 14, tzinfo=LONDON).isoformat(),
+            "practitioner": paula.practitioner.pk,
+        },
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Thu 31 Dec 2026 14:00 is no longer free. Choose another time."
+    ]
+    assert starts(course)[2] == "Wed 30 Dec 09:00"

@@ -45,13 +45,26 @@ def appointments(harbour, paula, pat, peter):
 def test_reception_sees_the_whole_clinics_day_and_a_practitioner_their_own(
     client_for, rita, paula, appointments
 ):
-    assert client_for(rita).get(reverse("home")).context["today"] == [
-        "10:00 Pat Example · consultation with Paula Tester, Room 1",
-        "11:00 Pat Example · consultation with Olga Tester, Room 1",
+    ten, eleven = Appointment.objects.filter(start__date=TODAY, patient__clinic=rita.clinic)
+
+    expected = [
+        f'<a href="{reverse("scheduling:appointment", args=[a.pk])}">{time} Pat Example</a> · '
+        f'consultation with {who}, Room 1 <span class="status status-booked">Booked</span>'
+        for a, time, who in ((ten, "10:00", "Paula Tester"), (eleven, "11:00", "Olga Tester"))
     ]
-    assert client_for(paula).get(reverse("home")).context["today"] == [
-        "10:00 Pat Example · consultation with Paula Tester, Room 1",
-    ]
+    assert client_for(rita).get(reverse("home")).context["today"] == expected
+    assert client_for(paula).get(reverse("home")).context["today"] == expected[:1]
+
+
+def test_the_admins_dashboard_shows_todays_appointments_too(client_for, alice, appointments):
+    page = client_for(alice).get(reverse("home"))
+    assert len(page.context["today"]) == 2
+    assert "No appointments today" not in page.content.decode()
+
+
+def test_the_patient_sees_every_upcoming_appointment(client_for, pat, paula, harbour):
+    course_of(pat, paula, factories.RoomFactory(clinic=harbour, name="Room 1"), 9)
+    assert len(client_for(pat.user).get(reverse("home")).context["today"]) == 9
 
 
 def test_the_patient_sees_their_own_upcoming_appointments(client_for, pat, appointments):
@@ -149,7 +162,8 @@ def todays_consultations(harbour, paula, room, hours):
         )
 
 
-@pytest.mark.parametrize(("who", "queries"), [("paula", 8), ("rita", 6)])
+# The admin's dashboard adds the clinic's four counts and its recent activity.
+@pytest.mark.parametrize(("who", "queries"), [("paula", 8), ("rita", 6), ("alice", 11)])
 def test_the_staff_dashboards_today_list_query_count_does_not_grow(
     request, client_for, harbour, paula, who, queries, django_assert_num_queries
 ):

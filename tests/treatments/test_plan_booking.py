@@ -142,3 +142,28 @@ def test_plan_course_says_the_plan_sets_the_course(plan, pat):
         str(refused.value)
         == "--plan sets the course and its areas; leave out --template and --areas."
     )
+
+
+def test_reception_sees_no_book_button_over_a_contraindication_but_the_reason(
+    client_for, rita, paula, plan, pat
+):
+    from tests.scheduling.factories import pregnant
+
+    pregnant(pat)
+    url = reverse("treatments:plan-book", args=[plan.pk])
+    reception = client_for(rita).post(url, form_data(plan="1")).content.decode()
+    assert "only a practitioner can book this course, with a written reason" in reception
+    assert 'name="book"' not in reception
+    practitioner = client_for(paula).post(url, form_data(plan="1")).content.decode()
+    assert 'name="book"' in practitioner
+
+
+def test_a_deceased_patients_plan_says_why_nothing_can_be_booked(client_for, rita, plan, pat):
+    pat.deceased = True
+    pat.save()
+    page = client_for(rita).post(
+        reverse("treatments:plan-book", args=[plan.pk]), form_data(plan="1")
+    )
+    text = page.content.decode()
+    assert "record says they have died: nothing can be booked for them." in text
+    assert 'name="book"' not in text

@@ -135,11 +135,15 @@ def clinic_settings_save(
     clinic: Clinic,
     staff_idle_minutes: int,
     urgent_escalation_minutes: int | None = None,
+    country: str | None = None,
     by: User,
 ) -> Clinic:
-    """Change the clinic's settings (sign-in, urgent side effects' escalation); audited."""
-    values = {"staff_idle_minutes": staff_idle_minutes}
+    """Change the clinic's settings (sign-in idle time, urgent side effects' escalation, the
+    country phone numbers are read in); audited."""
+    values: dict[str, object] = {"staff_idle_minutes": staff_idle_minutes}
     if urgent_escalation_minutes is not None:
         values["urgent_escalation_minutes"] = urgent_escalation_minutes
+    if country is not None:
+        values["country"] = country
     with transaction.atomic():
         return save_audited(obj=clinic, values=values, by=by)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -119,9 +120,18 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
 
     class Meta:
         model = Clinic
-        fields = ["staff_idle_minutes", "urgent_escalation_minutes"]
+        fields = ["staff_idle_minutes", "urgent_escalation_minutes", "country"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Left empty, the clinic keeps the time it has.
+        # Left empty, the clinic keeps the time and the country it has.
         self.fields["urgent_escalation_minutes"].required = False
+        self.fields["country"].required = False
+
+    def clean_country(self) -> str:
+        country: str = self.cleaned_data["country"].strip().upper() or self.instance.country
+        if country not in phonenumbers.SUPPORTED_REGIONS:
+            raise forms.ValidationError(
+                f"“{country}” is not a country's two-letter code (GB, RS, TR…)."
+            )
+        return country

@@ -26,6 +26,15 @@ class Clinic(models.Model):
     timezone = models.CharField(
         max_length=60, default="Europe/London", validators=[validate_timezone]
     )
+    # Phone numbers typed without a country code are read as this country's (ISO 3166 alpha-2).
+    country = models.CharField(
+        max_length=2,
+        default="GB",
+        db_default="GB",
+        help_text=(
+            "Two letters (GB, RS, TR…): phone numbers typed without +country are this country's."
+        ),
+    )
     # A staff sign-in left this long without a request ends (shared computers at the desk).
     staff_idle_minutes = models.PositiveSmallIntegerField(
         "sign staff out after (minutes idle)",

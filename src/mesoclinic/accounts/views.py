@@ -214,6 +214,7 @@ def clinic_settings(request: SignedInRequest) -> HttpResponse:
             clinic=request.user.clinic,
             staff_idle_minutes=form.cleaned_data["staff_idle_minutes"],
             urgent_escalation_minutes=form.cleaned_data["urgent_escalation_minutes"],
+            country=form.cleaned_data["country"],
             by=request.user,
         )
         messages.success(request, "Saved.")

@@ -157,6 +157,41 @@ def earliest_course(
     return Placement(sessions, unplaced, minutes, gaps)
 
 
+def planning_gap(gap: Gap) -> Gap:
+    """The days a session is planned at: its window less a day at each end, when it has three.
+
+    A product decision: a session planned a day inside its window on both sides can move a
+    day either way alone (a 14–21-day gap is planned at 15–20 days), since a patient's "can we
+    make it the day before?" is the move a front desk is asked for most.
+    """
+    if gap.max_days - gap.min_days >= 2:
+        return Gap(gap.min_days + 1, gap.max_days - 1)
+    return gap
+
+
+def course_with_room(
+    availability: Availability,
+    gaps: tuple[Gap, ...],
+    minutes: int,
+    first_days: tuple[date, date],
+    preferences: Preferences = Preferences(),
+    first_number: int = 1,
+) -> Placement:
+    """The earliest course planned at `planning_gap`s; the whole windows only when none fits.
+
+    The placement names the template's own gaps, which its sessions keep either way.
+    """
+    narrow = tuple(planning_gap(gap) for gap in gaps)
+    placement = earliest_course(
+        availability, narrow, minutes, first_days, preferences, first_number
+    )
+    if narrow != gaps and not placement.complete:
+        placement = earliest_course(
+            availability, gaps, minutes, first_days, preferences, first_number
+        )
+    return Placement(placement.sessions, placement.unplaced, placement.minutes, gaps)
+
+
 def default_first_days(first: date) -> tuple[date, date]:
     """The days a first session may fall on, from the first possible date to the horizon."""
     return first, first + timedelta(days=HORIZON_DAYS)

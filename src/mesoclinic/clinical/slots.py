@@ -3,6 +3,7 @@
 import heapq
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from itertools import chain, takewhile
 
 from mesoclinic.clinical.planner import Availability, Preferences, Slot, free_slots_on_day
 
@@ -39,6 +40,27 @@ def first_starts(slots: Iterator[Slot], count: int) -> list[Slot]:
         if len(chosen) == count:
             break
     return chosen
+
+
+def first_free_day(
+    av: Availability,
+    minutes: int,
+    days: tuple[date, date],
+    *,
+    practitioner_id: int | None = None,
+) -> tuple[date | None, list[Slot]]:
+    """The first day between two days with a free time, and every free start of it.
+
+    One slot per start: the first practitioner free then, in the clinic's order (or the one
+    named), each with its room.
+    """
+    slots = open_slots(av, minutes, days, practitioner_id=practitioner_id)
+    first = next(slots, None)
+    if first is None:
+        return None, []
+    day = first.start.astimezone(av.tz).date()
+    same_day = takewhile(lambda s: s.start.astimezone(av.tz).date() == day, chain([first], slots))
+    return day, first_starts(same_day, count=24 * 4)
 
 
 def slot_at(

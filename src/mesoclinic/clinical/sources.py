@@ -4,6 +4,17 @@ from dataclasses import dataclass
 
 PRODUCT_DECISION = "product decision"
 
+# The clinic's own title for each seed document it follows (a product decision: the seeds carry
+# no titles of their own); the file name stays a detail.
+TITLES = {
+    "000_96536a4db124c435.txt": "Face and body mesotherapy: what to expect",
+    "001_4ae6d9decc41d151.txt": "Everything you need to know about mesotherapy",
+    "002_d46a59f8f7993ec9.txt": "Mesotherapy and bio-rejuvenation",
+    "003_abd1253b3ee41516.txt": "Skin and hair mesotherapy",
+    "004_40230fbec564ed23.txt": "Mesotherapy for face, neck, hands and body contouring",
+    PRODUCT_DECISION: "The clinic's own decision",
+}
+
 
 @dataclass(frozen=True)
 class Source:
@@ -11,6 +22,11 @@ class Source:
 
     document: str
     quote: str
+
+    @property
+    def title(self) -> str:
+        """The document as the clinic calls it: its title, else its file name."""
+        return TITLES.get(self.document, self.document)
 
     def to_json(self) -> dict[str, str]:
         """The source as SPEC.md's JSON shows it."""

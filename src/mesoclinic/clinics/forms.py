@@ -1,9 +1,11 @@
 """Forms for the clinic admin: rooms, practitioners, their hours, and closed days."""
 
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.clinics.domain import WeeklyPeriod
@@ -19,6 +21,8 @@ from mesoclinic.clinics.models import (
 # Whose hours a formset edits: the clinic's opening hours or a practitioner's working hours.
 Owner = TypeVar("Owner", Clinic, Practitioner)
 
+# A product decision: holidays are set at most five years ahead; further is a typing slip.
+FURTHEST_CLOSURE = timedelta(days=5 * 366)
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -130,6 +134,15 @@ class ClosureForm(forms.ModelForm[ClinicClosure]):
 
     def clean_day(self) -> Any:
         day = self.cleaned_data["day"]
+        today = timezone.localdate(timezone=self.instance.clinic.tzinfo)
+        if day < today:
+            raise forms.ValidationError(
+                f"{day:%d/%m/%Y} is in the past: a closed day is set for today or later."
+            )
+        if day > today + FURTHEST_CLOSURE:
+            raise forms.ValidationError(
+                f"{day:%d/%m/%Y} is more than five years ahead: check the year."
+            )
         if ClinicClosure.objects.filter(clinic=self.instance.clinic, day=day).exists():
             raise forms.ValidationError("The clinic is already closed that day.")
         return day

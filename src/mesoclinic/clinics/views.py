@@ -110,7 +110,8 @@ def closures(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         closure = closure_add(clinic=clinic, **form.cleaned_data, by=request.user)
         messages.success(request, f"The clinic is closed on {closure.day:%a %d %b %Y}.")
-        return redirect("clinics:closures")
+        # The calendar lists what is still booked that day, to move each or all.
+        return redirect("scheduling:closure", closure.pk)
     today = timezone.localdate(timezone=clinic.tzinfo)
     coming = ClinicClosure.objects.filter(clinic=clinic, day__gte=today)
     return render(request, "clinics/closures.html", {"form": form, "closures": coming})

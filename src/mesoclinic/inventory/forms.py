@@ -22,13 +22,14 @@ class ProductEditForm(forms.Form):
         max_length=40, initial="unit", help_text="One unit of stock, e.g. vial of 5 mL."
     )
     ingredients = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text=INGREDIENTS_HELP
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), help_text=INGREDIENTS_HELP
     )
     prescription_only = forms.BooleanField(
         required=False, label="Prescription only (a medicine that needs a prescriber)"
     )
     off_label_note = forms.CharField(
         required=False,
+        max_length=2000,
         label="Off-label use",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Disclosed to the patient on the consent form.",

@@ -32,7 +32,7 @@ def dashboard_context(user: User) -> dict[str, Any]:
         context["attention"] += practitioner_attention(user)
         today = timezone.localdate(timezone=user.clinic.tzinfo)
         context["follow_up"] = inbox_counts(user, today)
-    if user.role in (Role.PRACTITIONER, Role.RECEPTION):
+    if user.role in (Role.ADMIN, Role.PRACTITIONER, Role.RECEPTION):
         context["today"] += todays_appointments(user)
     if user.role == Role.PATIENT:
         context["attention"] += patient_attention(user)

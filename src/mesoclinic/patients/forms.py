@@ -20,6 +20,7 @@ from mesoclinic.patients.models import (
     Observation,
     Patient,
 )
+from mesoclinic.patients.phones import PhoneNumberError, phone_e164
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -27,6 +28,13 @@ ADULT_AGE = 18
 
 GUARDIAN_NEEDED = "A patient under 18 needs a guardian: give the guardian's name."
 BORN_IN_FUTURE = "The birth date is in the future."
+# A product decision: no patient is older than the oldest person ever recorded (122).
+OLDEST_AGE = 122
+BORN_TOO_LONG_AGO = (
+    "A birth date of {born:%d/%m/%Y} would make the patient {age} years old: check the year."
+)
+DEATH_IN_FUTURE = "The date of death is in the future: a death is recorded once it happened."
+DEATH_BEFORE_BIRTH = "The date of death is before the birth date."
 DEATH_WITHOUT_DECEASED = "A date of death is given but the patient is not marked as deceased."
 NO_CODE_OR_TEXT = "Choose a code from the search, or describe it in free text."
 UNKNOWN_CODE = "That code is not in the value sets; search again or use free text."
@@ -63,10 +71,36 @@ class PatientForm(forms.ModelForm[Patient]):
         widgets = {"birth_date": DATE_INPUT, "deceased_at": DATETIME_INPUT}
         help_texts = {"guardian_name": "Required for patients under 18."}
 
+    # Asked only when the details match patients already on record.
+    different_person = forms.BooleanField(
+        required=False,
+        label="I have checked: this is a different person from the patients listed above",
+    )
+
+    def details(self) -> dict[str, Any]:
+        """The demographics the valid form holds, without the question about look-alikes."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "different_person"}
+
     def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.clinic = clinic
         self.fields["birth_date"].required = True
+        for name in ("phone", "guardian_phone"):
+            self.fields[
+                name
+            ].help_text = "With its country code (+44 …), or as dialled in the clinic's country."
+
+    def clean_phone(self) -> str:
+        return self._phone("phone")
+
+    def clean_guardian_phone(self) -> str:
+        return self._phone("guardian_phone")
+
+    def _phone(self, name: str) -> str:
+        try:
+            return phone_e164(self.cleaned_data[name], self.instance.clinic.country)
+        except PhoneNumberError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -75,10 +109,18 @@ class PatientForm(forms.ModelForm[Patient]):
         born = data.get("birth_date")
         if born and born > today:
             self.add_error("birth_date", BORN_IN_FUTURE)
+        elif born and age_on(born, today) > OLDEST_AGE:
+            age = age_on(born, today)
+            self.add_error("birth_date", BORN_TOO_LONG_AGO.format(born=born, age=age))
         elif born and age_on(born, today) < ADULT_AGE and not data.get("guardian_name", "").strip():
             self.add_error("guardian_name", GUARDIAN_NEEDED)
-        if data.get("deceased_at") and not data.get("deceased"):
+        died = data.get("deceased_at")
+        if died and not data.get("deceased"):
             self.add_error("deceased", DEATH_WITHOUT_DECEASED)
+        elif died and died > timezone.now():
+            self.add_error("deceased_at", DEATH_IN_FUTURE)
+        elif died and born and died.astimezone(self.instance.clinic.tzinfo).date() < born:
+            self.add_error("deceased_at", DEATH_BEFORE_BIRTH)
         return data
 
 

@@ -34,6 +34,7 @@ from mesoclinic.patients.models import (
     phone_key,
     search_key,
 )
+from mesoclinic.patients.phones import phone_search_digits
 
 NO_SUCH_PATIENT = "no patient has the id or FHIR id {key!r}{where}"
 SEVERAL_PATIENTS = (
@@ -95,9 +96,8 @@ def search_patients(user: User, query: str) -> QuerySet[Patient]:
     if birth_date is not None:
         return patients.filter(birth_date=birth_date).order_by(*BY_NAME_AFTER_FILTER)
     if PHONE.match(query):
-        return patients.filter(starts_with("phone_key", phone_key(query))).order_by(
-            "phone_key", "id"
-        )
+        digits = phone_search_digits(query, user.clinic.country)
+        return patients.filter(starts_with("phone_key", digits)).order_by("phone_key", "id")
     words = search_key(query)
     if not words:
         # Only punctuation or symbols: nothing in a name can match.
@@ -340,3 +340,64 @@ def _read_marker(text: str, count: int) -> list[Any] | None:
     if not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values):
         return None
     return values
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A patient on record who may be the one being typed in, and what they share."""
+
+    patient: Patient
+    reasons: tuple[str, ...]
+
+
+def possible_duplicates(
+    user: User,
+    *,
+    given_name: str,
+    family_name: str,
+    birth_date: dt.date | None,
+    phone: str,
+    email: str,
+    other_than: int | None,
+) -> list[PossibleDuplicate]:
+    """The patients `user` may see with the same name and birth date, phone or email."""
+    same: list[tuple[str, Q]] = []
+    if birth_date is not None:
+        same_name = Q(family_key=search_key(family_name), given_key=search_key(given_name))
+        same.append(("the same name and birth date", same_name & Q(birth_date=birth_date)))
+    if phone_key(phone):
+        same.append(("the same phone number", Q(phone_key=phone_key(phone))))
+    if email.strip():
+        same.append(("the same email address", Q(email__iexact=email.strip())))
+    if not same:
+        return []
+    anything = Q()
+    for _, match in same:
+        anything |= match
+    patients = patients_visible_to(user).filter(anything)
+    if other_than is not None:
+        patients = patients.exclude(pk=other_than)
+    found = []
+    for patient in patients.order_by(*BY_NAME_AFTER_FILTER)[:10]:
+        reasons = tuple(
+            reason
+            for reason, _ in same
+            if (
+                reason.endswith("birth date")
+                and _same_person_name(patient, given_name, family_name, birth_date)
+            )
+            or (reason.endswith("phone number") and patient.phone_key == phone_key(phone))
+            or (reason.endswith("email address") and patient.email.lower() == email.strip().lower())
+        )
+        found.append(PossibleDuplicate(patient, reasons))
+    return found
+
+
+def _same_person_name(
+    patient: Patient, given_name: str, family_name: str, birth_date: dt.date | None
+) -> bool:
+    return (
+        patient.birth_date == birth_date
+        and patient.family_key == search_key(family_name)
+        and patient.given_key == search_key(given_name)
+    )

@@ -25,10 +25,12 @@ from mesoclinic.patients.domain import (
 from mesoclinic.patients.forms import HISTORY_FORMS, HistoryForm, MappingForm, PatientForm
 from mesoclinic.patients.models import AnyHistoryEntry, ClinicMapping, Patient
 from mesoclinic.patients.queries import (
+    PossibleDuplicate,
     UnrecognisedCode,
     clinic_mappings,
     clinic_taught,
     keyset_page,
+    possible_duplicates,
     search_patients,
     unrecognised_codes,
 )
@@ -63,13 +65,34 @@ def patient_edit(request: SignedInRequest, patient_id: int | None = None) -> Htt
     if patient_id is not None:
         patient = get_patient_for(request.user, patient_id, purpose="edit demographics")
     form = PatientForm(request.POST or None, instance=patient, clinic=request.user.clinic)
+    duplicates: list[PossibleDuplicate] = []
     if request.method == "POST" and form.is_valid():
-        details = PatientDetails(**form.cleaned_data)
+        details = PatientDetails(**form.details())
+        duplicates = possible_duplicates(
+            request.user,
+            given_name=details.given_name,
+            family_name=details.family_name,
+            birth_date=details.birth_date,
+            phone=details.phone,
+            email=details.email,
+            other_than=patient.pk if patient else None,
+        )
+        audit_list_shown(
+            by=request.user,
+            patients=(d.patient for d in duplicates),
+            summary="patients with the same details, shown before saving",
+        )
+    if request.method == "POST" and form.is_valid():
+        if duplicates and not form.cleaned_data["different_person"]:
+            context = {"form": form, "patient": patient, "duplicates": duplicates}
+            return render(request, "patients/patient_form.html", context)
         saved = patient_save(
             clinic=request.user.clinic, patient=patient, details=details, by=request.user
         )
         messages.success(request, f"Saved {saved}.")
         return redirect("chart", saved.pk)
+    if not duplicates:
+        del form.fields["different_person"]
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 

@@ -5,6 +5,8 @@ from datetime import time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_list_shown
@@ -13,11 +15,10 @@ from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.models import Appointment
 from mesoclinic.scheduling.queries import appointments_on, upcoming_sessions
 
-UPCOMING_SHOWN = 6
 
-
-def todays_appointments(user: User) -> list[str]:
-    """The clinic's appointments today; a practitioner sees only their own."""
+def todays_appointments(user: User) -> list[SafeString]:
+    """The clinic's appointments today, each linked, with its status; a practitioner sees only
+    their own."""
     tz = user.clinic.tzinfo
     today = timezone.localdate(timezone=tz)
     day = appointments_on(
@@ -30,7 +31,17 @@ def todays_appointments(user: User) -> list[str]:
         by=user, patients=(a.patient for a in shown), summary="dashboard: today's appointments"
     )
     return [
-        f"{a.start.astimezone(tz):%H:%M} {a.patient} · {_what(a)} with {a.practitioner}, {a.room}"
+        format_html(
+            '<a href="{}">{} {}</a> · {} with {}, {} <span class="status status-{}">{}</span>',
+            reverse("scheduling:appointment", args=[a.pk]),
+            f"{a.start.astimezone(tz):%H:%M}",
+            a.patient,
+            _what(a),
+            a.practitioner,
+            a.room,
+            a.status,
+            a.get_status_display(),
+        )
         for a in shown
     ]
 
@@ -46,12 +57,10 @@ class Upcoming:
 
 
 def patients_upcoming(user: User) -> list[Upcoming]:
-    """A patient's own coming appointments, soonest first."""
+    """Every one of a patient's own coming appointments, soonest first."""
     tz = user.clinic.tzinfo
     mine = patients_visible_to(user).values_list("pk", flat=True)
-    coming = list(
-        upcoming_sessions(mine, timezone.now()).select_related("patient")[:UPCOMING_SHOWN]
-    )
+    coming = list(upcoming_sessions(mine, timezone.now()).select_related("patient"))
     audit_list_shown(
         by=user, patients=(a.patient for a in coming), summary="dashboard: upcoming appointments"
     )

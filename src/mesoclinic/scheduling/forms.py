@@ -1,5 +1,6 @@
 """Forms of the calendar: planning and booking a course, moving a session, a consultation."""
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -99,11 +100,13 @@ class BookCourseForm(forms.Form):
     proposal = forms.CharField(widget=forms.HiddenInput)
     unplanned_reason = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason for booking without a consultation",
     )
     override_reason = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Reason for booking over the contraindication",
     )
@@ -116,20 +119,37 @@ class MoveSessionForm(forms.Form):
         widget=forms.RadioSelect,
         initial="one",
     )
+    # The time chosen among the day's free times; without it, the times are offered first.
+    start = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    practitioner = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ConsultationSearchForm(forms.Form):
     """The day to look from and the practitioner wanted, or anyone."""
 
-    day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.none(), required=False, empty_label="Anyone"
     )
 
-    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.today = today
         active = Practitioner.objects.filter(clinic=clinic, active=True).select_related("user")
         offer_practitioners(self, active)
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        if day < self.today:
+            raise forms.ValidationError(
+                f"{day:%a %d %b %Y} has passed: choose today ({self.today:%a %d %b %Y}) "
+                "or a later day."
+            )
+        if day > self.today + timedelta(days=2 * 366):
+            raise forms.ValidationError(
+                f"{day:%a %d %b %Y} is more than two years ahead: check the year."
+            )
+        return day
 
 
 class ConsultationBookForm(forms.Form):

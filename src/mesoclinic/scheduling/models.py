@@ -122,6 +122,11 @@ class Appointment(models.Model):
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Each change of time, place or status a calendar should learn of adds one (iCalendar's
+    # SEQUENCE), and says when (its LAST-MODIFIED).
+    sequence = models.PositiveIntegerField(default=0, db_default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
 
     objects = AppointmentQuerySet.as_manager()
 

@@ -10,8 +10,8 @@ from mesoclinic.clinical.planner import (
     Gap,
     Placement,
     Preferences,
+    course_with_room,
     default_first_days,
-    earliest_course,
 )
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.patients.models import Patient
@@ -64,10 +64,11 @@ def _earliest(
     first_days: tuple[date, date],
     preferences: Preferences,
 ) -> Placement:
-    """The earliest course; the calendar of each day is fetched when the search reaches it."""
+    """The earliest course with room around each session (`course_with_room`); the calendar of
+    each day is fetched when the search reaches it."""
     last_day = first_days[1] + timedelta(days=sum(g.max_days for g in gaps))
     availability = availability_for(patient.clinic, patient.pk, (first_days[0], last_day))
-    return earliest_course(availability, gaps, minutes, first_days, preferences)
+    return course_with_room(availability, gaps, minutes, first_days, preferences)
 
 
 def proposal_key(proposal: CourseProposal) -> str:

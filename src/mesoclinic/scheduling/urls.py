@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from mesoclinic.scheduling.views import calendar, consultations, courses
+from mesoclinic.scheduling.views import calendar, closures, consultations, courses
 
 app_name = "scheduling"
 urlpatterns = [
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar/feed/", calendar.feed_rotate, name="feed-rotate"),
+    path(
+        "closures/<int:closure_id>/appointments/",
+        closures.closure_appointments,
+        name="closure",
+    ),
     path(
         "feeds/<int:practitioner_id>/<str:token>.ics",
         calendar.practitioner_feed,

@@ -32,7 +32,7 @@ class ConsultationForm(forms.Form):
     """Concerns, areas, the skin assessment and the recommendation."""
 
     concerns = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Concerns"
+        required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Concerns"
     )
     areas = forms.MultipleChoiceField(
         choices=AREA_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
@@ -47,13 +47,14 @@ class ConsultationForm(forms.Form):
     skin_type = forms.ChoiceField(choices=[("", "—"), *SkinType.choices], required=False)
     area_conditions = forms.CharField(
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Condition per area",
         help_text=CONDITIONS_HELP,
     )
     recommendation = forms.ChoiceField(choices=[("", "—"), *Recommendation.choices], required=False)
     recommendation_reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
     )
 
     @classmethod
@@ -196,7 +197,9 @@ class SignForm(forms.Form):
 
 
 class AddendumForm(forms.Form):
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Addendum")
+    text = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 3}), label="Addendum"
+    )
 
 
 class ConsentTemplateForm(forms.Form):

@@ -41,9 +41,9 @@ NOT_A_CHANGE = (
     "An appointment can be cancelled, or its patient marked arrived or absent; not {to!r}."
 )
 ONLY_BOOKED = "This appointment is {status}: only a booked appointment can change."
-SESSION_CANCEL = (
-    "A session of a course is cancelled with its course or moved from the course page, not alone."
-)
+REASON_NEEDED = "Say why the appointment is cancelled (for the record and the patient)."
+REASON_TOO_LONG = "The reason is {length} characters long; keep it to {limit}."
+REASON_LIMIT = 300
 BEGUN = (
     "This appointment began at {start:%H:%M} on {start:%a %d %b %Y}; it can no longer be cancelled."
 )
@@ -151,26 +151,50 @@ def _why_not_at(
 
 
 def appointment_set_status(
-    *, appointment: Appointment, status: str, by: User | None
+    *, appointment: Appointment, status: str, by: User | None, reason: str = ""
 ) -> Appointment:
-    """Cancel `appointment`, or mark its patient arrived or absent (no-show); audited."""
+    """Cancel `appointment` (with a reason), or mark its patient arrived or absent; audited.
+
+    A session of a course may be cancelled alone: the course keeps its other sessions (a
+    product decision; "this and the following" on the course page moves the rest if needed).
+    """
+    reason = " ".join(reason.split())
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         _refuse_status(current, status, timezone.now())
+        if status == AppointmentStatus.CANCELLED:
+            _refuse_reason(reason)
         before = current.get_status_display().lower()
         current.status = status
-        current.save(update_fields=["status"])
+        current.sequence += 1
+        current.changed_at = timezone.now()
+        fields = ["status", "sequence", "changed_at"]
+        if status == AppointmentStatus.CANCELLED:
+            current.cancel_reason = reason
+            fields.append("cancel_reason")
+        current.save(update_fields=fields)
         local = current.start.astimezone(current.clinic.tzinfo)
+        what = current.get_kind_display().lower()
+        if current.number:
+            what += f" {current.number}"
+        because = f" ({reason})" if status == AppointmentStatus.CANCELLED else ""
         audit_record(
             by=by,
             action=Action.UPDATE,
             obj=current,
-            summary=f"{current.get_kind_display().lower()} of {local:%Y-%m-%d %H:%M}: "
-            f"{before} → {current.get_status_display().lower()}",
+            summary=f"{what} of {local:%Y-%m-%d %H:%M}: "
+            f"{before} → {current.get_status_display().lower()}{because}",
             patient_id=current.patient_id,
         )
         appointments_changed.send(sender=Appointment, appointment_ids=[current.pk], by=by)
     return current
+
+
+def _refuse_reason(reason: str) -> None:
+    if not reason:
+        raise AppointmentRefused(REASON_NEEDED)
+    if len(reason) > REASON_LIMIT:
+        raise AppointmentRefused(REASON_TOO_LONG.format(length=len(reason), limit=REASON_LIMIT))
 
 
 def _refuse_status(appointment: Appointment, status: str, now: datetime) -> None:
@@ -182,8 +206,6 @@ def _refuse_status(appointment: Appointment, status: str, now: datetime) -> None
         raise AppointmentRefused(
             ONLY_BOOKED.format(status=appointment.get_status_display().lower())
         )
-    if status == AppointmentStatus.CANCELLED and appointment.course_id is not None:
-        raise AppointmentRefused(SESSION_CANCEL)
     if status == AppointmentStatus.CANCELLED and appointment.start <= now:
         raise AppointmentRefused(BEGUN.format(start=local))
     if status == AppointmentStatus.ARRIVED and local.date() != now.astimezone(local.tzinfo).date():
@@ -202,3 +224,50 @@ def status_changes(*, appointment: Appointment, now: datetime) -> list[str]:
             continue
         allowed.append(status.value)
     return allowed
+
+
+def consultation_move_next_free(*, appointment: Appointment, by: User | None) -> Appointment:
+    """Move a consultation to the next free time after its day (a closure), with its
+    practitioner when they have one within the search, else with anyone; audited."""
+    patient = appointment.patient
+    tz = patient.clinic.tzinfo
+    first = max(
+        appointment.start.astimezone(tz).date() + timedelta(days=1),
+        timezone.localdate(timezone=tz),
+    )
+    days = (first, first + timedelta(days=SEARCH_DAYS))
+    with transaction.atomic():
+        clinic_lock(patient=patient)
+        availability = consultation_availability(patient.clinic, patient.pk, days)
+        slot = next(
+            open_slots(
+                availability,
+                CONSULTATION_MINUTES,
+                days,
+                practitioner_id=appointment.practitioner_id,
+            ),
+            None,
+        ) or next(open_slots(availability, CONSULTATION_MINUTES, days), None)
+        if slot is None:
+            raise NoFreeSlot(
+                NO_FREE_SLOT.format(
+                    minutes=CONSULTATION_MINUTES, with_whom="", first=days[0], last=days[1]
+                )
+            )
+        before = appointment.start.astimezone(tz)
+        appointment.start, appointment.end = slot.start, slot.end
+        appointment.practitioner_id, appointment.room_id = slot.practitioner.id, slot.room.id
+        appointment.sequence += 1
+        appointment.changed_at = timezone.now()
+        appointment.save(
+            update_fields=["start", "end", "practitioner", "room", "sequence", "changed_at"]
+        )
+        audit_record(
+            by=by,
+            action=Action.UPDATE,
+            obj=appointment,
+            summary=f"consultation moved from {before:%Y-%m-%d %H:%M} to "
+            f"{slot.start:%Y-%m-%d %H:%M} with {slot.practitioner.name} in {slot.room.name}",
+            patient_id=patient.pk,
+        )
+    return appointment

@@ -1,12 +1,18 @@
 """Booking a whole course of sessions, all or nothing, and cancelling it."""
 
+from datetime import date
+
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mesoclinic.accounts.models import User, signed_in_user
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
-from mesoclinic.clinical.planner import Slot
+from mesoclinic.clinical.courses import CourseTemplate
+from mesoclinic.clinical.planner import Preferences, Slot
+from mesoclinic.clinical.protocols import Protocol
+from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.domain.booking import (
     NOTHING_BOOKED,
     appointment_insert,
@@ -15,7 +21,7 @@ from mesoclinic.scheduling.domain.booking import (
 )
 from mesoclinic.scheduling.gate import CourseBasis, booking_gate, consultation_gate
 from mesoclinic.scheduling.models import AppointmentKind, AppointmentStatus, Course, CourseStatus
-from mesoclinic.scheduling.proposals import CourseProposal
+from mesoclinic.scheduling.proposals import CourseProposal, propose_course
 from mesoclinic.scheduling.signals import appointments_changed
 
 
@@ -97,6 +103,47 @@ def _announce(course: Course, by: User | None) -> None:
     appointments_changed.send(sender=Course, appointment_ids=ids, by=by)
 
 
+def course_plan_and_book(
+    *,
+    patient: Patient,
+    protocol: Protocol,
+    template: CourseTemplate,
+    first_day: date,
+    areas: tuple[str, ...],
+    preferences: Preferences,
+    sessions: int | None,
+    by: User | None,
+    basis: CourseBasis | None = None,
+    unplanned_reason: str = "",
+    override_reason: str = "",
+) -> tuple[CourseProposal, Course]:
+    """Plan the earliest course and book it at once, under the clinic's booking lock.
+
+    Asked to plan and book (the command line, a script), a run never books a proposal another
+    run has just taken: it plans after every earlier booking is in, so parallel runs all
+    succeed while the calendar has room.
+    """
+    with transaction.atomic():
+        clinic_lock(patient=patient)
+        proposal = propose_course(
+            patient,
+            protocol,
+            template,
+            first_day,
+            areas=areas,
+            preferences=preferences,
+            sessions=sessions,
+        )
+        course = course_book(
+            proposal=proposal,
+            by=by,
+            basis=basis,
+            unplanned_reason=unplanned_reason,
+            override_reason=override_reason,
+        )
+    return proposal, course
+
+
 def _booked_summary(course: Course, slots: list[Slot]) -> str:
     summary = (
         f"booked {len(slots)} sessions of {course.protocol_id}/{course.template_id} "
@@ -115,7 +162,12 @@ def course_cancel(*, course: Course, by: User | None) -> int:
     """Cancel `course` and free all its future sessions; returns how many were freed."""
     with transaction.atomic():
         future = course.sessions.holding().filter(start__gte=timezone.now())
-        freed = future.update(status=AppointmentStatus.CANCELLED)
+        freed = future.update(
+            status=AppointmentStatus.CANCELLED,
+            sequence=F("sequence") + 1,
+            changed_at=timezone.now(),
+            cancel_reason="the course was cancelled",
+        )
         course.status = CourseStatus.CANCELLED
         course.save(update_fields=["status"])
         audit_record(

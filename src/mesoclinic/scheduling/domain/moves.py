@@ -1,6 +1,7 @@
 """Moving a session of a course alone ("this one") or with the ones after it."""
 
-from datetime import date, timedelta
+import heapq
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,13 +10,29 @@ from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.courses import CourseTemplate, gap_window
-from mesoclinic.clinical.planner import Gap, Placement, Preferences, earliest_course
+from mesoclinic.clinical.planner import (
+    Availability,
+    Gap,
+    Placement,
+    Preferences,
+    Slot,
+    course_with_room,
+    free_slots_on_day,
+)
+from mesoclinic.clinical.slots import first_starts
 from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, template_named
-from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, refuse_taken
+from mesoclinic.scheduling.domain.booking import (
+    SlotTaken,
+    clinic_lock,
+    overlap_refused,
+    refuse_taken,
+)
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
 from mesoclinic.scheduling.queries import availability_for
 from mesoclinic.scheduling.signals import appointments_changed
 
+# How far ahead a session with no session before it looks for a free day.
+NEXT_FREE_DAYS = 14
 NOT_IN_A_COURSE = "{session} is not a session of a course; only a course's sessions move here."
 
 
@@ -24,9 +41,19 @@ class MoveRefused(Exception):
 
 
 def session_move(
-    *, session: Appointment, day: date, following: bool = False, by: User | None
+    *,
+    session: Appointment,
+    day: date,
+    following: bool = False,
+    start: datetime | None = None,
+    practitioner_id: int | None = None,
+    by: User | None,
 ) -> list[Appointment]:
-    """Move a session to `day` alone ("this one") or with the later ones ("and the following")."""
+    """Move a session to `day` alone ("this one") or with the later ones ("and the following").
+
+    With `start` (and `practitioner_id`), the session moves to that very time, one of
+    `session_move_times`; otherwise to the day's earliest free time.
+    """
     course, number = session.course, _number(session)
     if course is None:
         raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
@@ -40,7 +67,7 @@ def session_move(
     first_days = _move_window(session, sessions, day, template, following)
     minutes = session_minutes(template, course.areas)
     gaps = gaps_from(template, number, _number(moving[-1]))
-    proposal = _replan(course, moving, first_days, gaps, minutes)
+    proposal = _replan(course, moving, first_days, gaps, minutes, start, practitioner_id)
     with transaction.atomic():
         clinic_lock(patient=course.patient)
         refuse_taken(
@@ -81,9 +108,29 @@ def _move_window(
     following: bool,
 ) -> tuple[date, date]:
     """The days the neighbours allow; when the later ones move too, the one before only."""
+    earliest, latest = _window_of(session, sessions, template, following, (day, day))
+    if not earliest <= day <= latest:
+        raise MoveRefused(
+            f"Session {session.number} must fall between {earliest:%a %d %b %Y} and "
+            f"{latest:%a %d %b %Y} "
+            "to keep the course's intervals; choose a day in that range"
+            + ("" if following else ", or move this and the following sessions")
+            + "."
+        )
+    return day, day
+
+
+def _window_of(
+    session: Appointment,
+    sessions: list[Appointment],
+    template: CourseTemplate,
+    following: bool,
+    alone: tuple[date, date],
+) -> tuple[date, date]:
+    """The days the session's neighbours allow it (`alone` when it has none)."""
     tz = session.clinic.tzinfo
     number = _number(session)
-    earliest, latest = day, day
+    earliest, latest = alone
     by_number = {s.number: s.start.astimezone(tz).date() for s in sessions}
     before = by_number.get(number - 1)
     if before is not None:
@@ -96,15 +143,39 @@ def _move_window(
             max(earliest, after - timedelta(days=high)),
             min(latest, after - timedelta(days=low)),
         )
-    if not earliest <= day <= latest:
-        raise MoveRefused(
-            f"Session {session.number} must fall between {earliest:%a %d %b %Y} and "
-            f"{latest:%a %d %b %Y} "
-            "to keep the course's intervals; choose a day in that range"
-            + ("" if following else ", or move this and the following sessions")
-            + "."
-        )
-    return day, day
+    return earliest, latest
+
+
+def session_move_next_free(*, session: Appointment, by: User | None) -> list[Appointment]:
+    """Move a session alone to the next day with a free time inside its window (a closure).
+
+    The days after its own come first, nearest first, then the days before it; a first
+    session, which has no session before it, looks up to a fortnight ahead.
+    """
+    course = session.course
+    if course is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
+    _, template = template_named(f"{course.protocol_id}/{course.template_id}")
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
+    tz = session.clinic.tzinfo
+    own = session.start.astimezone(tz).date()
+    today = timezone.localdate(timezone=tz)
+    earliest, latest = _window_of(
+        session, sessions, template, False, (own, own + timedelta(days=NEXT_FREE_DAYS))
+    )
+    later = [own + timedelta(days=n) for n in range(1, (latest - own).days + 1)]
+    sooner = [own - timedelta(days=n) for n in range(1, (own - earliest).days + 1)]
+    for day in [d for d in later + sooner if d >= today]:
+        try:
+            return session_move(session=session, day=day, by=by)
+        except (MoveRefused, SlotTaken):
+            continue
+    raise MoveRefused(
+        f"Session {session.number} has no free time between {earliest:%a %d %b %Y} and "
+        f"{latest:%a %d %b %Y}, its window: move it with the following sessions from the "
+        "course page."
+    )
 
 
 def _replan(
@@ -113,6 +184,8 @@ def _replan(
     days: tuple[date, date],
     gaps: tuple[Gap, ...],
     minutes: int,
+    start: datetime | None = None,
+    practitioner_id: int | None = None,
 ) -> Placement:
     """Plan the moving sessions again, keeping their practitioner when possible."""
     last = days[1] + timedelta(days=sum(g.max_days for g in gaps))
@@ -120,10 +193,12 @@ def _replan(
         course.clinic, course.patient_id, (days[0], last), ignoring=[s.pk for s in moving]
     )
     first = _number(moving[0])
+    if start is not None:
+        return _at_time(availability, gaps, minutes, days, start, practitioner_id, first)
     kept = Preferences(practitioner_id=moving[0].practitioner_id)
-    proposal = earliest_course(availability, gaps, minutes, days, kept, first_number=first)
+    proposal = course_with_room(availability, gaps, minutes, days, kept, first_number=first)
     if not proposal.complete:
-        proposal = earliest_course(
+        proposal = course_with_room(
             availability, gaps, minutes, days, Preferences(), first_number=first
         )
     if not proposal.complete:
@@ -131,6 +206,57 @@ def _replan(
             "; ".join(f"Session {u.number}: {u.reason}" for u in proposal.unplaced) + "."
         )
     return proposal
+
+
+def _at_time(
+    availability: Availability,
+    gaps: tuple[Gap, ...],
+    minutes: int,
+    days: tuple[date, date],
+    start: datetime,
+    practitioner_id: int | None,
+    first: int,
+) -> Placement:
+    """The moving sessions with the first at `start` exactly, the later ones planned after it."""
+    if availability.not_before is None or start > availability.not_before:
+        availability.not_before = start
+    wanted = Preferences(practitioner_id=practitioner_id)
+    proposal = course_with_room(availability, gaps, minutes, days, wanted, first_number=first)
+    if not proposal.complete:
+        proposal = course_with_room(
+            availability, gaps, minutes, days, Preferences(), first_number=first
+        )
+    placed = proposal.sessions[0].slot if proposal.sessions else None
+    if placed is None or placed.start != start or not proposal.complete:
+        local = start.astimezone(availability.tz)
+        raise MoveRefused(
+            f"{local:%a %d %b %Y %H:%M} is no longer free"
+            + (f"; {proposal.unplaced[0].reason}" if proposal.unplaced else "")
+            + ". Choose another time."
+        )
+    return proposal
+
+
+def session_move_times(*, session: Appointment, day: date, following: bool = False) -> list[Slot]:
+    """Every free time on `day` the session could move to (one per start), or MoveRefused."""
+    course = session.course
+    _number(session)
+    if course is None:
+        raise MoveRefused(NOT_IN_A_COURSE.format(session=session))
+    _, template = template_named(f"{course.protocol_id}/{course.template_id}")
+    gone = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+    sessions = list(course.sessions.exclude(status__in=gone).order_by("number"))
+    _refuse_past(session)
+    _move_window(session, sessions, day, template, following)
+    availability = availability_for(
+        course.clinic, course.patient_id, (day, day), ignoring=[session.pk]
+    )
+    length = timedelta(minutes=session_minutes(template, course.areas))
+    each = [
+        free_slots_on_day(availability, day, person, length, Preferences(same_practitioner=False))
+        for person in availability.practitioners
+    ]
+    return first_starts(heapq.merge(*each, key=lambda s: s.start), count=24 * 4)
 
 
 def _apply_move(moving: list[Appointment], proposal: Placement) -> None:
@@ -141,9 +267,12 @@ def _apply_move(moving: list[Appointment], proposal: Placement) -> None:
         session.start, session.end = placed.slot.start, placed.slot.end
         session.practitioner_id, session.room_id = placed.slot.practitioner.id, placed.slot.room.id
         session.status = statuses[session.pk]
+        session.sequence += 1
+        session.changed_at = timezone.now()
+        fields = ["start", "end", "practitioner", "room", "status", "sequence", "changed_at"]
         try:
             with transaction.atomic():
-                session.save(update_fields=["start", "end", "practitioner", "room", "status"])
+                session.save(update_fields=fields)
         except IntegrityError as error:
             overlap_refused(error=error, slot=placed.slot)
             raise

@@ -14,16 +14,20 @@ from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required,
 from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_event, audit_list_shown
 from mesoclinic.audit.models import Action
-from mesoclinic.clinics.models import Practitioner
+from mesoclinic.clinics.models import ClinicClosure, Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment
+from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
 from mesoclinic.scheduling.queries import calendar_rows
 
 VIEWS = ("day", "week")
 BY = ("practitioner", "room")
 FEED_DAYS_BACK = 30
+# The years the calendar shows: far enough either way for any booking, and a week's arithmetic
+# at either end never leaves the dates Python can hold.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
 
 
 @staff_required
@@ -32,11 +36,26 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     clinic = request.user.clinic
     view = _chosen(request.GET.get("view"), VIEWS, "week")
     by = _chosen(request.GET.get("by"), BY, "practitioner")
-    shown = _day(request.GET.get("date"), timezone.localdate(timezone=clinic.tzinfo))
+    today = timezone.localdate(timezone=clinic.tzinfo)
+    asked = request.GET.get("date")
+    shown = _day(asked)
+    problem = ""
+    if shown is None:
+        shown = today
+        if asked:
+            problem = (
+                f"“{asked}” is not a date the calendar can show "
+                f"(a day from {FIRST_DAY.year} to {LAST_DAY.year}, as YYYY-MM-DD): showing today."
+            )
     first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
     rows = calendar_rows(clinic, by, days)
+    closed = dict(
+        ClinicClosure.objects.filter(clinic=clinic, day__range=(days[0], days[-1])).values_list(
+            "day", "reason"
+        )
+    )
     summary = f"calendar {view} of {first} by {by}"
     audit_list_shown(
         by=request.user,
@@ -48,10 +67,12 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         "view": view,
         "by": by,
         "days": days,
+        "heads": [(day, day in closed, closed.get(day, "")) for day in days],
         "rows": rows,
         "previous": first - step,
         "next": first + step,
-        "today": timezone.localdate(timezone=clinic.tzinfo),
+        "today": today,
+        "problem": problem,
         "feed": _own_feed(request),
     }
     template = (
@@ -66,11 +87,13 @@ def _chosen(value: str | None, allowed: tuple[str, ...], default: str) -> str:
     return value if value is not None and value in allowed else default
 
 
-def _day(text: str | None, default: date) -> date:
+def _day(text: str | None) -> date | None:
+    """The day asked for, or None when it is no date or lies outside the calendar's years."""
     try:
-        return date.fromisoformat(text or "")
+        day = date.fromisoformat(text or "")
     except ValueError:
-        return default
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _own_feed(request: SignedInRequest) -> Practitioner | None:
@@ -96,7 +119,8 @@ def feed_rotate(request: SignedInRequest) -> HttpResponse:
 def course_ical(request: SignedInRequest, course_id: int) -> HttpResponse:
     """The course's sessions as an .ics file, for staff of the clinic or the patient."""
     course = course_for(request.user, course_id, purpose="course calendar file")
-    sessions = course.sessions.holding().select_related(
+    # Cancelled sessions stay in the file, so a calendar that imported it learns they are off.
+    sessions = course.sessions.exclude(status=AppointmentStatus.PROPOSED).select_related(
         "practitioner__user", "room", "clinic", "patient"
     )
     staff = request.user.role != Role.PATIENT
@@ -111,7 +135,7 @@ def practitioner_feed(request: HttpRequest, practitioner_id: int, token: str) ->
     practitioner = practitioner_for_feed(practitioner_id, token)
     since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
     appointments = list(
-        Appointment.objects.holding()
+        Appointment.objects.exclude(status=AppointmentStatus.PROPOSED)
         .filter(practitioner=practitioner, end__gte=since, start__gt=since - LONGEST_APPOINTMENT)
         .select_related("practitioner__user", "room", "clinic", "patient")
     )

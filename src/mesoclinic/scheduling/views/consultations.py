@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
-from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS
+from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_free_day
 from mesoclinic.patients.access import get_patient_for
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.access import appointment_for
@@ -25,9 +25,8 @@ from mesoclinic.scheduling.domain.appointments import (
 from mesoclinic.scheduling.domain.booking import SlotTaken
 from mesoclinic.scheduling.forms import ConsultationBookForm, ConsultationSearchForm
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.queries import consultation_slots
+from mesoclinic.scheduling.queries import consultation_availability
 
-SHOWN_SLOTS = 6
 NOT_SHOWN = "That time was not one of those shown; choose one of the free times below."
 QUESTIONS = {
     "arrived": "Mark the patient as arrived?",
@@ -43,10 +42,17 @@ DONE = {
 
 @staff_required
 def book_consultation(request: SignedInRequest, patient_id: int) -> HttpResponse:
-    """Pick a day and a practitioner (or anyone), see the first free times, book one."""
+    """Pick a day and a practitioner (or anyone), see every free time of the day, book one.
+
+    When the day has none, the first day after it that has some is shown, and says so.
+    """
     patient = get_patient_for(request.user, patient_id, purpose="book consultation")
     tomorrow = timezone.localdate(timezone=patient.clinic.tzinfo) + timedelta(days=1)
-    search = ConsultationSearchForm(request.GET or {"day": tomorrow}, clinic=patient.clinic)
+    search = ConsultationSearchForm(
+        request.GET or {"day": tomorrow},
+        clinic=patient.clinic,
+        today=timezone.localdate(timezone=patient.clinic.tzinfo),
+    )
     context: dict[str, Any] = {
         "patient": patient,
         "search": search,
@@ -60,12 +66,16 @@ def book_consultation(request: SignedInRequest, patient_id: int) -> HttpResponse
             return booked
     if search.is_valid():
         practitioner = search.cleaned_data["practitioner"]
-        context["slots"] = consultation_slots(
-            patient,
-            search.cleaned_data["day"],
-            practitioner.pk if practitioner else None,
-            SHOWN_SLOTS,
+        asked = search.cleaned_data["day"]
+        days = (asked, asked + timedelta(days=SEARCH_DAYS))
+        availability = consultation_availability(patient.clinic, patient.pk, days)
+        context["day"], context["slots"] = first_free_day(
+            availability,
+            CONSULTATION_MINUTES,
+            days,
+            practitioner_id=practitioner.pk if practitioner else None,
         )
+        context["asked"] = asked
     template = (
         "scheduling/_consultation_slots.html"
         if request.headers.get("HX-Request")
@@ -120,7 +130,10 @@ def appointment_status(request: SignedInRequest, appointment_id: int) -> HttpRes
     appointment = appointment_for(request.user, appointment_id, purpose="change appointment")
     try:
         changed = appointment_set_status(
-            appointment=appointment, status=request.POST.get("status", ""), by=request.user
+            appointment=appointment,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+            by=request.user,
         )
     except AppointmentRefused as refused:
         messages.error(request, str(refused))

@@ -17,7 +17,7 @@ from mesoclinic.scheduling.access import course_for, session_of
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
 from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book, course_cancel
-from mesoclinic.scheduling.domain.moves import MoveRefused, session_move
+from mesoclinic.scheduling.domain.moves import MoveRefused, session_move, session_move_times
 from mesoclinic.scheduling.forms import BookCourseForm, MoveSessionForm, PlanCourseForm
 from mesoclinic.scheduling.gate import BookingRefused, screening_for_booking
 from mesoclinic.scheduling.proposals import (
@@ -139,7 +139,7 @@ def course_detail(request: SignedInRequest, course_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def session_move_view(request: SignedInRequest, course_id: int, number: int) -> HttpResponse:
-    """Move one session, alone or with the following ones."""
+    """Move one session, alone or with the following ones, to a time chosen on the new day."""
     course = course_for(request.user, course_id, purpose="move session")
     session = session_of(course, number)
     form = MoveSessionForm(request.POST)
@@ -148,10 +148,20 @@ def session_move_view(request: SignedInRequest, course_id: int, number: int) -> 
             said = " ".join(map(str, errors))
             messages.error(request, f"{form.fields[field].label or field}: {said}")
         return redirect("scheduling:course", course.pk)
-    following = form.cleaned_data["scope"] == "following"
+    data = form.cleaned_data
+    following = data["scope"] == "following"
     try:
+        if data["start"] is None:
+            times = session_move_times(session=session, day=data["day"], following=following)
+            context = {"course": course, "session": session, "times": times, "form": data}
+            return render(request, "scheduling/move_times.html", context)
         session_move(
-            session=session, day=form.cleaned_data["day"], by=request.user, following=following
+            session=session,
+            day=data["day"],
+            following=following,
+            start=data["start"],
+            practitioner_id=data["practitioner"],
+            by=request.user,
         )
     except (MoveRefused, SlotTaken) as refused:
         messages.error(request, str(refused))

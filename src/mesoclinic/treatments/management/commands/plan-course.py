@@ -17,8 +17,9 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.patients.queries import PatientNotFound, find_patient
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
-from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
+from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_plan_and_book
 from mesoclinic.scheduling.gate import BookingRefused, CourseBasis
+from mesoclinic.scheduling.models import Course
 from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
 from mesoclinic.treatments.queries import PlanNotBookable, find_plan, plan_basis
 
@@ -66,11 +67,15 @@ class Command(ReportCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         proposal, basis = self.proposal(options)
+        course = None
+        if options["book"]:
+            # Planned again under the clinic's lock, so a run in parallel never takes its times.
+            proposal, course = self.book(proposal, basis, options)
         document = proposal_to_json(proposal)
         if basis is not None:
             document["plan"] = basis.plan_id
-        if options["book"]:
-            document["course"] = self.book(proposal, basis, options).pk
+        if course is not None:
+            document["course"] = course.pk
         self.report(options, document, describe(proposal, options["book"]))
 
     def proposal(self, options: dict[str, Any]) -> tuple[CourseProposal, CourseBasis | None]:
@@ -106,11 +111,20 @@ class Command(ReportCommand):
 
     def book(
         self, proposal: CourseProposal, basis: CourseBasis | None, options: dict[str, Any]
-    ) -> Any:
+    ) -> tuple[CourseProposal, Course]:
         by = None if basis else _reason_giver(proposal.patient, options)
         try:
-            return course_book(
-                proposal=proposal, by=by, basis=basis, unplanned_reason=options["reason"]
+            return course_plan_and_book(
+                patient=proposal.patient,
+                protocol=proposal.protocol,
+                template=proposal.template,
+                first_day=options["first"],
+                areas=proposal.areas,
+                preferences=proposal.preferences,
+                sessions=options["sessions"],
+                by=by,
+                basis=basis,
+                unplanned_reason=options["reason"],
             )
         except (CourseIncomplete, SlotTaken, BookingRefused) as error:
             raise CommandError(str(error)) from None
