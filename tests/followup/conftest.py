@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from mesoclinic.clinical.protocols import load_protocol
+from mesoclinic.scheduling.domain.moves import session_move
 from mesoclinic.scheduling.proposals import propose_course
 from tests.patients.factories import MedicationFactory
 from tests.scheduling.factories import book_course, open_clinic
@@ -29,8 +30,17 @@ def course(frozen_now, rooms, pat, paula):
 
 
 def book_standard_course(patient, by, first=MONDAY, areas=("face",)):
+    """The course booked, then each session moved alone to the shortest interval, two weeks.
+
+    The planner leaves room on both sides of each session; these tests count their dates from
+    sessions a fortnight apart, on Mondays, so the dates they write stay easy to check.
+    """
     proposal = propose_course(patient, STANDARD, STANDARD.course(), first, areas=tuple(areas))
-    return book_course(proposal=proposal, by=by)
+    course = book_course(proposal=proposal, by=by)
+    for session in course.sessions.order_by("number")[1:]:
+        day = first + dt.timedelta(days=14 * (session.number - 1))
+        session_move(session=session, day=day, by=by)
+    return course
 
 
 def takes(patient, text):

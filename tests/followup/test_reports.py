@@ -78,7 +78,7 @@ def test_an_expected_effect_tells_the_patient_when_it_should_pass(client_for, co
         page = client.get(response["Location"]).content.decode()
     report = SideEffectReport.objects.get()
     assert (report.triage, report.passes_by) == ("expected", dt.date(2026, 12, 17))
-    assert "It should pass by Thursday 17 December." in page
+    assert "It should pass by Thu 17 Dec." in page
 
 
 def test_a_report_writes_its_audit_row(client_for, day_20, pat):

@@ -73,5 +73,5 @@ def test_james_signed_his_courses_consent_in_the_portal(db):
         consent.signed_via,
         consent.photos_allowed,
         consent.template.treatment,
-        valid_consent(Course.objects.get()),
+        valid_consent(Course.objects.get(patient=consent.patient)),
     ) == ("James Okafor", "portal", True, "ref-000", consent)
