@@ -10,6 +10,7 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Follow-up",
         "Screening mappings",
         "Products",
         "Consent texts",
@@ -26,12 +27,13 @@ EXPECTED_NAV = {
         "Dashboard",
         "Patients",
         "Calendar",
+        "Follow-up",
         "Screening mappings",
         "Products",
         "My sign-in",
     ],
     "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
-    "patient": ["Dashboard"],
+    "patient": ["Dashboard", "Before your sessions", "Aftercare", "Report a side effect"],
 }
 
 

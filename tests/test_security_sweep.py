@@ -19,6 +19,7 @@ from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain.photos import photo_add
 from mesoclinic.treatments.domain.sessions import point_add
+from tests.followup.factories import SideEffectReportFactory
 from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
 from tests.scheduling.factories import (
@@ -283,6 +284,41 @@ ADDRESSES = {
     "portal:intake": ("get", PATIENT, lambda h: "/portal/intake/"),
     "portal:intake-link": ("get", PUBLIC, lambda h: "/portal/intake/unknown-token/"),
     "portal:consent": ("get", PATIENT, lambda h: f"/portal/courses/{h['course'].pk}/consent/"),
+    "portal:sessions": ("get", PATIENT, lambda h: "/portal/sessions/"),
+    "portal:preparation-pdf": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['booked_session'].pk}/preparation.pdf",
+    ),
+    "portal:aftercare": ("get", PATIENT, lambda h: "/portal/aftercare/"),
+    "portal:side-effect-new": ("get", PATIENT, lambda h: "/portal/side-effects/new/"),
+    "portal:side-effect": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/side-effects/{h['report'].pk}/",
+    ),
+    "followup:inbox": ("get", CLINICAL, lambda h: "/clinic/follow-up/"),
+    "followup:report": ("get", CLINICAL, lambda h: f"/clinic/follow-up/{h['report'].pk}/"),
+    "followup:report-photo": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/follow-up/{h['report'].pk}/photo.jpg",
+    ),
+    "followup:report-by-phone": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/side-effects/new/",
+    ),
+    "portal:aftercare-pdf": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['booked_session'].pk}/aftercare.pdf",
+    ),
+    "portal:aftercare-ical": (
+        "get",
+        PATIENT,
+        lambda h: f"/portal/sessions/{h['booked_session'].pk}/aftercare.ics",
+    ),
     "fhir:read": ("get", SIGNED_IN, lambda h: "/fhir/r4/Patient/pat-1"),
     "fhir:search": ("get", SIGNED_IN, lambda h: "/fhir/r4/Condition?patient=pat-1"),
     "api:openapi-json": ("get", PUBLIC, lambda h: "/api/v1/openapi.json"),
@@ -424,6 +460,7 @@ HARBOURS_RECORDS = {
     "inventory:products",
     "inventory:product-new",
     "inventory:lots",
+    "followup:inbox",
     "api:product_list",
     "api:product_add",
     "api:lot_list",
@@ -454,7 +491,10 @@ def h(harbour, alice, paula, rita, pat, settings, tmp_path):
     lot = LotFactory(product=products["hyaluronic"])
     consent = consented(course)
     session = started(first, paula)
+    report = SideEffectReportFactory(patient=pat, session=first)
     return {
+        "report": report,
+        "booked_session": first,
         "product": products["hyaluronic"],
         "lot": lot,
         "consent": consent,
@@ -581,6 +621,10 @@ def test_another_patient_finds_none_of_pats_records(peter, h):
         "portal:consent",
         "treatments:photo",
         "treatments:photo-thumbnail",
+        "portal:preparation-pdf",
+        "portal:aftercare-pdf",
+        "portal:aftercare-ical",
+        "portal:side-effect",
     ]
     assert {name: send(client, name, h).status_code for name in mine_only} == {
         name: 404 for name in mine_only

@@ -23,8 +23,12 @@ PATIENT = frozenset({Role.PATIENT})
 
 NAVIGATION = [
     NavItem("Dashboard", "home", STAFF | PATIENT),
+    NavItem("Before your sessions", "portal:sessions", PATIENT),
+    NavItem("Aftercare", "portal:aftercare", PATIENT),
+    NavItem("Report a side effect", "portal:side-effect-new", PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
+    NavItem("Follow-up", "followup:inbox", CLINICAL),
     NavItem("Screening mappings", "patients:mappings", CLINICAL),
     NavItem("Products", "inventory:products", CLINICAL),
     NavItem("Consent texts", "treatments:consent-texts", ADMIN),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "mesoclinic.inventory",
     "mesoclinic.scheduling",
     "mesoclinic.treatments",
+    "mesoclinic.followup",
     "mesoclinic.fhir",
     "mesoclinic.portal",
     "mesoclinic.outbox",
@@ -216,12 +217,16 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mesoclinic <clinic@localhost>")
+# Text messages: the console prints them; a gateway plugs in as a class with `send(to, body)`.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "mesoclinic.outbox.sms.ConsoleSmsBackend")
+# How many due reminders a worker claims (and commits) at a time.
+REMINDERS_BATCH = int(os.environ.get("REMINDERS_BATCH", "200"))
 
 TASKS = {
     "default": {
         # Tasks wait in the database until `mesoclinic db_worker` runs them.
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "email"],
+        "QUEUES": ["default", "email", "reminders"],
     }
 }
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("clinic/", include("mesoclinic.scheduling.urls")),
     path("clinic/", include("mesoclinic.inventory.urls")),
     path("clinic/", include("mesoclinic.treatments.urls")),
+    path("clinic/", include("mesoclinic.followup.urls")),
     path("audit/", include("mesoclinic.audit.urls")),
     path("patients/<int:patient_id>/", pages.chart, name="chart"),
     path("patients/", include("mesoclinic.patients.urls")),

@@ -358,16 +358,18 @@ def test_the_feed_and_the_course_file_query_counts_do_not_grow(
     with django_assert_num_queries(5):
         calendar_app.get(feed)
     # The course file: 1 session, 2 user, 3 course, 4 patient, 5 the audit chain's head,
-    # 6 audit row, 7 sessions
+    # 6 audit row, 7 sessions; the preparation in its events, read once for every session:
+    # 8 the courses, 9-12 the patient's conditions, medications, allergies and observations,
+    # 13 the clinic's mappings
     patient = client_for(pat.user)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(13):
         patient.get(reverse("scheduling:course-ical", args=[short.pk]))
     long = book_course(
         proposal=propose_course(pat, REF_000, REF_000.course(), dt.date(2027, 6, 7)), by=paula
     )
     with django_assert_num_queries(5):
         feed = calendar_app.get(feed)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(13):
         ics = patient.get(reverse("scheduling:course-ical", args=[long.pk]))
     events = lambda response: icalendar.Calendar.from_ical(response.content).walk("VEVENT")  # noqa: E731 — a local shorthand
     assert (len(events(feed)), len(events(ics))) == (10, 6)

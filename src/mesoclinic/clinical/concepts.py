@@ -238,6 +238,8 @@ class Effect(StrEnum):
     NODULES = "nodules"
     INFECTION = "infection"
     ALLERGIC_REACTION = "allergic-reaction"
+    SPREADING_REDNESS = "spreading-redness"
+    FEVER = "fever"
 
 
 TOGETHER.update(

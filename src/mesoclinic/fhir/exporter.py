@@ -12,6 +12,7 @@ from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.fhir.kinds import HISTORY
 from mesoclinic.fhir.to_fhir import concept_map_resource, patient_resource
+from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
@@ -64,6 +65,7 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     yield from catalogue_resources(clinic)
     yield from calendar_resources(clinic)
     yield from consultation_resources(clinic)
+    yield from adverse_event_resources(clinic)
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:

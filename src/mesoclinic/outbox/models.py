@@ -25,6 +25,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    # What the message is the one delivery of ("reminder-12"): the database refuses a second.
+    key = models.CharField(max_length=60, null=True, blank=True, unique=True)
 
     class Meta:
         abstract = True
@@ -35,6 +37,20 @@ class Email(Delivery):
 
     to = models.EmailField()
     subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["clinic", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to} ({self.status})"
+
+
+class Sms(Delivery):
+    """One text message, sent through the configured SMS backend (the console in development)."""
+
+    to = models.CharField(max_length=40)
     body = models.TextField(blank=True)
 
     class Meta:

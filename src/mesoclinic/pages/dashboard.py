@@ -2,9 +2,12 @@
 
 from typing import Any
 
+from django.utils import timezone
+
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinics.models import Practitioner, Room
+from mesoclinic.followup.queries import inbox_counts
 from mesoclinic.patients.dashboard import patient_attention, practitioner_attention
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.dashboard import patients_upcoming, todays_appointments
@@ -27,6 +30,8 @@ def dashboard_context(user: User) -> dict[str, Any]:
         context["recent_events"] = AuditEvent.objects.filter(clinic_id=user.clinic_id)[:5]
     if user.role == Role.PRACTITIONER:
         context["attention"] += practitioner_attention(user)
+        today = timezone.localdate(timezone=user.clinic.tzinfo)
+        context["follow_up"] = inbox_counts(user, today)
     if user.role in (Role.PRACTITIONER, Role.RECEPTION):
         context["today"] += todays_appointments(user)
     if user.role == Role.PATIENT:

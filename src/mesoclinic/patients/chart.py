@@ -12,12 +12,7 @@ from mesoclinic.patients.forms import MappingForm
 from mesoclinic.patients.intake import answered
 from mesoclinic.patients.models import HistoryEntry, Patient
 from mesoclinic.patients.queries import clinic_taught
-from mesoclinic.patients.screening import (
-    DEFAULT_PROTOCOL,
-    first_opening,
-    preparation_for,
-    screen_patient,
-)
+from mesoclinic.patients.screening import DEFAULT_PROTOCOL, screen_patient
 
 UNKNOWN_PROTOCOL = "There is no protocol {protocol_id!r}: the chart shows the standard protocol."
 HISTORY_SECTIONS = (
@@ -41,13 +36,12 @@ def record_context(user: User, patient: Patient, protocol_id: str) -> dict[str, 
 
 
 def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
-    """History grouped by kind, and today's screening under `protocol_id` with its preparation."""
+    """History grouped by kind, and today's screening under `protocol_id`."""
     prefetch_related_objects([patient], *HISTORY)
     today = timezone.localdate(timezone=patient.clinic.tzinfo)
     taught = clinic_taught(patient.clinic_id)
     screening = screen_patient(patient, today, protocol_id, taught=taught)
     unrecognised = {record.resource for record in screening.unrecognised}
-    start = first_opening(patient.clinic, today)
     responses = list(patient.questionnaire_responses.all()[:3])
     history = [
         (kind, title, [history_row(e, unrecognised) for e in getattr(patient, related).all()])
@@ -56,8 +50,6 @@ def clinical_context(patient: Patient, protocol_id: str) -> dict[str, Any]:
     return {
         "history": history,
         "screening": screening,
-        "preparation": preparation_for(patient, start, protocol_id, taught),
-        "preparation_start": start,
         "unrecognised": [
             (kind, row) for kind, _, rows in history for row in rows if row["unrecognised"]
         ],

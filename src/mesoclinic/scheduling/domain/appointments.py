@@ -23,6 +23,7 @@ from mesoclinic.scheduling.domain.booking import SlotTaken, appointment_insert, 
 from mesoclinic.scheduling.gate import NOT_BOOKABLE
 from mesoclinic.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
 from mesoclinic.scheduling.queries import consultation_availability
+from mesoclinic.scheduling.signals import appointments_changed
 
 NO_FREE_SLOT = (
     "No free {minutes}-minute consultation{with_whom} between {first:%a %d %b %Y} and "
@@ -98,6 +99,7 @@ def consultation_book(
             f"{slot.practitioner.name} in {slot.room.name}",
             patient_id=patient.pk,
         )
+        appointments_changed.send(sender=Appointment, appointment_ids=[appointment.pk], by=by)
     return appointment
 
 
@@ -167,6 +169,7 @@ def appointment_set_status(
             f"{before} → {current.get_status_display().lower()}",
             patient_id=current.patient_id,
         )
+        appointments_changed.send(sender=Appointment, appointment_ids=[current.pk], by=by)
     return current
 
 

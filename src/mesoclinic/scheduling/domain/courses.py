@@ -16,6 +16,7 @@ from mesoclinic.scheduling.domain.booking import (
 from mesoclinic.scheduling.gate import CourseBasis, booking_gate, consultation_gate
 from mesoclinic.scheduling.models import AppointmentKind, AppointmentStatus, Course, CourseStatus
 from mesoclinic.scheduling.proposals import CourseProposal
+from mesoclinic.scheduling.signals import appointments_changed
 
 
 class CourseIncomplete(Exception):
@@ -86,7 +87,14 @@ def course_book(
             summary=_booked_summary(course, slots),
             patient_id=patient.pk,
         )
+        _announce(course, by)
     return course
+
+
+def _announce(course: Course, by: User | None) -> None:
+    """Tell the apps above the calendar that the course's sessions changed."""
+    ids = list(course.sessions.values_list("pk", flat=True))
+    appointments_changed.send(sender=Course, appointment_ids=ids, by=by)
 
 
 def _booked_summary(course: Course, slots: list[Slot]) -> str:
@@ -117,4 +125,5 @@ def course_cancel(*, course: Course, by: User | None) -> int:
             summary=f"cancelled; {freed} future sessions freed",
             patient_id=course.patient_id,
         )
+        _announce(course, by)
     return freed

@@ -14,6 +14,7 @@ from mesoclinic.scheduling.course_rules import gaps_from, session_minutes, templ
 from mesoclinic.scheduling.domain.booking import clinic_lock, overlap_refused, refuse_taken
 from mesoclinic.scheduling.models import ACTIVE_STATUSES, Appointment, AppointmentStatus, Course
 from mesoclinic.scheduling.queries import availability_for
+from mesoclinic.scheduling.signals import appointments_changed
 
 NOT_IN_A_COURSE = "{session} is not a session of a course; only a course's sessions move here."
 
@@ -55,6 +56,8 @@ def session_move(
             patient_id=course.patient_id,
             summary=_moved_summary(moving, following),
         )
+        # The whole course: a moved last session moves the course's maintenance recall too.
+        appointments_changed.send(sender=Course, appointment_ids=[s.pk for s in sessions], by=by)
     return moving
 
 

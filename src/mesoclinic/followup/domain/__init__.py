@@ -1,0 +1,1 @@
+"""Every change the follow-up makes: reminders, side-effect reports."""
