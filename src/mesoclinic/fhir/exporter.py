@@ -16,6 +16,7 @@ from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
+from mesoclinic.outcomes.fhir import gais_resources
 from mesoclinic.patients.models import ClinicMapping, Patient
 from mesoclinic.scheduling.fhir import (
     appointment_to_fhir,
@@ -66,6 +67,7 @@ def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     yield from calendar_resources(clinic)
     yield from consultation_resources(clinic)
     yield from adverse_event_resources(clinic)
+    yield from gais_resources(clinic)
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:

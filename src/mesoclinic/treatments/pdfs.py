@@ -6,7 +6,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
-from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types
+from weasyprint import HTML
 
 from mesoclinic.treatments.models import Consent, TreatmentSession
 from mesoclinic.treatments.queries import chart_maps, chart_totals, session_points

@@ -1,0 +1,82 @@
+"""Scoring a course (practitioner and patient) and reception's list of recalls due."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from mesoclinic.accounts.permissions import (
+    SignedInRequest,
+    clinical_staff_required,
+    patient_required,
+    staff_required,
+)
+from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.outcomes.domain.scores import ScoreRefused, gais_record
+from mesoclinic.outcomes.forms import ScoreForm
+from mesoclinic.outcomes.models import Rater
+from mesoclinic.outcomes.queries import (
+    completed_courses,
+    course_scores,
+    recalls_due,
+    scores_by_course,
+)
+from mesoclinic.patients.access import get_patient_for
+from mesoclinic.scheduling.access import course_for
+
+
+@clinical_staff_required
+def course_score(request: SignedInRequest, course_id: int) -> HttpResponse:
+    """The practitioner's GAIS score of a completed course, and the patient's beside it."""
+    course = course_for(request.user, course_id, purpose="GAIS score")
+    form = ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gais_record(course=course, score=form.cleaned_data["score"], by=request.user)
+        except ScoreRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Score kept.")
+            return redirect("outcomes:course-score", course.pk)
+    context = {"course": course, "scores": course_scores(course), "form": form}
+    return render(request, "outcomes/course_score.html", context)
+
+
+@patient_required
+def my_outcomes(request: SignedInRequest) -> HttpResponse:
+    """The patient's completed courses, each to score once."""
+    own = getattr(request.user, "patient", None)
+    patient = get_patient_for(request.user, own.pk if own else 0, purpose="outcomes")
+    scores = scores_by_course(patient, Rater.PATIENT)
+    courses = [(course, scores.get(course.pk)) for course in completed_courses(patient)]
+    context = {"patient": patient, "courses": courses, "form": ScoreForm()}
+    return render(request, "outcomes/portal_outcomes.html", context)
+
+
+@require_POST
+@patient_required
+def my_course_score(request: SignedInRequest, course_id: int) -> HttpResponse:
+    """The patient scores one of their completed courses."""
+    course = course_for(request.user, course_id, purpose="GAIS score in the portal")
+    form = ScoreForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the five answers.")
+        return redirect("outcomes-portal:outcomes")
+    try:
+        gais_record(course=course, score=form.cleaned_data["score"], by=request.user)
+    except ScoreRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Thank you: your score was sent to the clinic.")
+    return redirect("outcomes-portal:outcomes")
+
+
+@staff_required
+def recalls(request: SignedInRequest) -> HttpResponse:
+    """Patients whose maintenance recall is due and who have not booked since, oldest first."""
+    due = list(recalls_due(request.user, timezone.now()))
+    audit_patients_shown(
+        by=request.user, patients=[r.patient for r in due], summary="maintenance recalls due"
+    )
+    return render(request, "outcomes/recalls.html", {"recalls": due})
