@@ -11,6 +11,8 @@ EXPECTED_NAV = {
         "Patients",
         "Calendar",
         "Follow-up",
+        "Recalls",
+        "Reports",
         "Screening mappings",
         "Products",
         "Consent texts",
@@ -28,12 +30,20 @@ EXPECTED_NAV = {
         "Patients",
         "Calendar",
         "Follow-up",
+        "Recalls",
+        "Reports",
         "Screening mappings",
         "Products",
         "My sign-in",
     ],
-    "reception": ["Dashboard", "Patients", "Calendar", "My sign-in"],
-    "patient": ["Dashboard", "Before your sessions", "Aftercare", "Report a side effect"],
+    "reception": ["Dashboard", "Patients", "Calendar", "Recalls", "My sign-in"],
+    "patient": [
+        "Dashboard",
+        "Before your sessions",
+        "Aftercare",
+        "Report a side effect",
+        "Your results",
+    ],
 }
 
 
