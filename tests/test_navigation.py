@@ -43,6 +43,7 @@ EXPECTED_NAV = {
         "Aftercare",
         "Report a side effect",
         "Your results",
+        "Before and after",
     ],
 }
 

@@ -325,6 +325,12 @@ ADDRESSES = {
         lambda h: f"/clinic/courses/{h['course'].pk}/score/",
     ),
     "outcomes:recalls": ("get", STAFF, lambda h: "/clinic/recalls/"),
+    "outcomes:before-after": (
+        "get",
+        CLINICAL,
+        lambda h: f"/clinic/patients/{h['pat'].pk}/before-after/",
+    ),
+    "outcomes-portal:before-after": ("get", PATIENT, lambda h: "/portal/before-after/"),
     "outcomes:reports": ("get", CLINICAL, lambda h: "/clinic/reports/"),
     "outcomes:report": ("get", CLINICAL, lambda h: "/clinic/reports/courses/"),
     "outcomes:report-csv": ("get", CLINICAL, lambda h: "/clinic/reports/gais.csv"),

@@ -27,6 +27,7 @@ NAVIGATION = [
     NavItem("Aftercare", "portal:aftercare", PATIENT),
     NavItem("Report a side effect", "portal:side-effect-new", PATIENT),
     NavItem("Your results", "outcomes-portal:outcomes", PATIENT),
+    NavItem("Before and after", "outcomes-portal:before-after", PATIENT),
     NavItem("Patients", "patients:search", STAFF),
     NavItem("Calendar", "scheduling:calendar", STAFF),
     NavItem("Follow-up", "followup:inbox", CLINICAL),

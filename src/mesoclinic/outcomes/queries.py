@@ -1,6 +1,7 @@
 """Reads for outcomes: a patient's courses and their scores, and the patients due for recall."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -11,10 +12,12 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import (
     ACTIVE_STATUSES,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Course,
     CourseStatus,
 )
+from mesoclinic.treatments.models import Consent, PhotoView, SessionPhoto
 
 
 def completed_courses(patient: Patient) -> QuerySet[Course]:
@@ -52,3 +55,46 @@ def recalls_due(user: User, now: dt.datetime) -> QuerySet[Reminder]:
         .select_related("patient", "appointment__course", "appointment__practitioner__user")
         .order_by("about_at", "pk")
     )
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One standard view's first and latest photos, and the sessions taken between them."""
+
+    view: str
+    label: str
+    first: SessionPhoto
+    latest: SessionPhoto
+    sessions_between: int
+    protocols: str
+
+
+def before_after(patient: Patient) -> list[Pair]:
+    """Each standard view's first and latest photos of the patient, where the newest consent of
+    the photo's course allows photos (as `treatments.access.photo_for` serves them)."""
+    photos = list(
+        SessionPhoto.objects.filter(patient=patient)
+        .select_related("session__appointment")
+        .order_by("taken_at", "pk")
+    )
+    courses = {photo.session.appointment.course_id for photo in photos}
+    allowed: dict[int | None, bool] = {}
+    consents = Consent.objects.filter(course_id__in=courses).order_by("-signed_at", "-pk")
+    for course_id, photos_allowed in consents.values_list("course_id", "photos_allowed"):
+        allowed.setdefault(course_id, photos_allowed)
+    shown = [p for p in photos if allowed.get(p.session.appointment.course_id, False)]
+    taken = Appointment.objects.filter(
+        patient=patient, kind=AppointmentKind.SESSION, status=AppointmentStatus.COMPLETED
+    ).values_list("start", "course__protocol_id")
+    sessions = list(taken)
+    pairs = []
+    for view, label in PhotoView.choices:
+        of_view = [p for p in shown if p.view == view]
+        if len(of_view) < 2:
+            continue
+        first, latest = of_view[0], of_view[-1]
+        since, until = first.session.appointment.start, latest.session.appointment.start
+        between = [protocol for start, protocol in sessions if since <= start <= until]
+        protocols = ", ".join(sorted({p for p in between if p}))
+        pairs.append(Pair(view, label, first, latest, len(between), protocols))
+    return pairs

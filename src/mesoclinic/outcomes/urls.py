@@ -8,6 +8,11 @@ app_name = "outcomes"
 urlpatterns = [
     path("courses/<int:course_id>/score/", views.course_score, name="course-score"),
     path("recalls/", views.recalls, name="recalls"),
+    path(
+        "patients/<int:patient_id>/before-after/",
+        views.patient_before_after,
+        name="before-after",
+    ),
 ]
 urlpatterns += [
     path("reports/", report_views.report, {"name": "courses"}, name="reports"),

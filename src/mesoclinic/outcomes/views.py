@@ -17,6 +17,7 @@ from mesoclinic.outcomes.domain.scores import ScoreRefused, gais_record
 from mesoclinic.outcomes.forms import ScoreForm
 from mesoclinic.outcomes.models import Rater
 from mesoclinic.outcomes.queries import (
+    before_after,
     completed_courses,
     course_scores,
     recalls_due,
@@ -70,6 +71,23 @@ def my_course_score(request: SignedInRequest, course_id: int) -> HttpResponse:
     else:
         messages.success(request, "Thank you: your score was sent to the clinic.")
     return redirect("outcomes-portal:outcomes")
+
+
+@clinical_staff_required
+def patient_before_after(request: SignedInRequest, patient_id: int) -> HttpResponse:
+    """The patient's first and latest photos of each standard view, side by side."""
+    patient = get_patient_for(request.user, patient_id, purpose="before and after photos")
+    context = {"patient": patient, "pairs": before_after(patient), "portal": False}
+    return render(request, "outcomes/before_after.html", context)
+
+
+@patient_required
+def my_before_after(request: SignedInRequest) -> HttpResponse:
+    """The patient's own before and after, where their consent allows photos."""
+    own = getattr(request.user, "patient", None)
+    patient = get_patient_for(request.user, own.pk if own else 0, purpose="before and after")
+    context = {"patient": patient, "pairs": before_after(patient), "portal": True}
+    return render(request, "outcomes/before_after.html", context)
 
 
 @staff_required
