@@ -31,7 +31,7 @@ def day(month, date, hour=9, minute=0, year=2027):
     return dt.datetime(year, month, date, hour, minute, tzinfo=dt.UTC)
 
 
-def build(harbour, riverside, paula, alice):
+def build(harbour, riverside, paula, alice, *, ann_scored=True):
     harbour.timezone = "UTC"
     harbour.save()
     quinn = factories.PractitionerFactory(
@@ -176,7 +176,8 @@ def build(harbour, riverside, paula, alice):
     report(c2s1, "redness", "expected", day(1, 6, 10))
     report(c3s1, "bruising", "review", day(1, 8), day(1, 9))
     score(c1, "practitioner", 2, day(1, 25), paula)
-    score(c1, "patient", 1, day(1, 25, 12), paula)
+    if ann_scored:
+        score(c1, "patient", 1, day(1, 25, 12), paula)
     score(c4, "patient", 3, day(1, 10), paula)
 
     # Riverside: a course, a session, a score and a report that no Harbour report may count.
