@@ -31,7 +31,7 @@ def day(month, date, hour=9, minute=0, year=2027):
     return dt.datetime(year, month, date, hour, minute, tzinfo=dt.UTC)
 
 
-def build(harbour, riverside, paula, alice, *, ann_scored=True):
+def build(harbour, riverside, paula, alice, *, ann_scored=True):  # noqa: C901 (one story, told once)
     harbour.timezone = "UTC"
     harbour.save()
     quinn = factories.PractitionerFactory(
