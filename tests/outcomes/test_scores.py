@@ -159,3 +159,21 @@ def test_a_session_score_points_at_its_appointment(course, paula):
     resource = gais_observation(gais_record(course=course, score=3, by=paula, session=first))
     Observation(resource, strict=True)
     assert resource["focus"] == [{"reference": f"Appointment/appointment-{first.pk}"}]
+
+
+def test_the_practitioner_scores_a_session_that_took_place_on_the_course_page(
+    client_for, course, paula
+):
+    first = course.sessions.get(number=1)
+    first.status = AppointmentStatus.COMPLETED
+    first.save()
+    client = client_for(paula)
+    url = reverse("outcomes:course-score", args=[course.pk])
+    response = client.post(url, {"session-session": str(first.pk), "session-score": "3"})
+    assert response["Location"] == url
+    score = GaisScore.objects.get()
+    assert (score.session, score.score, score.rater) == (first, 3, "practitioner")
+    assert "Session 1: 3 — Improved, by the practitioner" in client.get(url).content.decode()
+    second = course.sessions.get(number=2)
+    refused = client.post(url, {"session-session": str(second.pk), "session-score": "3"})
+    assert "Select a valid choice" in refused.content.decode()

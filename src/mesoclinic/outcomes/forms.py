@@ -20,6 +20,18 @@ class ScoreForm(forms.Form):
     )
 
 
+class SessionScoreForm(ScoreForm):
+    """A score after one session that took place (a product decision: optional)."""
+
+    session = forms.TypedChoiceField(coerce=int, choices=[], label="After session")
+
+    def __init__(self, data: Mapping[str, str] | None, *, sessions: list[tuple[int, str]]) -> None:
+        super().__init__(data, prefix="session")
+        field = self.fields["session"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = sessions
+
+
 class ReportFilter(forms.Form):
     """A report's date range (in the clinic's time zone, both days included) and practitioner."""
 

@@ -31,6 +31,12 @@ def course_scores(course: Course) -> dict[str, GaisScore]:
     return {score.rater: score for score in scores}
 
 
+def session_scores(course: Course) -> list[GaisScore]:
+    """The scores given after single sessions of the course, in session order."""
+    scores = GaisScore.objects.filter(course=course, session__isnull=False)
+    return list(scores.select_related("session").order_by("session__start", "rater"))
+
+
 def scores_by_course(patient: Patient, rater: str) -> dict[int, GaisScore]:
     """The patient's course-level scores from `rater`, by course id, in one query."""
     scores = GaisScore.objects.filter(patient=patient, rater=rater, session__isnull=True)

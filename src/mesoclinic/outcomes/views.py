@@ -14,7 +14,7 @@ from mesoclinic.accounts.permissions import (
 )
 from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.outcomes.domain.scores import ScoreRefused, gais_record
-from mesoclinic.outcomes.forms import ScoreForm
+from mesoclinic.outcomes.forms import ScoreForm, SessionScoreForm
 from mesoclinic.outcomes.models import Rater
 from mesoclinic.outcomes.queries import (
     before_after,
@@ -22,25 +22,45 @@ from mesoclinic.outcomes.queries import (
     course_scores,
     recalls_due,
     scores_by_course,
+    session_scores,
 )
 from mesoclinic.patients.access import get_patient_for
 from mesoclinic.scheduling.access import course_for
+from mesoclinic.scheduling.models import AppointmentStatus
 
 
 @clinical_staff_required
 def course_score(request: SignedInRequest, course_id: int) -> HttpResponse:
     """The practitioner's GAIS score of a completed course, and the patient's beside it."""
     course = course_for(request.user, course_id, purpose="GAIS score")
-    form = ScoreForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    taken = {s.pk: s for s in course.sessions.filter(status=AppointmentStatus.COMPLETED)}
+    after = "session" if "session-session" in request.POST else ""
+    form = ScoreForm(request.POST if request.POST and not after else None)
+    session_form = SessionScoreForm(
+        request.POST if after else None,
+        sessions=[(pk, f"Session {s.number}, {s.start:%d %b %Y}") for pk, s in taken.items()],
+    )
+    done = form if not after else session_form
+    if request.method == "POST" and done.is_valid():
         try:
-            gais_record(course=course, score=form.cleaned_data["score"], by=request.user)
+            gais_record(
+                course=course,
+                score=done.cleaned_data["score"],
+                session=taken[done.cleaned_data["session"]] if after else None,
+                by=request.user,
+            )
         except ScoreRefused as refused:
-            form.add_error(None, str(refused))
+            done.add_error(None, str(refused))
         else:
             messages.success(request, "Score kept.")
             return redirect("outcomes:course-score", course.pk)
-    context = {"course": course, "scores": course_scores(course), "form": form}
+    context = {
+        "course": course,
+        "scores": course_scores(course),
+        "form": form,
+        "session_form": session_form,
+        "session_scores": session_scores(course),
+    }
     return render(request, "outcomes/course_score.html", context)
 
 
