@@ -288,6 +288,7 @@ def synthetic_clinic() -> tuple[Any, Any]:
                     "clinic_id": f"{c}",
                     "patient_id": "k.patient_id",
                     "course_id": "k.id",
+                    "practitioner_id": f"{p0} + (k.patient_id - 1) % {PRACTITIONERS}",
                     "rater": f"'{rater}'",
                     "score": f"1 + (k.id + {offset}) % 5",
                     "recorded_by_id": f"{u0}",

@@ -143,10 +143,12 @@ def build(harbour, riverside, paula, alice, *, ann_scored=True):  # noqa: C901 (
         )
 
     def score(course, rater, value, at, by):
+        last = course.sessions.order_by("-start").first()
         return GaisScore.objects.create(
             clinic=course.clinic,
             patient=course.patient,
             course=course,
+            practitioner=last.practitioner,
             rater=rater,
             score=value,
             recorded_by=by,

@@ -22,11 +22,12 @@ def test_the_practitioner_scores_a_completed_course_once(client_for, completed, 
     response = client.post(url, {"score": "2"})
     assert response["Location"] == url
     score = GaisScore.objects.get()
-    assert (score.rater, score.score, score.session, score.patient_id) == (
+    assert (score.rater, score.score, score.session, score.patient_id, score.practitioner) == (
         "practitioner",
         2,
         None,
         completed.patient_id,
+        paula.practitioner,  # who gave the course's last session
     )
     assert AuditEvent.objects.filter(
         object_type="outcomes.GaisScore", action="create", patient_id=completed.patient_id

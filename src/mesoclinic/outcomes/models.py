@@ -36,6 +36,11 @@ class GaisScore(models.Model):
         blank=True,
         related_name="gais_scores",
     )
+    # Who treated: the practitioner of the course's last session (or of the session scored),
+    # kept on the score so the reports group by it without reading every course's sessions.
+    practitioner = models.ForeignKey(
+        "clinics.Practitioner", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     rater = models.CharField(max_length=15, choices=Rater.choices)
     score = models.PositiveSmallIntegerField(choices=Gais.choices)
     recorded_by = models.ForeignKey(

@@ -136,29 +136,20 @@ def no_shows_report(scope: Scope) -> Table:
 
 
 def _scores(scope: Scope) -> QuerySet[GaisScore]:
-    last = Appointment.objects.filter(course=OuterRef("course_id")).order_by("-start", "-pk")
     scores = GaisScore.objects.filter(
         clinic=scope.clinic,
         session__isnull=True,
         recorded_at__gte=scope.start,
         recorded_at__lt=scope.end,
-    ).annotate(practitioner_id=Subquery(last.values("practitioner_id")[:1]))
+    )
     if scope.practitioner_id is not None:
         scores = scores.filter(practitioner_id=scope.practitioner_id)
     return scores
 
 
-def _with_practitioner_name(scores: QuerySet[GaisScore]) -> QuerySet[GaisScore]:
-    """Each score with the name of its course's last session's practitioner."""
-    last = Appointment.objects.filter(course=OuterRef("course_id")).order_by("-start", "-pk")
-    return scores.annotate(
-        practitioner_name=Subquery(last.values("practitioner__user__last_name")[:1])
-    )
-
-
 GAIS_BY = {
     "protocol": "course__protocol_id",
-    "practitioner": "practitioner_name",
+    "practitioner": "practitioner__user__last_name",
     "product": "course__sessions__session_record__points__lot__product__name",
 }
 
@@ -167,8 +158,6 @@ def gais_report(scope: Scope, by: str) -> Table:
     """How many scores of each value, per protocol, practitioner or product, and per rater."""
     column = GAIS_BY[by]
     scores = _scores(scope)
-    if by == "practitioner":
-        scores = _with_practitioner_name(scores)
     rows = (
         scores.exclude(**{f"{column}__isnull": True})
         .values(column, "rater", "score")
@@ -394,8 +383,6 @@ def _behind_gais(scope: Scope, kind: str, parts: list[str]) -> QuerySet[Patient]
         return Patient.objects.none()
     group, rater, score = parts
     scores = _scores(scope).filter(rater=rater, score=int(score))
-    if kind == "practitioner":
-        scores = _with_practitioner_name(scores)
     return _patients_of(scores.filter(**{GAIS_BY[kind]: group}))
 
 

@@ -36,6 +36,12 @@ def _rater_of(user: User) -> Rater:
     raise ScoreRefused(NOT_A_RATER.format(role=user.get_role_display().lower()))
 
 
+def _last_session(course: Course) -> Appointment | None:
+    """The course's last session that took place: its practitioner treated the course."""
+    taken = course.sessions.filter(status=AppointmentStatus.COMPLETED)
+    return taken.order_by("-start", "-pk").first()
+
+
 def gais_record(
     *, course: Course, score: int, by: User, session: Appointment | None = None
 ) -> GaisScore:
@@ -52,6 +58,7 @@ def gais_record(
     if session is not None and session.status != AppointmentStatus.COMPLETED:
         raise ScoreRefused(NOT_TAKEN_PLACE.format(number=session.number))
     what = f"session {session.number}" if session is not None else "the course"
+    treated = session or _last_session(course)
     try:
         with transaction.atomic():
             made = GaisScore.objects.create(
@@ -59,6 +66,7 @@ def gais_record(
                 patient_id=course.patient_id,
                 course=course,
                 session=session,
+                practitioner_id=treated.practitioner_id if treated else None,
                 rater=rater,
                 score=score,
                 recorded_by=by,
