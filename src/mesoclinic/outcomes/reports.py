@@ -2,7 +2,7 @@
 the patients behind any one figure.
 
 A report covers a date range in the clinic's time zone and, optionally, one practitioner:
-- courses: started (first session in range), completed, abandoned (cancelled), still active;
+- courses: started (session 1 in range), completed, abandoned (cancelled), still active;
 - no-shows: appointments in range the patient missed, of all that took place or were missed;
 - GAIS: the course scores given in range, by protocol, practitioner and product, per rater;
 - side effects: reports after sessions in range, by kind and triage, per 100 sessions, by
@@ -17,7 +17,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.followup.models import SideEffectReport
@@ -69,15 +69,13 @@ class Table:
 
 
 def _courses(scope: Scope) -> QuerySet[Course]:
-    first = Appointment.objects.filter(course=OuterRef("pk")).order_by("start", "pk")
-    courses = Course.objects.filter(clinic=scope.clinic).annotate(
-        first_start=Min("sessions__start"),
-        first_practitioner=Subquery(first.values("practitioner_id")[:1]),
+    """The courses whose first session falls in the range (and is the practitioner's)."""
+    first = Appointment.objects.filter(
+        course=OuterRef("pk"), number=1, start__gte=scope.start, start__lt=scope.end
     )
-    courses = courses.filter(first_start__gte=scope.start, first_start__lt=scope.end)
     if scope.practitioner_id is not None:
-        courses = courses.filter(first_practitioner=scope.practitioner_id)
-    return courses
+        first = first.filter(practitioner_id=scope.practitioner_id)
+    return Course.objects.filter(Exists(first), clinic=scope.clinic)
 
 
 COURSE_FIGURES = {
@@ -313,9 +311,8 @@ def follow_up_report(scope: Scope) -> Table:
 
 def screening_report(scope: Scope) -> Table:
     """The verdicts courses were booked on, and how many a practitioner overrode."""
-    # Grouped afresh: the courses' own annotations would split the groups.
     rows = (
-        Course.objects.filter(pk__in=_courses(scope).values("pk"))
+        _courses(scope)
         .values("verdict")
         .annotate(n=Count("pk"), overridden=Count("pk", filter=~Q(override_reason="")))
         .order_by("verdict")
