@@ -56,7 +56,7 @@ def _admin(url: str, sql: str) -> None:
 def fresh_database(url: str) -> str:
     name = urlsplit(url).path.lstrip("/") or "mesoclinic"
     bench = f"{name}_bench_reports"
-    _admin(url, f'DROP DATABASE IF EXISTS "{bench}"')
+    _admin(url, f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # a run cut short
     _admin(url, f'CREATE DATABASE "{bench}"')
     return urlunsplit(urlsplit(url)._replace(path=f"/{bench}"))
 
