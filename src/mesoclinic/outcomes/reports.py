@@ -157,7 +157,8 @@ def gais_report(scope: Scope, by: str) -> Table:
     column = GAIS_BY[by]
     scores = _scores(scope)
     rows = (
-        scores.exclude(**{f"{column}__isnull": True})
+        # A filter, not an exclude: the joins become inner ones the planner may reorder.
+        scores.filter(**{f"{column}__isnull": False})
         .values(column, "rater", "score")
         .annotate(n=Count("pk", distinct=True))
         .order_by(column, "rater", "score")
