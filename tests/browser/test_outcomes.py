@@ -56,7 +56,11 @@ def test_a_completed_course_is_scored_compared_and_reported(
         )
         images = front.locator("img")
         assert images.count() == 2
-        assert all(images.nth(n).evaluate("i => i.naturalWidth > 0") for n in range(2))
+        # Each photo loads (decode() waits for it, and fails on a broken image).
+        assert [
+            images.nth(n).evaluate("i => i.decode().then(() => i.naturalWidth)") > 0
+            for n in range(2)
+        ] == [True, True]
         screenshot(page, "outcomes-2-before-after")
         front.get_by_text("One over the other").click()
         screenshot(page, "outcomes-3-one-over-the-other")
