@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mesoclinic.scheduling",
     "mesoclinic.treatments",
     "mesoclinic.followup",
+    "mesoclinic.outcomes",
     "mesoclinic.fhir",
     "mesoclinic.portal",
     "mesoclinic.outbox",

@@ -38,10 +38,12 @@ urlpatterns = [
     path("clinic/", include("mesoclinic.inventory.urls")),
     path("clinic/", include("mesoclinic.treatments.urls")),
     path("clinic/", include("mesoclinic.followup.urls")),
+    path("clinic/", include("mesoclinic.outcomes.urls")),
     path("audit/", include(([path("", audit_trail.event_list, name="events")], "audit"))),
     path("patients/<int:patient_id>/", pages.chart, name="chart"),
     path("patients/", include("mesoclinic.patients.urls")),
     path("portal/", include("mesoclinic.portal.urls")),
+    path("portal/", include("mesoclinic.outcomes.portal_urls")),
     path("fhir/r4/", include("mesoclinic.fhir.urls")),
     path("api/v1/", api.urls),
 ]

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mesoclinic.audit.queries import naming
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.queries import naming
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.phones import PhoneNumberError, phone_e164, phone_search_digits
 from mesoclinic.patients.queries import search_patients

@@ -20,6 +20,7 @@ from mesoclinic.followup.fhir import adverse_event_resources
 from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
+from mesoclinic.outcomes.fhir import gais_resources
 from mesoclinic.patients.models import ClinicMapping, Patient
 from mesoclinic.scheduling.fhir import (
     appointment_to_fhir,
@@ -113,6 +114,7 @@ def session_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         with default_storage.open(photo.image) as stored:
             yield "Media", media_to_fhir(photo, stored.read())
     yield from adverse_event_resources(clinic)
+    yield from gais_resources(clinic)
 
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:

@@ -9,6 +9,9 @@ a year"). Nothing leaves during the patient's quiet hours: it waits until they e
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import reverse
+
 from mesoclinic.clinical.timing import shifted, spoken
 from mesoclinic.followup.models import ReminderKind, ReminderPreference
 from mesoclinic.followup.queries import (
@@ -28,8 +31,13 @@ CHECK_IN = (
 )
 RECALL = (
     "It is six months since the last session of your course on {session}: the effects may be "
-    "fading. Call {clinic}{phone} if you would like a maintenance session."
+    "fading. To book a maintenance consultation, call {clinic}{phone} or open your portal: "
+    "{link}"
 )
+# Two weeks after the course's last session (001: "The first effects are visible within two
+# weeks"), the day-14 check-in also asks the patient's GAIS score (SPEC.md, outcomes).
+SCORE_DAY = 14
+SCORE_ASK = "\nHow has your course worked? Score it in your portal: {link}"
 
 
 @dataclass(frozen=True)
@@ -61,7 +69,9 @@ def planned_reminders(appointment: Appointment, *, last_of_course: bool) -> list
         planned.append(PlannedReminder(ReminderKind.AFTERCARE, "", ended, text))
     # Check-ins stay inside the protocol's follow-up window.
     window = session_protocol(appointment).follow_up_days
-    planned += [_check_in(appointment, ended, day) for day in CHECK_IN_DAYS if day <= window]
+    planned += [
+        _check_in(appointment, ended, day, last_of_course) for day in CHECK_IN_DAYS if day <= window
+    ]
     if last_of_course:
         planned.append(_recall(appointment, ended))
     return planned
@@ -82,10 +92,19 @@ def _phone(appointment: Appointment) -> str:
     return f" on {phone}" if phone else ""
 
 
-def _check_in(appointment: Appointment, ended: dt.datetime, day: int) -> PlannedReminder:
+def _portal(name: str) -> str:
+    """The address of a portal page, as a link in a message."""
+    return settings.SITE_URL + reverse(name)
+
+
+def _check_in(
+    appointment: Appointment, ended: dt.datetime, day: int, last_of_course: bool
+) -> PlannedReminder:
     text = CHECK_IN.format(
         day=day, session=spoken(ended), clinic=appointment.clinic, phone=_phone(appointment)
     )
+    if last_of_course and day == SCORE_DAY:
+        text += SCORE_ASK.format(link=_portal("outcomes-portal:outcomes"))
     # Whole days on the clock: a check-in keeps its hour across a clock change.
     at = _wall(ended.date() + dt.timedelta(days=day), ended.time(), ended.tzinfo)
     return PlannedReminder(ReminderKind.CHECK_IN, f"day-{day}", at, text)
@@ -97,7 +116,10 @@ def _recall(appointment: Appointment, ended: dt.datetime) -> PlannedReminder:
     day = min(ended.day, 28)  # every month has a 28th
     at = _wall(dt.date(year, month, day), ended.time(), ended.tzinfo)
     text = RECALL.format(
-        session=spoken(ended), clinic=appointment.clinic, phone=_phone(appointment)
+        session=spoken(ended),
+        clinic=appointment.clinic,
+        phone=_phone(appointment),
+        link=_portal("outcomes-portal:outcomes"),
     )
     return PlannedReminder(ReminderKind.RECALL, "", at, text)
 

@@ -1,0 +1,1 @@
+"""Outcomes: GAIS scores, the maintenance recall list and the clinic's reports."""
