@@ -51,7 +51,9 @@ def test_a_completed_course_is_scored_compared_and_reported(
         page.get_by_role("link", name="Before and after").click()
         front = page.locator('.before-after[data-view="front"]')
         assert (
-            front.get_by_text("4 Jan 2027 to 18 Jan 2027: 2 sessions of standard between.").count()
+            front.get_by_text(
+                "Mon 4 Jan 2027 to Mon 18 Jan 2027: 2 sessions of standard between."
+            ).count()
             == 1
         )
         images = front.locator("img")

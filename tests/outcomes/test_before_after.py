@@ -53,7 +53,7 @@ def test_the_first_and_latest_photo_of_each_view_side_by_side(client_for, ann, p
     assert (pair.view, pair.first, pair.latest) == ("front", ann["before"][0], ann["after"][0])
     assert (pair.sessions_between, pair.protocols) == (2, "standard")
     page = response.content.decode()
-    assert "4 Jan 2027 to 18 Jan 2027: 2 sessions of standard between." in page
+    assert "Mon 4 Jan 2027 to Mon 18 Jan 2027: 2 sessions of standard between." in page
     assert f'src="/clinic/photos/{ann["before"][0].pk}/"' in page
     assert 'id="toggle-front" class="compare-toggle"' in page
     assert AuditEvent.objects.filter(
