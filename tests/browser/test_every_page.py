@@ -38,6 +38,15 @@ NOT_PAGES = {
     "second-factor-enrol",
     "portal:intake-link",
     "password_reset_confirm",
+    "treatments:photo",
+    "treatments:photo-thumbnail",
+    "treatments:consent-pdf",
+    "treatments:session-pdf",
+    "portal:preparation-pdf",
+    "portal:aftercare-pdf",
+    "portal:aftercare-ical",
+    "followup:report-photo",
+    "outcomes:report-csv",
 }
 # Pages a role reaches but may not use, which say so (a plan is edited by its practitioner).
 REFUSED = {"alice": {"treatments:plan"}}

@@ -46,7 +46,7 @@ def test_preparation_aftercare_and_a_lump_on_day_20_reach_the_practitioner(
     sign_in(page, live_server, "pat", PASSWORD)
     page.get_by_role("link", name="Before your sessions").click()
     first = page.locator(".session-preparation").first
-    assert first.locator("h2").inner_text() == "Session 1 on Monday 7 December 2026, 09:00"
+    assert first.locator("h2").inner_text() == "Session 1 on Mon 7 Dec 2026 09:00"
     assert first.get_by_text("Stop taking ibuprofen from Wed 2 Dec").count() == 1
     screenshot(page, "follow-up-1-preparation")
 
