@@ -31,8 +31,12 @@ def clinic_lock(*, patient: Patient) -> None:
     """Take the clinic's booking lock, so bookings in one clinic wait for each other."""
     # The check after it then sees every earlier booking and racing bookings never deadlock in
     # the exclusion constraints, which stay as the last guard; SQLite's IMMEDIATE transaction
-    # already holds the write lock.
-    list(Clinic.objects.select_for_update().filter(pk=patient.clinic_id).values_list("pk"))
+    # already holds the write lock. NO KEY UPDATE, because a plain FOR UPDATE also blocks every
+    # row inserted meanwhile that names the clinic (the foreign key's KEY SHARE check): an audit
+    # row written elsewhere would wait here while holding the audit chain's lock, which this
+    # booking needs next, and PostgreSQL would end one of them as a deadlock.
+    clinic_row = Clinic.objects.select_for_update(no_key=True).filter(pk=patient.clinic_id)
+    list(clinic_row.values_list("pk"))
 
 
 def appointment_insert(
