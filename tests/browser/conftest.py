@@ -44,11 +44,15 @@ def browser():
         browser.close()
 
 
+# Generous: a waiting step fails only when the page never comes, not when the machine is busy.
+WAIT_MS = 30_000
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
@@ -57,7 +61,7 @@ def page(browser):
 def phone_page(browser):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 

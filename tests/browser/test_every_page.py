@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, WAIT_MS, sign_in
 from tests.factories import PASSWORD
 from tests.test_security_sweep import ADDRESSES, ADMIN, CLINICAL, PATIENT, PUBLIC, STAFF, h  # noqa: F401 — h is a fixture
 
@@ -131,7 +131,7 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, request, h
             viewport={"width": width, "height": height}, is_mobile=size == "phone"
         )
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(WAIT_MS)
         if who != "anonymous":
             sign_in(page, live_server, who, PASSWORD)
         for name in pages_for(who):

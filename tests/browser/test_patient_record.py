@@ -45,7 +45,11 @@ def test_practitioner_adds_warfarin_by_code_search_and_the_verdict_changes(
     page.get_by_role("link", name="Wilson, Grace").click()
     assert verdict(page) == "eligible"
     page.locator(".history-medication").get_by_role("link", name="Add").click()
-    page.get_by_label("Search the value sets").press_sequentially("warf")
+    # htmx loads deferred: keys typed before it has wired the box up would send nothing.
+    page.wait_for_url("**/medication/new/")
+    page.wait_for_load_state()
+    with page.expect_response(lambda r: "/codes/medication/" in r.url and "warf" in r.url):
+        page.get_by_label("Search the value sets").press_sequentially("warf")
     page.get_by_label("warfarin RxNorm 11289").check()
     screenshot(page, "medication-code-search")
     page.get_by_label("Dosage").fill("5 mg daily")

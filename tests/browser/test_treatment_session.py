@@ -16,7 +16,7 @@ from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain import PlannedArea, consultation_sign, plan_save
 from mesoclinic.treatments.models import SessionPhoto, TreatmentSession
 from mesoclinic.treatments.queries import plan_basis
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import WAIT_MS, sign_in
 from tests.factories import PASSWORD
 from tests.inventory.factories import LotFactory
 from tests.scheduling.factories import open_clinic
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 def tablet(browser):
     context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
