@@ -11,8 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic
-from mesoclinic.clinical.planner import Availability, Named, Period, Slot, Staff, wall
-from mesoclinic.clinical.slots import CONSULTATION_MINUTES, SEARCH_DAYS, first_starts, open_slots
+from mesoclinic.clinical.planner import Availability, Named, Period, Staff, wall
 from mesoclinic.clinics.models import (
     ClinicClosure,
     OpeningHours,
@@ -48,16 +47,6 @@ def consultation_availability(
 ) -> Availability:
     """What booking a consultation needs: any room in use, consultation rooms first."""
     return _availability(clinic, patient_id, days, consultation_rooms(clinic), set())
-
-
-def consultation_slots(
-    patient: Patient, first_day: date, practitioner_id: int | None, count: int
-) -> list[Slot]:
-    """The first `count` free consultation starts for `patient` from `first_day` on."""
-    days = (first_day, first_day + timedelta(days=SEARCH_DAYS))
-    availability = consultation_availability(patient.clinic, patient.pk, days)
-    slots = open_slots(availability, CONSULTATION_MINUTES, days, practitioner_id=practitioner_id)
-    return first_starts(slots, count)
 
 
 def _availability(
