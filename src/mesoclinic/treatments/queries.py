@@ -455,6 +455,11 @@ def chart_maps(points: list[ChartPoint]) -> list[dict[str, Any]]:
     }
     for n, point in enumerate(points, start=1):
         maps[point.map]["points"].append(
-            {"n": n, "cx": float(point.x) * MAP_WIDTH, "cy": float(point.y) * MAP_HEIGHT}
+            {
+                "n": n,
+                "pk": point.pk,
+                "cx": float(point.x) * MAP_WIDTH,
+                "cy": float(point.y) * MAP_HEIGHT,
+            }
         )
     return list(maps.values())
