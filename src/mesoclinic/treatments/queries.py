@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from mesoclinic.treatments.models import (
     Consultation,
     PlanAreaProduct,
     Recommendation,
+    SessionPhoto,
     TreatmentPlan,
     TreatmentSession,
 )
@@ -291,6 +293,27 @@ def point_json(point: ChartPoint) -> dict[str, Any]:
         "volume_ml": f"{point.volume_ml:.2f}",
         "technique": point.technique,
     }
+
+
+def photo_json(photo: SessionPhoto, image: str, thumbnail: str) -> dict[str, Any]:
+    """A session photo as the API lists it, with the addresses that serve it."""
+    return {
+        "id": photo.pk,
+        "view": photo.view,
+        "moment": photo.moment,
+        "taken_at": photo.taken_at.isoformat(),
+        "width": photo.width,
+        "height": photo.height,
+        "image": image,
+        "thumbnail": thumbnail,
+    }
+
+
+def stored_photo(path: str) -> bytes:
+    """A kept photo or thumbnail, read from the private media folder."""
+    with default_storage.open(path) as stored:
+        content: bytes = stored.read()
+    return content
 
 
 def session_json(session: TreatmentSession) -> dict[str, Any]:
