@@ -14,7 +14,7 @@ from pydantic import StrictBool, StrictInt
 from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.api_errors import errors
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.inventory.access import lot_for
 from mesoclinic.inventory.models import Lot
@@ -253,7 +253,7 @@ def lot_recall_list(request: HttpRequest, lot_id: int) -> dict[str, Any]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_RECALL)
     lot = lot_for(user, lot_id)
     recipients = lot_recipients([lot.pk])
-    audit_patients_shown(
+    audit_list_shown(
         by=user,
         patients=recipients_shown(lot.clinic_id, recipients),
         summary=f"API lot recall list: lot {lot.number}",

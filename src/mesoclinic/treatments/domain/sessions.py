@@ -392,9 +392,12 @@ def _lots_used(session: TreatmentSession) -> list[Lot]:
     ids = set(session.points.values_list("lot_id", flat=True))
     if session.numbing_lot_id is not None:
         ids.add(session.numbing_lot_id)
-    return list(
-        Lot.objects.select_for_update().filter(pk__in=ids).select_related("product").order_by("pk")
-    )
+    # NO KEY UPDATE: only the stock left changes, so a point charted meanwhile from one of these
+    # lots in another session (its foreign key's check) does not wait on the signature; two
+    # signatures still wait for each other, in the lots' order. Of the lots only: the products
+    # joined in for the messages are not locked, so a plan or a lot naming them never waits.
+    locked = Lot.objects.select_for_update(no_key=True, of=("self",))
+    return list(locked.filter(pk__in=ids).select_related("product").order_by("pk"))
 
 
 def _appointment_done(appointment: Appointment) -> None:

@@ -42,9 +42,12 @@ class SigningRules:
 
 def lock_unsigned(record: SignedRecord, rules: SigningRules) -> None:
     """Lock the record's row for this change, refusing it once the record is signed."""
+    # NO KEY UPDATE: the lock orders the changes of a draft against its signature, which touch
+    # no key, so a row naming the record (a photo, an addendum) written meanwhile, perhaps with
+    # the audit chain's lock held, does not wait on it and deadlock (see `clinic_lock`).
     signed = (
         type(record)
-        .objects.select_for_update()
+        .objects.select_for_update(no_key=True)
         .filter(pk=record.pk)
         .values_list("signed_at", flat=True)
         .get()
