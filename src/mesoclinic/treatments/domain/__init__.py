@@ -288,7 +288,7 @@ def consultation_sign(*, consultation: Consultation, by: User) -> Consultation:
         return SCREENING_FIELDS
 
     record_sign(
-        consultation,
+        record=consultation,
         by=by,
         rules=CONSULTATION,
         fill=fill,
@@ -312,10 +312,10 @@ def _check_recommendation(consultation: Consultation) -> None:
 
 def addendum_add(*, consultation: Consultation, text: str, by: User) -> ConsultationAddendum:
     """Add a dated note to a signed consultation."""
-    addendum = addendum_write(consultation, text=text, by=by, rules=CONSULTATION)
+    addendum = addendum_write(record=consultation, text=text, by=by, rules=CONSULTATION)
     assert isinstance(addendum, ConsultationAddendum)
     return addendum
 
 
 def _lock_draft(consultation: Consultation) -> None:
-    lock_unsigned(consultation, CONSULTATION)
+    lock_unsigned(record=consultation, rules=CONSULTATION)

@@ -383,7 +383,7 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
         moved = _course_move(session.appointment)
         return f"signed; lots used: {', '.join(lot.number for lot in lots)}{moved}"
 
-    record_sign(session, by=by, rules=SESSION, fill=fill, then=then)
+    record_sign(record=session, by=by, rules=SESSION, fill=fill, then=then)
     return session
 
 
@@ -423,10 +423,10 @@ def _course_move(appointment: Appointment) -> str:
 
 def session_addendum_add(*, session: TreatmentSession, text: str, by: User) -> SessionAddendum:
     """Add a dated note to a signed session record."""
-    addendum = addendum_write(session, text=text, by=by, rules=SESSION)
+    addendum = addendum_write(record=session, text=text, by=by, rules=SESSION)
     assert isinstance(addendum, SessionAddendum)
     return addendum
 
 
 def _lock_draft(session: TreatmentSession) -> None:
-    lock_unsigned(session, SESSION)
+    lock_unsigned(record=session, rules=SESSION)

@@ -40,7 +40,7 @@ class SigningRules:
     addendum: type[Addendum]
 
 
-def lock_unsigned(record: SignedRecord, rules: SigningRules) -> None:
+def lock_unsigned(*, record: SignedRecord, rules: SigningRules) -> None:
     """Lock the record's row for this change, refusing it once the record is signed."""
     # NO KEY UPDATE: the lock orders the changes of a draft against its signature, which touch
     # no key, so a row naming the record (a photo, an addendum) written meanwhile, perhaps with
@@ -57,8 +57,8 @@ def lock_unsigned(record: SignedRecord, rules: SigningRules) -> None:
 
 
 def record_sign(
-    record: SignedRecord,
     *,
+    record: SignedRecord,
     by: User,
     rules: SigningRules,
     fill: Callable[[datetime], Sequence[str]],
@@ -73,7 +73,7 @@ def record_sign(
     if by.role != Role.PRACTITIONER or practitioner.user_id != by.pk:
         raise rules.refused(rules.only_its_practitioner.format(practitioner=practitioner))
     with transaction.atomic():
-        lock_unsigned(record, rules)
+        lock_unsigned(record=record, rules=rules)
         now = timezone.now()
         fields = fill(now)
         record.signed_at, record.signed_by = now, by
@@ -84,7 +84,7 @@ def record_sign(
 
 
 def addendum_write(
-    record: SignedRecord, *, text: str, by: User, rules: SigningRules
+    *, record: SignedRecord, text: str, by: User, rules: SigningRules
 ) -> models.Model:
     """Add a dated note to a signed record; audited."""
     if not record.signed:
