@@ -38,7 +38,7 @@ DOMAIN_FUNCTIONS = [
 # offers; taking the booking
 # lock; refusing a taken time), the invitation a save sends on commit, an intake link, which
 # whoever holds it uses up, the outbox, which queues what a change (audited there) sends, and a
-# failed sign-in, where no one is signed in.
+# failed sign-in, where no one is signed in; and a draft's lock, taken by the change that needs it.
 WITHOUT_ACTOR = {
     "status_changes",
     "session_move_times",
@@ -50,6 +50,7 @@ WITHOUT_ACTOR = {
     "email_queue",
     "account_email_queue",
     "sign_in_failure_audit",
+    "lock_unsigned",
 }
 NOT_PLAIN = (forms.BaseForm, forms.BaseFormSet, HttpRequest)
 

@@ -421,6 +421,21 @@ ADDRESSES = {
         STAFF,
         lambda h: f"/api/v1/treatments/consents/{h['consent'].pk}",
     ),
+    "api:session_photo_list": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/api/v1/treatments/sessions/{h['session'].pk}/photos",
+    ),
+    "api:photo_read": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/api/v1/treatments/photos/{h['photo'].pk}",
+    ),
+    "api:photo_thumbnail_read": (
+        "get",
+        SIGNED_IN,
+        lambda h: f"/api/v1/treatments/photos/{h['photo'].pk}/thumbnail",
+    ),
 }
 # The JSON bodies the API's changes read (else they answer 422 before any permission check).
 BODIES = {
@@ -674,6 +689,9 @@ def test_another_patient_finds_none_of_pats_records(peter, h):
         "portal:consent",
         "treatments:photo",
         "treatments:photo-thumbnail",
+        "api:session_photo_list",
+        "api:photo_read",
+        "api:photo_thumbnail_read",
         "portal:preparation-pdf",
         "portal:aftercare-pdf",
         "portal:aftercare-ical",

@@ -9,18 +9,27 @@ from decimal import Decimal
 import pytest
 from PIL import Image
 
+from mesoclinic.audit.models import AuditEvent
 from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.inventory.models import Lot
 from mesoclinic.scheduling.domain.courses import course_book
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain import PlannedArea, consultation_sign, plan_save
+from mesoclinic.treatments.domain.sessions import point_add, session_sign
 from mesoclinic.treatments.models import SessionPhoto, TreatmentSession
 from mesoclinic.treatments.queries import plan_basis
 from tests.browser.conftest import WAIT_MS, sign_in
 from tests.factories import PASSWORD
 from tests.inventory.factories import LotFactory
 from tests.scheduling.factories import open_clinic
-from tests.treatments.factories import catalogue, consent_text, recorded
+from tests.treatments.factories import (
+    catalogue,
+    consent_text,
+    consented,
+    point,
+    recorded,
+    started,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -181,3 +190,54 @@ def admin_sees_who_received_the_lot(page, live_server, screenshot, pat):
     rows = page.locator("table.recall-list tbody tr")
     assert (rows.count(), rows.first.locator("td").nth(1).inner_text()) == (1, str(pat))
     assert lot.quantity_left == 9
+
+
+def test_a_point_is_dragged_with_a_finger_on_the_tablet(
+    tablet, live_server, screenshot, course, paula
+):
+    """A finger drags point 1 across the face map; the move is saved and audited, and the
+    table shows the new position. Once signed, the map has no point to drag."""
+    page = tablet
+    page.on("dialog", lambda dialog: dialog.accept())
+    first = course.sessions.order_by("number").first()
+    consented(course)
+    session = started(first, paula)
+    lot = Lot.objects.get(number="HA-1")
+    charted = point_add(session=session, point=point(lot, x="0.3", y="0.4"), by=paula)
+    point_add(session=session, point=point(lot, x="0.7", y="0.4"), by=paula)
+    sign_in(page, live_server, "paula", PASSWORD)
+    page.goto(f"{live_server.url}/clinic/sessions/{session.pk}/")
+    face = page.locator('svg[data-map="face-front"]')
+    face.scroll_into_view_if_needed()
+    box = face.bounding_box()
+    screenshot(page, "session-drag-1-before")
+    with page.expect_navigation():
+        touch_drag(page, box, (0.3, 0.4), (0.5, 0.75))
+    screenshot(page, "session-drag-2-after")
+    charted.refresh_from_db()
+    assert (round(float(charted.x), 2), round(float(charted.y), 2)) == (0.5, 0.75)
+    row = page.locator('table.chart-points tr[data-point="1"] td').nth(3)
+    assert row.inner_text() == "0.50, 0.75"
+    assert page.locator("table.chart-points tr[data-point]").count() == 2
+    moves = AuditEvent.objects.filter(object_type="treatments.ChartPoint", action="update")
+    assert moves.count() == 1
+    session_sign(session=session, by=paula)
+    page.reload()
+    assert page.locator("svg [data-move-form]").count() == 0
+
+
+def touch_drag(page, box, start, end, steps=8):
+    """A finger put down at `start`, moved to `end` and lifted, as fractions of the box."""
+    touch = page.context.new_cdp_session(page)
+
+    def at(across, down):
+        return [{"x": box["x"] + box["width"] * across, "y": box["y"] + box["height"] * down}]
+
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": at(*start)})
+    for step in range(1, steps + 1):
+        across = start[0] + (end[0] - start[0]) * step / steps
+        down = start[1] + (end[1] - start[1]) * step / steps
+        touch.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": at(across, down)}
+        )
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})

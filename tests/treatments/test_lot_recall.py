@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mesoclinic.audit.domain import PATIENT_LIST
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.treatments.domain.sessions import LOT_BLOCKED, SessionRefused, point_add
 from tests import factories
@@ -115,13 +116,32 @@ def test_only_the_admin_recalls(client_for, paula, lot):
     assert (response.status_code, lot.status) == (403, "available")
 
 
-def test_the_api_lists_and_audits_each_patient(client_for, paula, received, lot, pat):
+def recall_audit(summary):
+    """The audit rows of a recall list, as (who, what, patients shown in order)."""
+    rows = AuditEvent.objects.filter(summary=summary).order_by("pk")
+    return [(e.actor_label, e.object_type, e.shown_ids) for e in rows]
+
+
+def test_the_api_lists_who_received_the_lot_audited_in_one_row(client_for, paula, received, lot):
     response = client_for(paula).get(f"/api/v1/treatments/lots/{lot.pk}/recipients")
     assert [s["session"] for s in response.json()["sessions"]] == [s.pk for s in received]
-    shown = AuditEvent.objects.filter(summary="API lot recall list: lot HA-7")
-    assert sorted(shown.values_list("patient_id", flat=True)) == sorted(
-        s.patient_id for s in received
-    )
+    assert recall_audit("API lot recall list: lot HA-7") == [
+        ("paula", PATIENT_LIST, [s.patient_id for s in received])
+    ]
+
+
+def test_the_recall_page_is_audited_in_one_row(client_for, alice, received, lot):
+    client_for(alice).get(f"/clinic/lots/{lot.pk}/recall/")
+    assert recall_audit("lot recall list: lot HA-7") == [
+        ("alice", PATIENT_LIST, [s.patient_id for s in received])
+    ]
+
+
+def test_the_command_is_audited_in_one_row(capsys, received):
+    call_command("lot-recall", "HA-7")
+    assert recall_audit("lot recall list: lot HA-7") == [
+        ("system", PATIENT_LIST, [s.patient_id for s in received])
+    ]
 
 
 @pytest.mark.parametrize("sessions", [1, 3])
@@ -133,7 +153,7 @@ def test_the_recall_page_reads_the_same_for_one_session_or_three(
         charted_session(patient, paula, alice, products, lot)
     client = client_for(alice)
     # Sign-in, second factor and audit chain head; the lot; the sessions with their patients;
-    # the audit rows of the patients shown, in one insert.
+    # the audit row naming the patients shown.
     with django_assert_num_queries(7):
         response = client.get(f"/clinic/lots/{lot.pk}/recall/")
     assert len(response.context["recipients"]) == sessions

@@ -201,9 +201,10 @@ def test_a_tapped_point_is_charted_and_totalled(client_for, paula, session, lot)
     assert [(t.product, t.area, t.points, str(t.volume_ml)) for t in totals] == [
         ("Hyaluronic acid 1%", "face", 2, "0.10")
     ]
+    first, second = (p.pk for p in page.context["points"])
     assert page.context["chart_maps"][0]["points"] == [
-        {"n": 1, "cx": 50.0, "cy": 78.0},
-        {"n": 2, "cx": 150.0, "cy": 78.0},
+        {"n": 1, "pk": first, "cx": 50.0, "cy": 78.0},
+        {"n": 2, "pk": second, "cx": 150.0, "cy": 78.0},
     ]
 
 

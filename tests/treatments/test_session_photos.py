@@ -158,3 +158,97 @@ def test_a_file_that_is_no_photo_is_refused(session, paula):
     assert str(refused.value) == (
         "That file is not a photo we can read: take it again, or upload a JPEG or PNG."
     )
+
+
+def api_photo_addresses(session, photo):
+    return [
+        f"/api/v1/treatments/sessions/{session.pk}/photos",
+        f"/api/v1/treatments/photos/{photo.pk}",
+        f"/api/v1/treatments/photos/{photo.pk}/thumbnail",
+    ]
+
+
+def test_the_api_lists_a_sessions_photos_and_serves_them_audited(
+    client_for, paula, session, photo, pat
+):
+    client = client_for(paula)
+    first = AuditEvent.objects.order_by("pk").last().pk
+    listed, image, thumbnail = (
+        client.get(address) for address in api_photo_addresses(session, photo)
+    )
+    assert listed.json() == {
+        "session": session.pk,
+        "photos": [
+            {
+                "id": photo.pk,
+                "view": "front",
+                "moment": "before",
+                "taken_at": "2026-11-21T10:00:00+00:00",
+                "width": 640,
+                "height": 480,
+                "image": f"/api/v1/treatments/photos/{photo.pk}",
+                "thumbnail": f"/api/v1/treatments/photos/{photo.pk}/thumbnail",
+            }
+        ],
+    }
+    assert [(r.status_code, r["Content-Type"], r.content[:2]) for r in (image, thumbnail)] == [
+        (200, "image/jpeg", b"\xff\xd8"),
+        (200, "image/jpeg", b"\xff\xd8"),
+    ]
+    with Image.open(io.BytesIO(thumbnail.content)) as small:
+        assert max(small.size) == 320
+    reads = AuditEvent.objects.filter(pk__gt=first, action="read", patient_id=pat.pk)
+    assert [(e.summary, e.actor) for e in reads.order_by("pk")] == [
+        ("session photos", paula),
+        (f"photo {photo.pk}", paula),
+        (f"photo {photo.pk}", paula),
+    ]
+
+
+def test_the_patient_reads_their_own_photos_through_the_api(client_for, pat, session, photo):
+    client = client_for(pat.user)
+    assert [client.get(a).status_code for a in api_photo_addresses(session, photo)] == [
+        200,
+        200,
+        200,
+    ]
+
+
+def test_the_api_photos_are_404_to_another_clinic_another_patient_and_reception(
+    client, charlie, peter, rita, harbour, session, photo
+):
+    sam = factories.PatientFactory(clinic=harbour, given_name="Sam", with_account="sam")
+    answers = {}
+    for who in (charlie, peter.user, sam.user, rita):
+        client.force_login(who)
+        answers[who.username] = [
+            client.get(a).status_code for a in api_photo_addresses(session, photo)
+        ]
+    assert answers == {name: [404, 404, 404] for name in ("charlie", "peter", "sam", "rita")}
+
+
+def test_the_api_photos_are_404_once_the_consent_says_no_photos(
+    client_for, paula, pat, session, photo, course
+):
+    consented(course, photos=False)
+    answers = {
+        who.username: [
+            client_for(who).get(a).status_code for a in api_photo_addresses(session, photo)
+        ]
+        for who in (paula, pat.user)
+    }
+    assert answers == {"paula": [404, 404, 404], "pat": [404, 404, 404]}
+
+
+@pytest.mark.parametrize("kept", [1, 3])
+def test_the_api_photo_list_reads_the_same_for_one_photo_or_three(
+    client_for, paula, session, kept, django_assert_num_queries
+):
+    for view in ("front", "left-45", "right-45")[:kept]:
+        photo_add(session=session, view=view, moment="before", content=jpeg_with_gps(), by=paula)
+    client = client_for(paula)
+    # Sign-in and the audit chain; the session with its course, consent and patient; the
+    # consent's photo choice; the photos in one query.
+    with django_assert_num_queries(9):
+        response = client.get(f"/api/v1/treatments/sessions/{session.pk}/photos")
+    assert len(response.json()["photos"]) == kept

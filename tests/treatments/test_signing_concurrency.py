@@ -2,7 +2,6 @@
 the row lock orders them, so nothing is ever written into a signed consultation."""
 
 import datetime as dt
-import threading
 
 import pytest
 import time_machine
@@ -17,6 +16,7 @@ from mesoclinic.treatments.domain import (
 )
 from mesoclinic.treatments.models import Consultation
 from tests import factories
+from tests.races import race
 from tests.treatments.factories import recorded
 
 ROUNDS = 6
@@ -25,29 +25,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def at_once(*changes):
-    """Run each change on its own connection, all released together; their outcomes."""
-    start = threading.Barrier(len(changes))
-    outcomes = [None] * len(changes)
-
-    def run(n):
-        try:
-            start.wait()
-            changes[n]()
-            outcomes[n] = "done"
-        except ConsultationRefused as refused:
-            outcomes[n] = str(refused)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(len(changes))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def test_a_save_racing_a_signature_lands_before_it_or_not_at_all():
@@ -72,8 +49,10 @@ def test_a_save_racing_a_signature_lands_before_it_or_not_at_all():
                     by=paula,
                 )
 
-            outcomes = at_once(
-                save, lambda draft=draft: consultation_sign(consultation=draft, by=paula)
+            outcomes = race(
+                save,
+                lambda draft=draft: consultation_sign(consultation=draft, by=paula),
+                refused=ConsultationRefused,
             )
             events = list(
                 AuditEvent.objects.filter(

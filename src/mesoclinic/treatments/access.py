@@ -98,12 +98,27 @@ def photo_for(user: User, photo_id: int) -> SessionPhoto:
     if photo is None:
         raise Http404(NO_PHOTO)
     photo.patient = get_patient_for(user, photo.patient_id, purpose=f"photo {photo.pk}")
+    if not _photos_allowed(photo.session_id):
+        raise Http404(NO_PHOTO)
+    return photo
+
+
+def session_photos_for(user: User, session_id: int) -> tuple[TreatmentSession, list[SessionPhoto]]:
+    """A session's photos under the same rule as one photo (`photo_for`), else 404; audited."""
+    if user.role == Role.RECEPTION:
+        raise Http404(NO_PHOTO)
+    session = session_for(user, session_id, purpose="session photos")
+    if not _photos_allowed(session.pk):
+        raise Http404(NO_PHOTO)
+    return session, list(session.photos.order_by("pk"))
+
+
+def _photos_allowed(session_id: int) -> bool:
+    """Whether the newest consent of the session's course allows photos."""
     newest = (
-        Consent.objects.filter(course__sessions__session_record=photo.session_id)
+        Consent.objects.filter(course__sessions__session_record=session_id)
         .order_by("-signed_at", "-pk")
         .values_list("photos_allowed", flat=True)
         .first()
     )
-    if not newest:
-        raise Http404(NO_PHOTO)
-    return photo
+    return bool(newest)

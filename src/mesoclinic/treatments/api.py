@@ -4,16 +4,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 from pydantic import StrictBool, StrictInt
 
-from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, TokenScope, User
+from mesoclinic.accounts.models import CLINICAL_ROLES, STAFF_ROLES, Role, TokenScope, User
 from mesoclinic.accounts.permissions import api_user_with_role
 from mesoclinic.api_errors import errors
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.clinical.planner import Preferences, TimeOfDay
 from mesoclinic.inventory.access import lot_for
 from mesoclinic.inventory.models import Lot
@@ -22,7 +23,14 @@ from mesoclinic.scheduling.domain.booking import SlotTaken
 from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book
 from mesoclinic.scheduling.gate import BookingRefused, CourseBasis
 from mesoclinic.scheduling.proposals import CourseProposal, proposal_to_json, propose_course
-from mesoclinic.treatments.access import consent_for, consultation_for, plan_for, session_for
+from mesoclinic.treatments.access import (
+    consent_for,
+    consultation_for,
+    photo_for,
+    plan_for,
+    session_for,
+    session_photos_for,
+)
 from mesoclinic.treatments.domain.sessions import SIGNED as SESSION_SIGNED
 from mesoclinic.treatments.domain.sessions import (
     PointAt,
@@ -35,12 +43,14 @@ from mesoclinic.treatments.queries import (
     consent_json,
     loaded_plan,
     lot_recipients,
+    photo_json,
     plan_basis,
     plan_json,
     point_json,
     recall_json,
     recipients_shown,
     session_json,
+    stored_photo,
 )
 
 router = Router(tags=["treatments"])
@@ -50,6 +60,18 @@ CLINICAL_SESSION = "Only a clinic admin or a practitioner may read or chart a se
 STAFF_CONSENT = "Only clinic staff may read a patient's consent through the API."
 NO_LOT = "No lot {lot} in this clinic."
 CLINICAL_RECALL = "Only a clinic admin or a practitioner may list who received a lot."
+# Photos answer anyone signed in as the page does: `photo_for` decides who sees them.
+EVERY_ROLE = frozenset(Role)
+SIGNED_IN_ONLY = "Sign in to see a photo."
+# The photo routes answer with the JPEG itself, which the document says for its readers.
+JPEG = {
+    "responses": {
+        "200": {
+            "description": "The photo, without EXIF",
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 class PlanCourseRequest(Schema):
@@ -231,9 +253,53 @@ def lot_recall_list(request: HttpRequest, lot_id: int) -> dict[str, Any]:
     user = api_user_with_role(request, CLINICAL_ROLES, CLINICAL_RECALL)
     lot = lot_for(user, lot_id)
     recipients = lot_recipients([lot.pk])
-    audit_patients_shown(
+    audit_list_shown(
         by=user,
         patients=recipients_shown(lot.clinic_id, recipients),
         summary=f"API lot recall list: lot {lot.number}",
     )
     return recall_json([lot], recipients)
+
+
+@router.get(
+    "/sessions/{session_id}/photos",
+    summary="A session's photos, before and after, where the consent allows photos",
+    response={200: dict[str, Any], **errors(404, 422)},
+)
+def session_photo_list(request: HttpRequest, session_id: int) -> dict[str, Any]:
+    user = api_user_with_role(request, EVERY_ROLE, SIGNED_IN_ONLY)
+    session, photos = session_photos_for(user, session_id)
+    return {
+        "session": session.pk,
+        "photos": [
+            photo_json(
+                photo,
+                reverse("api:photo_read", args=[photo.pk]),
+                reverse("api:photo_thumbnail_read", args=[photo.pk]),
+            )
+            for photo in photos
+        ],
+    }
+
+
+@router.get(
+    "/photos/{photo_id}",
+    summary="One session photo (JPEG)",
+    response={**errors(404, 422)},
+    openapi_extra=JPEG,
+)
+def photo_read(request: HttpRequest, photo_id: int) -> HttpResponse:
+    user = api_user_with_role(request, EVERY_ROLE, SIGNED_IN_ONLY)
+    return HttpResponse(stored_photo(photo_for(user, photo_id).image), content_type="image/jpeg")
+
+
+@router.get(
+    "/photos/{photo_id}/thumbnail",
+    summary="One session photo's thumbnail (JPEG)",
+    response={**errors(404, 422)},
+    openapi_extra=JPEG,
+)
+def photo_thumbnail_read(request: HttpRequest, photo_id: int) -> HttpResponse:
+    user = api_user_with_role(request, EVERY_ROLE, SIGNED_IN_ONLY)
+    photo = photo_for(user, photo_id)
+    return HttpResponse(stored_photo(photo.thumbnail), content_type="image/jpeg")

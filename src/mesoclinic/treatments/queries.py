@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from mesoclinic.treatments.models import (
     Consultation,
     PlanAreaProduct,
     Recommendation,
+    SessionPhoto,
     TreatmentPlan,
     TreatmentSession,
 )
@@ -293,6 +295,27 @@ def point_json(point: ChartPoint) -> dict[str, Any]:
     }
 
 
+def photo_json(photo: SessionPhoto, image: str, thumbnail: str) -> dict[str, Any]:
+    """A session photo as the API lists it, with the addresses that serve it."""
+    return {
+        "id": photo.pk,
+        "view": photo.view,
+        "moment": photo.moment,
+        "taken_at": photo.taken_at.isoformat(),
+        "width": photo.width,
+        "height": photo.height,
+        "image": image,
+        "thumbnail": thumbnail,
+    }
+
+
+def stored_photo(path: str) -> bytes:
+    """A kept photo or thumbnail, read from the private media folder."""
+    with default_storage.open(path) as stored:
+        content: bytes = stored.read()
+    return content
+
+
 def session_json(session: TreatmentSession) -> dict[str, Any]:
     """A session record as the API shows it, with its chart and totals."""
     points = session_points(session)
@@ -455,6 +478,11 @@ def chart_maps(points: list[ChartPoint]) -> list[dict[str, Any]]:
     }
     for n, point in enumerate(points, start=1):
         maps[point.map]["points"].append(
-            {"n": n, "cx": float(point.x) * MAP_WIDTH, "cy": float(point.y) * MAP_HEIGHT}
+            {
+                "n": n,
+                "pk": point.pk,
+                "cx": float(point.x) * MAP_WIDTH,
+                "cy": float(point.y) * MAP_HEIGHT,
+            }
         )
     return list(maps.values())

@@ -160,7 +160,10 @@ def appointment_set_status(
     """
     reason = " ".join(reason.split())
     with transaction.atomic():
-        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        # NO KEY UPDATE: the lock orders changes of the status, never of the key, so a row
+        # naming the appointment (a session record, a reminder) written meanwhile, perhaps with
+        # the audit chain's lock held, does not wait on it (see `clinic_lock`).
+        current = Appointment.objects.select_for_update(no_key=True).get(pk=appointment.pk)
         _refuse_status(current, status, timezone.now())
         if status == AppointmentStatus.CANCELLED:
             _refuse_reason(reason)

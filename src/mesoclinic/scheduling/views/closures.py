@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from mesoclinic.accounts.permissions import SignedInRequest, staff_required
-from mesoclinic.audit.domain import audit_event, audit_patients_shown
+from mesoclinic.audit.domain import audit_event, audit_list_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import ClinicClosure
 from mesoclinic.patients.access import LARGEST_ID
@@ -51,7 +51,7 @@ def closure_appointments(request: SignedInRequest, closure_id: int) -> HttpRespo
             _move(request, appointment)
         return redirect("scheduling:closure", closure.pk)
     summary = f"appointments on the closed day {closure.day}"
-    audit_patients_shown(
+    audit_list_shown(
         by=request.user,
         patients=(a.patient for a in appointments),
         summary=summary,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_record, save_audited
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.areas import area_named
@@ -17,6 +17,12 @@ from mesoclinic.clinics.models import Practitioner
 from mesoclinic.inventory.models import Product
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from mesoclinic.treatments.domain.signing import (
+    SigningRules,
+    addendum_write,
+    lock_unsigned,
+    record_sign,
+)
 from mesoclinic.treatments.models import (
     Consultation,
     ConsultationAddendum,
@@ -50,19 +56,29 @@ NO_DEPTH = "{area}: give the depth in mm or the layer."
 NO_VOLUME = "{area}: give the planned volume in mL, more than 0."
 
 
-SIGNATURE_FIELDS = (
+# The screening reviewed on the day of signing, kept with the signature.
+SCREENING_FIELDS = (
     "screening_protocol_id",
     "screening_protocol_version",
     "screening_on",
     "screening_verdict",
     "screening_findings",
-    "signed_at",
-    "signed_by",
 )
 
 
 class ConsultationRefused(Exception):
     """A change to a consultation or plan that cannot be made; the message says why."""
+
+
+CONSULTATION = SigningRules(
+    kind="consultation",
+    refused=ConsultationRefused,
+    signed=SIGNED,
+    only_its_practitioner=ONLY_ITS_PRACTITIONER,
+    not_signed=NOT_SIGNED,
+    empty_addendum=EMPTY_ADDENDUM,
+    addendum=ConsultationAddendum,
+)
 
 
 @dataclass(frozen=True)
@@ -258,29 +274,26 @@ def plan_remove(*, consultation: Consultation, by: User) -> None:
 
 def consultation_sign(*, consultation: Consultation, by: User) -> Consultation:
     """Sign the consultation with the screening reviewed today; from now on it is read-only."""
-    practitioner = consultation.practitioner
-    if by.role != Role.PRACTITIONER or practitioner.user_id != by.pk:
-        raise ConsultationRefused(ONLY_ITS_PRACTITIONER.format(practitioner=practitioner))
-    _check_recommendation(consultation)
     today = timezone.localdate(timezone=consultation.patient.clinic.tzinfo)
     plan = getattr(consultation, "plan", None)
     screening = screening_to_json(consultation_screening(consultation, plan, today), "")
-    with transaction.atomic():
-        _lock_draft(consultation)
+
+    def fill(_now: object) -> Sequence[str]:
+        _check_recommendation(consultation)
         consultation.screening_protocol_id = screening["protocol"]["id"]
         consultation.screening_protocol_version = str(screening["protocol"]["version"])
         consultation.screening_on = today
         consultation.screening_verdict = screening["verdict"]
         consultation.screening_findings = screening["findings"]
-        consultation.signed_at, consultation.signed_by = timezone.now(), by
-        consultation.save(update_fields=[*SIGNATURE_FIELDS])
-        audit_record(
-            by=by,
-            action=Action.UPDATE,
-            obj=consultation,
-            summary=f"signed: {consultation.get_recommendation_display().lower()}",
-            patient_id=consultation.patient_id,
-        )
+        return SCREENING_FIELDS
+
+    record_sign(
+        record=consultation,
+        by=by,
+        rules=CONSULTATION,
+        fill=fill,
+        then=lambda: f"signed: {consultation.get_recommendation_display().lower()}",
+    )
     return consultation
 
 
@@ -299,32 +312,10 @@ def _check_recommendation(consultation: Consultation) -> None:
 
 def addendum_add(*, consultation: Consultation, text: str, by: User) -> ConsultationAddendum:
     """Add a dated note to a signed consultation."""
-    if not consultation.signed:
-        raise ConsultationRefused(NOT_SIGNED)
-    if not text.strip():
-        raise ConsultationRefused(EMPTY_ADDENDUM)
-    with transaction.atomic():
-        addendum = ConsultationAddendum.objects.create(
-            consultation=consultation, text=text.strip(), written_by=by, written_at=timezone.now()
-        )
-        audit_record(
-            by=by,
-            action=Action.CREATE,
-            obj=addendum,
-            summary="addendum to a signed consultation",
-            patient_id=consultation.patient_id,
-        )
+    addendum = addendum_write(record=consultation, text=text, by=by, rules=CONSULTATION)
+    assert isinstance(addendum, ConsultationAddendum)
     return addendum
 
 
 def _lock_draft(consultation: Consultation) -> None:
-    """Lock the consultation's row for this change, refusing it once it is signed."""
-    # Read under the lock: a signature given since this copy was loaded counts too.
-    signed = (
-        Consultation.objects.select_for_update()
-        .filter(pk=consultation.pk)
-        .values_list("signed_at", flat=True)
-        .get()
-    )
-    if signed is not None:
-        raise ConsultationRefused(SIGNED)
+    lock_unsigned(record=consultation, rules=CONSULTATION)

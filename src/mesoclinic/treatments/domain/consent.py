@@ -61,7 +61,9 @@ def consent_template_save(
             raise ConsentRefused(message)
     with transaction.atomic():
         latest = (
-            ConsentTemplate.objects.select_for_update()
+            # NO KEY UPDATE still orders two new versions, and a consent signed meanwhile on
+            # the current version (its foreign key's check) does not wait on the new one.
+            ConsentTemplate.objects.select_for_update(no_key=True)
             .filter(clinic_id=clinic_id, treatment=treatment)
             .values_list("version", flat=True)
             .first()

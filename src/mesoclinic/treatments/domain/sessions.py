@@ -25,6 +25,12 @@ from mesoclinic.scheduling.models import (
     AppointmentStatus,
     CourseStatus,
 )
+from mesoclinic.treatments.domain.signing import (
+    SigningRules,
+    addendum_write,
+    lock_unsigned,
+    record_sign,
+)
 from mesoclinic.treatments.models import (
     ChartMap,
     ChartPoint,
@@ -77,6 +83,17 @@ EMPTY_ADDENDUM = "An addendum needs its text."
 
 class SessionRefused(Exception):
     """A change to a session record that cannot be made; the message says why."""
+
+
+SESSION = SigningRules(
+    kind="session",
+    refused=SessionRefused,
+    signed=SIGNED,
+    only_its_practitioner=ONLY_ITS_PRACTITIONER,
+    not_signed=NOT_SIGNED,
+    empty_addendum=EMPTY_ADDENDUM,
+    addendum=SessionAddendum,
+)
 
 
 @dataclass(frozen=True)
@@ -347,12 +364,10 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
     One unit (a vial, a tube) of each lot a session uses is taken from stock: an opened vial is
     never kept for another patient (a product decision).
     """
-    practitioner = session.practitioner
-    if by.role != Role.PRACTITIONER or practitioner.user_id != by.pk:
-        raise SessionRefused(ONLY_ITS_PRACTITIONER.format(practitioner=practitioner))
-    with transaction.atomic():
-        _lock_draft(session)
-        lots = _lots_used(session)
+    lots: list[Lot] = []
+
+    def fill(now: datetime) -> Sequence[str]:
+        lots.extend(_lots_used(session))
         if not session.points.exists():
             raise SessionRefused(NO_POINTS)
         for lot in lots:
@@ -360,19 +375,15 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
         Lot.objects.filter(pk__in=[lot.pk for lot in lots]).update(
             quantity_left=F("quantity_left") - 1
         )
-        now = timezone.now()
         session.ended_at = session.ended_at or now
-        session.signed_at, session.signed_by = now, by
-        session.save(update_fields=["ended_at", "signed_at", "signed_by"])
+        return ["ended_at"]
+
+    def then() -> str:
         _appointment_done(session.appointment)
         moved = _course_move(session.appointment)
-        audit_record(
-            by=by,
-            action=Action.UPDATE,
-            obj=session,
-            summary=f"signed; lots used: {', '.join(lot.number for lot in lots)}{moved}",
-            patient_id=session.patient_id,
-        )
+        return f"signed; lots used: {', '.join(lot.number for lot in lots)}{moved}"
+
+    record_sign(record=session, by=by, rules=SESSION, fill=fill, then=then)
     return session
 
 
@@ -381,9 +392,12 @@ def _lots_used(session: TreatmentSession) -> list[Lot]:
     ids = set(session.points.values_list("lot_id", flat=True))
     if session.numbing_lot_id is not None:
         ids.add(session.numbing_lot_id)
-    return list(
-        Lot.objects.select_for_update().filter(pk__in=ids).select_related("product").order_by("pk")
-    )
+    # NO KEY UPDATE: only the stock left changes, so a point charted meanwhile from one of these
+    # lots in another session (its foreign key's check) does not wait on the signature; two
+    # signatures still wait for each other, in the lots' order. Of the lots only: the products
+    # joined in for the messages are not locked, so a plan or a lot naming them never waits.
+    locked = Lot.objects.select_for_update(no_key=True, of=("self",))
+    return list(locked.filter(pk__in=ids).select_related("product").order_by("pk"))
 
 
 def _appointment_done(appointment: Appointment) -> None:
@@ -409,31 +423,10 @@ def _course_move(appointment: Appointment) -> str:
 
 def session_addendum_add(*, session: TreatmentSession, text: str, by: User) -> SessionAddendum:
     """Add a dated note to a signed session record."""
-    if not session.signed:
-        raise SessionRefused(NOT_SIGNED)
-    if not text.strip():
-        raise SessionRefused(EMPTY_ADDENDUM)
-    with transaction.atomic():
-        addendum = SessionAddendum.objects.create(
-            session=session, text=text.strip(), written_by=by, written_at=timezone.now()
-        )
-        audit_record(
-            by=by,
-            action=Action.CREATE,
-            obj=addendum,
-            summary="addendum to a signed session",
-            patient_id=session.patient_id,
-        )
+    addendum = addendum_write(record=session, text=text, by=by, rules=SESSION)
+    assert isinstance(addendum, SessionAddendum)
     return addendum
 
 
 def _lock_draft(session: TreatmentSession) -> None:
-    """Lock the session's row for this change, refusing it once it is signed."""
-    signed = (
-        TreatmentSession.objects.select_for_update()
-        .filter(pk=session.pk)
-        .values_list("signed_at", flat=True)
-        .get()
-    )
-    if signed is not None:
-        raise SessionRefused(SIGNED)
+    lock_unsigned(record=session, rules=SESSION)

@@ -60,6 +60,7 @@ from mesoclinic.treatments.queries import (
     plan_courses,
 )
 from mesoclinic.treatments.screening import consultation_screening
+from mesoclinic.treatments.views.signing import change_and_tell
 
 ONLY_PRACTITIONERS = "Only a practitioner records a consultation."
 CHANGED = (
@@ -221,12 +222,12 @@ def consultation_sign_view(request: SignedInRequest, consultation_id: int) -> Ht
     if not SignForm(request.POST).is_valid():
         messages.error(request, "Tick that you reviewed today's screening before signing.")
         return redirect("treatments:consultation", consultation.pk)
-    try:
-        consultation_sign(consultation=consultation, by=request.user)
-    except ConsultationRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Signed. The consultation record is now read-only.")
+    change_and_tell(
+        request,
+        lambda: consultation_sign(consultation=consultation, by=request.user),
+        refused=ConsultationRefused,
+        done="Signed. The consultation record is now read-only.",
+    )
     return redirect("treatments:consultation", consultation.pk)
 
 
@@ -235,12 +236,13 @@ def consultation_sign_view(request: SignedInRequest, consultation_id: int) -> Ht
 def addendum_add_view(request: SignedInRequest, consultation_id: int) -> HttpResponse:
     """Add an addendum to a signed consultation."""
     consultation = consultation_for(request.user, consultation_id, purpose="addendum")
-    try:
-        addendum_add(consultation=consultation, text=request.POST.get("text", ""), by=request.user)
-    except ConsultationRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Added the addendum.")
+    text = request.POST.get("text", "")
+    change_and_tell(
+        request,
+        lambda: addendum_add(consultation=consultation, text=text, by=request.user),
+        refused=ConsultationRefused,
+        done="Added the addendum.",
+    )
     return redirect("treatments:consultation", consultation.pk)
 
 

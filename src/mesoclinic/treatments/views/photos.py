@@ -3,7 +3,6 @@ patient's permission check."""
 
 from django import forms
 from django.contrib import messages
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
@@ -16,6 +15,7 @@ from mesoclinic.accounts.permissions import (
 from mesoclinic.treatments.access import photo_for, session_for
 from mesoclinic.treatments.domain.photos import PhotoRefused, photo_add
 from mesoclinic.treatments.models import PhotoMoment, PhotoView
+from mesoclinic.treatments.queries import stored_photo
 
 # A phone's largest photo is well under this; the web server may set a lower limit.
 LARGEST_UPLOAD = 25 * 1024 * 1024
@@ -79,5 +79,4 @@ def photo_thumbnail(request: SignedInRequest, photo_id: int) -> HttpResponse:
 
 
 def _jpeg(path: str) -> HttpResponse:
-    with default_storage.open(path) as stored:
-        return HttpResponse(stored.read(), content_type="image/jpeg")
+    return HttpResponse(stored_photo(path), content_type="image/jpeg")

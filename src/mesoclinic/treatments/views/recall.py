@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 
 from mesoclinic.accounts.models import Role
 from mesoclinic.accounts.permissions import SignedInRequest, clinical_staff_required
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.inventory.access import lot_for
 from mesoclinic.inventory.domain import InventoryRefused, lot_set_status
 from mesoclinic.inventory.models import LotStatus
@@ -41,7 +41,7 @@ def lot_recall(request: SignedInRequest, lot_id: int) -> HttpResponse:
                 messages.success(request, f"Lot {lot.number} recalled: call the patients below.")
                 return redirect("treatments:lot-recall", lot.pk)
     recipients = lot_recipients([lot.pk])
-    audit_patients_shown(
+    audit_list_shown(
         by=request.user,
         patients=recipients_shown(lot.clinic_id, recipients),
         summary=f"lot recall list: lot {lot.number}",

@@ -41,6 +41,7 @@ from mesoclinic.treatments.queries import (
 )
 from mesoclinic.treatments.views.consent import pdf_response
 from mesoclinic.treatments.views.photos import PhotoForm
+from mesoclinic.treatments.views.signing import change_and_tell
 
 READ_ONLY = "This session is signed: it is read-only. Add an addendum instead."
 
@@ -246,12 +247,12 @@ def point_change_view(request: SignedInRequest, session_id: int, point_id: int) 
 def session_sign_view(request: SignedInRequest, session_id: int) -> HttpResponse:
     """Sign the session record: it becomes read-only."""
     session = session_for(request.user, session_id, purpose="sign session")
-    try:
-        session_sign(session=session, by=request.user)
-    except SessionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Signed. The session record is now read-only.")
+    change_and_tell(
+        request,
+        lambda: session_sign(session=session, by=request.user),
+        refused=SessionRefused,
+        done="Signed. The session record is now read-only.",
+    )
     return redirect("treatments:session", session.pk)
 
 
@@ -260,12 +261,13 @@ def session_sign_view(request: SignedInRequest, session_id: int) -> HttpResponse
 def session_addendum_view(request: SignedInRequest, session_id: int) -> HttpResponse:
     """Add an addendum to a signed session record."""
     session = session_for(request.user, session_id, purpose="session addendum")
-    try:
-        session_addendum_add(session=session, text=request.POST.get("text", ""), by=request.user)
-    except SessionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "Added the addendum.")
+    text = request.POST.get("text", "")
+    change_and_tell(
+        request,
+        lambda: session_addendum_add(session=session, text=text, by=request.user),
+        refused=SessionRefused,
+        done="Added the addendum.",
+    )
     return redirect("treatments:session", session.pk)
 
 

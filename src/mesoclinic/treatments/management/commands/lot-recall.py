@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import CommandError
 
 from mesoclinic.accounts.command_clinic import add_clinic_argument, clinic_for_command
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.commands import ReportCommand
 from mesoclinic.inventory.models import Lot
 from mesoclinic.treatments.queries import Recipient, lot_recipients, recall_json, recipients_shown
@@ -31,7 +31,7 @@ class Command(ReportCommand):
         if not lots:
             raise CommandError(NO_SUCH_LOT.format(key=key, clinic=clinic))
         recipients = lot_recipients([lot.pk for lot in lots])
-        audit_patients_shown(
+        audit_list_shown(
             by=None,
             patients=recipients_shown(clinic.pk, recipients),
             summary=f"lot recall list: lot {key}",
