@@ -25,6 +25,7 @@ from mesoclinic.scheduling.models import (
     AppointmentStatus,
     CourseStatus,
 )
+from mesoclinic.scheduling.signals import appointments_changed
 from mesoclinic.treatments.models import (
     ChartMap,
     ChartPoint,
@@ -366,6 +367,10 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
         session.save(update_fields=["ended_at", "signed_at", "signed_by"])
         _appointment_done(session.appointment)
         moved = _course_move(session.appointment)
+        # Aftercare runs from the recorded end, not the booked one: its reminders follow.
+        appointments_changed.send(
+            sender=TreatmentSession, appointment_ids=[session.appointment_id], by=by
+        )
         audit_record(
             by=by,
             action=Action.UPDATE,
