@@ -20,6 +20,7 @@ from mesoclinic.patients.domain import clinic_mapping_save
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain.photos import photo_add
 from mesoclinic.treatments.domain.sessions import point_add
+from mesoclinic.treatments.images import photo_store
 from tests.followup.factories import SideEffectReportFactory
 from tests.inventory.factories import LotFactory
 from tests.patients.factories import ConditionFactory
@@ -556,7 +557,10 @@ def h(harbour, alice, paula, rita, pat, settings, tmp_path):
     lot = LotFactory(product=products["hyaluronic"])
     consent = consented(course)
     session = started(first, paula)
-    report = SideEffectReportFactory(patient=pat, session=first)
+    kept = photo_store(clinic_id=harbour.pk, patient_id=pat.pk, content=jpeg_with_gps())
+    report = SideEffectReportFactory(
+        patient=pat, session=first, photo=kept.image, photo_thumbnail=kept.thumbnail
+    )
     return {
         "report": report,
         "booked_session": first,

@@ -81,6 +81,7 @@ def test_metadata_is_a_valid_r4_capability_statement_listing_what_is_served(clie
         "Observation",
         "Appointment",
         "CarePlan",
+        "AdverseEvent",
         "Practitioner",
         "Location",
     ]

@@ -13,16 +13,29 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.clinical.protocols import load_protocol
 from mesoclinic.followup.domain.reminders import reminder_preference_save
 from mesoclinic.followup.models import Reminder
 from mesoclinic.followup.sending import send_due
 from mesoclinic.outbox.delivery import RETRY_AFTER
 from mesoclinic.outbox.models import DeliveryStatus, Email, Sms
 from mesoclinic.outbox.sms import LocmemSmsBackend
-from mesoclinic.scheduling.domain.courses import course_cancel
+from mesoclinic.scheduling.domain.courses import course_book, course_cancel
 from mesoclinic.scheduling.domain.moves import session_move
+from mesoclinic.scheduling.proposals import propose_course
+from mesoclinic.treatments.domain.sessions import point_add, session_save, session_sign
+from mesoclinic.treatments.queries import plan_basis
 from tests.followup.conftest import book_standard_course, takes
+from tests.inventory.factories import LotFactory
 from tests.outbox.test_email_delivery import smtp  # noqa: F401 — the fixture, shared
+from tests.treatments.factories import (
+    catalogue,
+    consent_text,
+    consented,
+    point,
+    signed_plan,
+    started,
+)
 
 LONDON = ZoneInfo("Europe/London")
 # Booked on Saturday 6 March 2027; Britain's clocks go forward on Sunday 28 March.
@@ -289,3 +302,70 @@ def test_a_text_the_gateway_refuses_is_retried_and_shown_to_the_admin(
         now + RETRY_AFTER[0],
     )
     assert [(t.to, t.status) for t in response.context["texts"]] == [("+44 7700 900123", "queued")]
+
+
+@pytest.fixture
+def planned_march_course(rooms, harbour, alice, pat, paula):
+    """Pat's consented course of the plan's protocol, from Monday 15 March 2027, and its lots."""
+    products = catalogue(harbour)
+    with time_machine.travel(BOOKED, tick=False):
+        cocktails = [products["hyaluronic"], products["vitamins"]]
+        plan = signed_plan(pat, paula, cocktails, numbing=products["numbing"])
+        protocol = load_protocol(plan.protocol_id)
+        proposal = propose_course(pat, protocol, protocol.course(), FIRST, areas=("face", "neck"))
+        course = course_book(
+            proposal=proposal, by=paula, basis=plan_basis(plan), override_reason=""
+        )
+        consent_text(harbour, alice)
+        consented(course)
+    return course, LotFactory(product=products["hyaluronic"], number="HA-1")
+
+
+def aftercare_of(session):
+    return [
+        (kind, key, due) for kind, key, due, _ in reminders_of(session) if kind != "preparation"
+    ]
+
+
+def test_signing_moves_aftercare_from_the_booked_end_to_the_recorded_one(
+    planned_march_course, paula
+):
+    course, lot = planned_march_course
+    first = course.sessions.get(number=1)  # Monday 15 March, booked 09:00–09:30 winter time
+    booked = aftercare_of(first)
+    with time_machine.travel(first.start, tick=False) as clock:
+        session = started(first, paula)
+        point_add(session=session, point=point(lot), by=paula)
+        ended = first.start + dt.timedelta(minutes=95)
+        clock.move_to(ended + dt.timedelta(minutes=20))
+        session_save(
+            session=session,
+            disinfection="Chlorhexidine 0.5%",
+            numbing_product=None,
+            numbing_lot=None,
+            numbing_minutes=None,
+            soothing_product=None,
+            reactions="",
+            notes="",
+            ended_at=ended,
+            by=paula,
+        )
+        session_sign(session=session, by=paula)
+    assert (booked, aftercare_of(first)) == (
+        [
+            ("appointment", "", "Sat 13 Mar 09:00 GMT"),
+            ("aftercare", "", "Mon 15 Mar 09:30 GMT"),
+            ("check-in", "day-2", "Wed 17 Mar 09:30 GMT"),
+            ("check-in", "day-14", "Mon 29 Mar 09:30 BST"),
+            ("check-in", "day-42", "Mon 26 Apr 09:30 BST"),
+        ],
+        [
+            ("appointment", "", "Sat 13 Mar 09:00 GMT"),
+            # Due as it was signed, the end it records having passed.
+            ("aftercare", "", "Mon 15 Mar 10:35 GMT"),
+            ("check-in", "day-2", "Wed 17 Mar 10:35 GMT"),
+            # Across the clock change a check-in keeps the recorded end's hour.
+            ("check-in", "day-14", "Mon 29 Mar 10:35 BST"),
+            ("check-in", "day-42", "Mon 26 Apr 10:35 BST"),
+        ],
+    )

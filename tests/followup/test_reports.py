@@ -2,7 +2,7 @@
 inbox (acknowledge, assess, close), photos without their metadata, and who may see what."""
 
 import datetime as dt
-import io
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -22,17 +22,10 @@ from mesoclinic.followup.models import SideEffectReport
 from mesoclinic.outbox.models import Email
 from tests import factories
 from tests.followup.factories import SideEffectReportFactory
+from tests.treatments.test_session_photos import jpeg_with_gps
 
 DAY_20 = dt.datetime(2026, 12, 20, 12, tzinfo=dt.UTC)
-
-
-def photo_with_exif():
-    exif = Image.Exif()
-    exif[0x010F] = "Acme Phones"  # Make
-    exif[0x0132] = "2026:12:20 09:58:00"  # DateTime
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "red").save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
+LONDON = ZoneInfo("Europe/London")
 
 
 def report_lump(client, **extra):
@@ -90,20 +83,35 @@ def test_a_report_writes_its_audit_row(client_for, day_20, pat):
     ) == ["side effect reported by the patient: nodules, moderate, urgent"]
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 def test_a_photo_is_kept_without_its_exif_and_shown_only_to_the_clinic(
-    client_for, day_20, pat, paula, charlie
+    client_for, day_20, media, harbour, pat, paula, charlie
 ):
-    upload = SimpleUploadedFile("lump.jpg", photo_with_exif(), content_type="image/jpeg")
+    upload = SimpleUploadedFile("lump.jpg", jpeg_with_gps(), content_type="image/jpeg")
     report_lump(client_for(pat.user), photo=upload)
     report = SideEffectReport.objects.get()
-    with Image.open(io.BytesIO(bytes(report.photo))) as stored:
-        assert (dict(stored.getexif()), stored.size) == ({}, (40, 30))
+    kept = sorted(str(p.relative_to(media)) for p in media.rglob("*.jpg"))
+    with Image.open(media / report.photo) as stored:
+        assert (dict(stored.getexif()), stored.size) == ({}, (640, 480))
+    # Another patient's report, whose photo Pat's address must not reach either.
+    other = factories.PatientFactory(clinic=harbour, given_name="Olive", with_account="olive")
     url = reverse("followup:report-photo", args=[report.pk])
-    answers = [client_for(user).get(url) for user in (paula, charlie)]
-    assert [(r.status_code, r.get("Content-Type")) for r in answers] == [
-        (200, "image/jpeg"),
-        (404, "text/html; charset=utf-8"),
-    ]
+    answers = [client_for(user).get(url) for user in (paula, charlie, other.user, pat.user)]
+    assert (kept, [(r.status_code, r["Content-Type"]) for r in answers]) == (
+        sorted([report.photo, report.photo_thumbnail]),
+        [
+            (200, "image/jpeg"),
+            (404, "text/html; charset=utf-8"),
+            (403, "text/html; charset=utf-8"),
+            (403, "text/html; charset=utf-8"),
+        ],
+    )
+    assert report.photo.startswith(f"photos/{harbour.pk}/{pat.pk}/")
 
 
 def test_a_file_that_is_not_a_picture_is_refused_with_the_reason(client_for, day_20, pat):
@@ -196,6 +204,51 @@ def test_the_practitioner_acknowledges_assesses_and_closes_a_report(client_for, 
         .values_list("summary", flat=True)
     ) == ["side effect acknowledged", "side effect assessed", "side effect closed"]
     assert client.get(reverse("home")).context["follow_up"] == {"urgent": 0, "review": 0}
+
+
+def test_a_consultation_is_booked_from_a_report_in_one_step(client_for, day_20, pat, paula):
+    report = SideEffectReportFactory(patient=pat, session=day_20.sessions.get(number=2))
+    client = client_for(paula)
+    url = reverse("followup:report", args=[report.pk])
+    booked = client.post(url, {"action": "book", "from_day": "2026-12-22"}, follow=True)
+    again = client.post(url, {"action": "book", "from_day": ""}, follow=True)
+    report.refresh_from_db()
+    appointment = report.appointment
+    assert (
+        appointment.kind,
+        appointment.patient,
+        appointment.practitioner.user,
+        appointment.start.astimezone(LONDON),
+    ) == ("consultation", pat, paula, dt.datetime(2026, 12, 22, 9, tzinfo=LONDON))
+    assert [
+        [str(m) for m in booked.context["messages"]],
+        [str(m) for m in again.context["messages"]],
+        booked.content.decode().count('class="report-appointment"'),
+    ] == [
+        ["Consultation booked: Tue 22 Dec 09:00 with Paula Tester."],
+        ["A follow-up appointment is already booked from this report."],
+        1,
+    ]
+    assert list(
+        AuditEvent.objects.filter(patient_id=pat.pk, action__in=("create", "update"))
+        .filter(object_type__in=("scheduling.Appointment", "followup.SideEffectReport"))
+        .order_by("id")
+        .values_list("object_type", "summary")
+    )[-2:] == [
+        (
+            "scheduling.Appointment",
+            "booked a consultation on 2026-12-22 09:00 with Paula Tester in Room 1",
+        ),
+        ("followup.SideEffectReport", "follow-up consultation booked for 2026-12-22 09:00"),
+    ]
+
+
+def test_another_clinic_cannot_book_from_a_report(client_for, day_20, pat, charlie):
+    report = SideEffectReportFactory(patient=pat, session=day_20.sessions.get(number=2))
+    url = reverse("followup:report", args=[report.pk])
+    response = client_for(charlie).post(url, {"action": "book", "from_day": "2026-12-22"})
+    report.refresh_from_db()
+    assert (response.status_code, report.appointment) == (404, None)
 
 
 def test_a_report_is_not_closed_before_it_is_assessed(day_20, pat, paula):

@@ -23,6 +23,8 @@ from mesoclinic.fhir.to_fhir import (
     CONDITION_VERIFICATION,
     patient_resource,
 )
+from mesoclinic.followup.fhir import report_to_fhir
+from mesoclinic.followup.models import SideEffectReport
 from mesoclinic.inventory.models import Ingredient
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.patients.models import Patient, PatientIdentifier
@@ -471,6 +473,42 @@ LOCATION = Served(
     clinical=False,
 )
 
+
+def _adverse_event_rows(user: User) -> Rows:
+    return SideEffectReport.objects.filter(patient__in=patients_visible_to(user)).select_related(
+        "patient"
+    )
+
+
+ADVERSE_EVENT = Served(
+    "AdverseEvent",
+    (
+        Source(
+            rows=_adverse_event_rows,
+            to_fhir=report_to_fhir,
+            by_id=_numbered("side-effect"),
+            filters={
+                "_id": lambda n, v: search.any_of(n, v, _numbered("side-effect")),
+                "patient": _appointment_patient,
+                "subject": _appointment_patient,
+                "date": lambda n, v: search.date(n, v, "started_on", day_only=True),
+            },
+            assigns_ids=False,
+        ),
+    ),
+    (
+        ID,
+        Param(
+            "patient",
+            "reference",
+            f"{R4}AdverseEvent-subject",
+            "The patient who reported the side effect, by id or Patient/<id>.",
+        ),
+        _patient_param("AdverseEvent", "subject"),
+        _date("date", "AdverseEvent-date", "The day the side effect started, as ranges."),
+    ),
+)
+
 SERVED = {
     served.resource_type: served
     for served in (
@@ -482,6 +520,7 @@ SERVED = {
         OBSERVATION,
         APPOINTMENT,
         CARE_PLAN,
+        ADVERSE_EVENT,
         PRACTITIONER,
         LOCATION,
     )

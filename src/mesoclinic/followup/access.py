@@ -15,7 +15,9 @@ def report_for(user: User, report_id: int, *, purpose: str) -> SideEffectReport:
         raise Http404(NO_REPORT)
     report = (
         SideEffectReport.objects.filter(pk=report_id)
-        .select_related("clinic", "practitioner__user", "session")
+        .select_related(
+            "clinic", "practitioner__user", "session", "appointment__practitioner__user"
+        )
         .first()
     )
     if report is None:

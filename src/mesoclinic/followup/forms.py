@@ -52,6 +52,15 @@ class AssessmentForm(forms.Form):
     )
 
 
+class FollowUpBookingForm(forms.Form):
+    from_day = forms.DateField(
+        label="The earliest consultation from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text="Leave empty for the earliest from today.",
+    )
+
+
 class ReminderPreferenceForm(forms.Form):
     channel = forms.ChoiceField(
         choices=[("email", "Email"), ("sms", "Text message")], label="Send my reminders by"

@@ -111,9 +111,10 @@ class SideEffectReport(models.Model):
     started_on = models.DateField()
     severity = models.CharField(max_length=10)
     note = models.TextField(blank=True)
-    # A JPEG re-encoded without its EXIF data (place, time, device), served only through the
-    # patient's permission check; never a static file.
-    photo = models.BinaryField(blank=True, default=b"")
+    # Paths under MEDIA_ROOT of a JPEG re-encoded without its EXIF data (place, time, device)
+    # and its thumbnail, kept and served as session photos are; never a static file.
+    photo = models.CharField(max_length=200, blank=True)
+    photo_thumbnail = models.CharField(max_length=200, blank=True)
     triage = models.CharField(max_length=10)
     triage_reason = models.CharField(max_length=200)
     passes_by = models.DateField(null=True, blank=True)
@@ -138,6 +139,10 @@ class SideEffectReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The consultation booked from the report to see the patient.
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     # Urgent and still unacknowledged after the clinic's time: every practitioner was told.
     escalated_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,29 +1,19 @@
-"""Photos of side effects: re-encoded so nothing but the picture is kept (no EXIF)."""
+"""Photos of side effects, kept as session photos are: cleaned of EXIF, in the private folder."""
 
-import io
+from mesoclinic.patients.models import Patient
+from mesoclinic.treatments.images import NOT_AN_IMAGE, PhotoUnreadable, StoredPhoto, photo_store
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-LARGEST_SIDE = 2000
 NOT_A_PICTURE = "The photo could not be read as a picture; send a JPEG or PNG file."
 
 
 class PhotoRefused(ValueError):
-    """The upload is not a picture Pillow can read."""
+    """The upload is no picture the clinic can keep; the message says why."""
 
 
-def photo_without_metadata(data: bytes) -> bytes:
-    """`data` as a JPEG with no EXIF (GPS position, time, device), turned upright first."""
+def report_photo_store(*, patient: Patient, content: bytes) -> StoredPhoto:
+    """Keep a side effect's photo; a file that is no picture is refused in the portal's words."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            upright = ImageOps.exif_transpose(image) or image
-            picture = upright.convert("RGB")
-    except (UnidentifiedImageError, OSError) as error:
-        raise PhotoRefused(NOT_A_PICTURE) from error
-    picture.thumbnail((LARGEST_SIDE, LARGEST_SIDE))
-    # A fresh image carries no `info`, so nothing of the original's metadata is written.
-    clean = Image.new("RGB", picture.size)
-    clean.paste(picture)
-    out = io.BytesIO()
-    clean.save(out, "JPEG", quality=88)
-    return out.getvalue()
+        return photo_store(clinic_id=patient.clinic_id, patient_id=patient.pk, content=content)
+    except PhotoUnreadable as unreadable:
+        reason = str(unreadable)
+        raise PhotoRefused(NOT_A_PICTURE if reason == NOT_AN_IMAGE else reason) from None

@@ -1,9 +1,12 @@
 """Photos as the clinic keeps them: turned upright, re-encoded without EXIF (so no location,
-device or time leaves with them), and a thumbnail."""
+device or time leaves with them), and a thumbnail, under the private media folder."""
 
 import io
+import uuid
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # A phone photo is 12–50 megapixels; anything far beyond is no photo of a patient.
@@ -48,3 +51,28 @@ def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=88, optimize=True)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    """Where a cleaned photo and its thumbnail are kept (paths under MEDIA_ROOT), and its size."""
+
+    image: str
+    thumbnail: str
+    width: int
+    height: int
+
+
+def photo_store(*, clinic_id: int, patient_id: int, content: bytes) -> StoredPhoto:
+    """Clean the photo and keep it with its thumbnail in the patient's private folder."""
+    photo = clean_photo(content)
+    folder = f"photos/{clinic_id}/{patient_id}/{uuid.uuid4().hex}"
+    image = default_storage.save(f"{folder}.jpg", ContentFile(photo.image))
+    thumbnail = default_storage.save(f"{folder}-thumb.jpg", ContentFile(photo.thumbnail))
+    return StoredPhoto(image, thumbnail, photo.width, photo.height)
+
+
+def photo_forget(stored: StoredPhoto) -> None:
+    """Remove a kept photo whose record was not written, so no file outlives it."""
+    default_storage.delete(stored.image)
+    default_storage.delete(stored.thumbnail)

@@ -12,16 +12,20 @@ from mesoclinic.clinical.concepts import Effect
 from mesoclinic.clinical.effects import Severity, classify
 from mesoclinic.followup.escalation import escalate_later
 from mesoclinic.followup.models import ReportStatus, SideEffectReport
-from mesoclinic.followup.photos import photo_without_metadata
+from mesoclinic.followup.photos import report_photo_store
 from mesoclinic.followup.queries import HELD, session_protocol
 from mesoclinic.patients.models import Patient
+from mesoclinic.scheduling.domain.appointments import consultation_book
 from mesoclinic.scheduling.models import Appointment, AppointmentKind
+from mesoclinic.treatments.images import StoredPhoto, photo_forget
 
 NO_SESSION = "A side effect is reported after a session; {patient} has had none before {day}."
 IN_THE_FUTURE = "The day it started, {day:%a %d %b %Y}, has not come yet."
 UNKNOWN_EFFECT = "There is no side effect {effect!r}; choose one of: {choices}."
 UNKNOWN_SEVERITY = "Severity is mild, moderate or severe, not {severity!r}."
 NOT_NOW = "This report is {status}: it cannot be {action} now."
+OPEN_STEPS = (ReportStatus.OPEN, ReportStatus.ACKNOWLEDGED, ReportStatus.ASSESSED)
+ALREADY_BOOKED = "A follow-up appointment is already booked from this report."
 
 
 class ReportRefused(ValueError):
@@ -47,35 +51,47 @@ def side_effect_report(
     session = _session_before(patient, started_on)
     session_day = session.start.astimezone(patient.clinic.tzinfo).date()
     classified = classify(effect, severity, session_day, today, session_protocol(session))
-    clean = photo_without_metadata(photo) if photo else b""
-    with transaction.atomic():
-        report = SideEffectReport.objects.create(
-            clinic_id=patient.clinic_id,
-            patient=patient,
-            session=session,
-            practitioner_id=session.practitioner_id,
-            effect=effect,
-            area=area.strip(),
-            started_on=started_on,
-            severity=severity,
-            note=note.strip(),
-            photo=clean,
-            triage=classified.triage.value,
-            triage_reason=classified.reason,
-            passes_by=classified.passes_by,
-            reported_by=by,
-            reported_at=timezone.now(),
-        )
-        who = "the patient" if by.role == Role.PATIENT else "staff"
-        audit_record(
-            by=by,
-            action=Action.CREATE,
-            obj=report,
-            summary=f"side effect reported by {who}: {effect}, {severity}, {classified.triage}",
-            patient_id=patient.pk,
-        )
-        escalate_later(report)
+    stored = report_photo_store(patient=patient, content=photo) if photo else None
+    try:
+        with transaction.atomic():
+            report = SideEffectReport.objects.create(
+                clinic_id=patient.clinic_id,
+                patient=patient,
+                session=session,
+                practitioner_id=session.practitioner_id,
+                effect=effect,
+                area=area.strip(),
+                started_on=started_on,
+                severity=severity,
+                note=note.strip(),
+                **_photo_fields(stored),
+                triage=classified.triage.value,
+                triage_reason=classified.reason,
+                passes_by=classified.passes_by,
+                reported_by=by,
+                reported_at=timezone.now(),
+            )
+            who = "the patient" if by.role == Role.PATIENT else "staff"
+            audit_record(
+                by=by,
+                action=Action.CREATE,
+                obj=report,
+                summary=f"side effect reported by {who}: {effect}, {severity}, {classified.triage}",
+                patient_id=patient.pk,
+            )
+            escalate_later(report)
+    except Exception:
+        # Nothing was recorded, so no photo is kept.
+        if stored is not None:
+            photo_forget(stored)
+        raise
     return report
+
+
+def _photo_fields(stored: StoredPhoto | None) -> dict[str, str]:
+    if stored is None:
+        return {}
+    return {"photo": stored.image, "photo_thumbnail": stored.thumbnail}
 
 
 def _refuse_values(effect: str, severity: str) -> None:
@@ -167,3 +183,32 @@ def report_close(*, report: SideEffectReport, by: User) -> SideEffectReport:
             patient_id=current.patient_id,
         )
     return current
+
+
+def report_book_appointment(
+    *, report: SideEffectReport, from_day: dt.date | None, by: User
+) -> Appointment:
+    """Book the earliest consultation from `from_day` with the treating practitioner to see the
+    side effect, linked to the report."""
+    with transaction.atomic():
+        current = _step(report, OPEN_STEPS, "booked from")
+        if current.appointment_id is not None:
+            raise ReportRefused(ALREADY_BOOKED)
+        appointment = consultation_book(
+            patient=report.patient,
+            practitioner=current.practitioner,
+            start=None,
+            from_day=from_day,
+            by=by,
+        )
+        current.appointment = appointment
+        current.save(update_fields=["appointment"])
+        start = appointment.start.astimezone(current.clinic.tzinfo)
+        audit_record(
+            by=by,
+            action=Action.UPDATE,
+            obj=current,
+            summary=f"follow-up consultation booked for {start:%Y-%m-%d %H:%M}",
+            patient_id=current.patient_id,
+        )
+    return appointment

@@ -1,17 +1,13 @@
 """Photos of a session: taken or uploaded in the standard views, before and after, as the
 consent's photo choice allows; stored without EXIF under the private media folder."""
 
-import uuid
-
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Role, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
-from mesoclinic.treatments.images import PhotoUnreadable, clean_photo
+from mesoclinic.treatments.images import PhotoUnreadable, photo_forget, photo_store
 from mesoclinic.treatments.models import (
     PhotoMoment,
     PhotoView,
@@ -36,12 +32,11 @@ def photo_add(
     """Keep a photo of the session, re-encoded without EXIF, with its thumbnail; audited."""
     _check(session, view, moment, by)
     try:
-        photo = clean_photo(content)
+        stored = photo_store(
+            clinic_id=session.clinic_id, patient_id=session.patient_id, content=content
+        )
     except PhotoUnreadable as unreadable:
         raise PhotoRefused(str(unreadable)) from None
-    folder = f"photos/{session.clinic_id}/{session.patient_id}/{uuid.uuid4().hex}"
-    image = default_storage.save(f"{folder}.jpg", ContentFile(photo.image))
-    thumbnail = default_storage.save(f"{folder}-thumb.jpg", ContentFile(photo.thumbnail))
     try:
         with transaction.atomic():
             kept = SessionPhoto.objects.create(
@@ -50,10 +45,10 @@ def photo_add(
                 session=session,
                 view=view,
                 moment=moment,
-                image=image,
-                thumbnail=thumbnail,
-                width=photo.width,
-                height=photo.height,
+                image=stored.image,
+                thumbnail=stored.thumbnail,
+                width=stored.width,
+                height=stored.height,
                 taken_at=timezone.now(),
                 taken_by=by,
             )
@@ -66,8 +61,7 @@ def photo_add(
             )
     except Exception:
         # Nothing was recorded, so nothing is kept.
-        default_storage.delete(image)
-        default_storage.delete(thumbnail)
+        photo_forget(stored)
         raise
     return kept
 

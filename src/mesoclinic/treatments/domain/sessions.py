@@ -25,6 +25,7 @@ from mesoclinic.scheduling.models import (
     AppointmentStatus,
     CourseStatus,
 )
+from mesoclinic.scheduling.signals import appointments_changed
 from mesoclinic.treatments.domain.signing import (
     SigningRules,
     addendum_write,
@@ -381,6 +382,10 @@ def session_sign(*, session: TreatmentSession, by: User) -> TreatmentSession:
     def then() -> str:
         _appointment_done(session.appointment)
         moved = _course_move(session.appointment)
+        # Aftercare runs from the recorded end, not the booked one: its reminders follow.
+        appointments_changed.send(
+            sender=TreatmentSession, appointment_ids=[session.appointment_id], by=by
+        )
         return f"signed; lots used: {', '.join(lot.number for lot in lots)}{moved}"
 
     record_sign(record=session, by=by, rules=SESSION, fill=fill, then=then)

@@ -67,7 +67,7 @@ def photo_upload(request: SignedInRequest, session_id: int) -> HttpResponse:
 def photo_image(request: SignedInRequest, photo_id: int) -> HttpResponse:
     """The photo itself, to someone who may see its patient; audited."""
     photo = photo_for(request.user, photo_id)
-    return _jpeg(photo.image)
+    return photo_response(photo.image)
 
 
 @signed_in_required
@@ -75,8 +75,9 @@ def photo_image(request: SignedInRequest, photo_id: int) -> HttpResponse:
 def photo_thumbnail(request: SignedInRequest, photo_id: int) -> HttpResponse:
     """The photo's thumbnail, under the same check as the photo."""
     photo = photo_for(request.user, photo_id)
-    return _jpeg(photo.thumbnail)
+    return photo_response(photo.thumbnail)
 
 
-def _jpeg(path: str) -> HttpResponse:
+def photo_response(path: str) -> HttpResponse:
+    """A kept photo: call only after the patient's permission check."""
     return HttpResponse(stored_photo(path), content_type="image/jpeg")
