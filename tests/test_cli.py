@@ -49,7 +49,7 @@ def test_demo_is_idempotent_and_reports_what_exists(db, capsys, settings):
     before = counts()
     call_command("demo", json=True)
     assert json.loads(capsys.readouterr().out) == first
-    assert counts() == before == [2, 11, 5, 3, 12]
+    assert counts() == before == [2, 11, 5, 3, 13]
     assert [c["name"] for c in first["clinics"]] == ["Harbour Skin Clinic", "Riverside Aesthetics"]
     assert {u["role"] for u in first["users"]} == {"admin", "practitioner", "reception", "patient"}
     assert User.objects.get(username="dr.morgan").check_password(DEMO_PASSWORD)

@@ -1,6 +1,6 @@
 """A demo installation: two clinics with staff, rooms, hours, products and patients, one
-consultation with its plan and course, and a lived-in calendar (`demo_calendar`). Safe to run
-twice."""
+consultation with its plan and course, a lived-in calendar (`demo_calendar`) and its outcomes
+(`demo_outcomes`). Safe to run twice."""
 
 import base64
 import datetime as dt
@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.clinics.models import OpeningHours, Practitioner, Profession, Room, WorkingHours
 from mesoclinic.demo_calendar import demo_calendar_load
+from mesoclinic.demo_outcomes import demo_outcomes_load
 from mesoclinic.inventory.demo import demo_catalogue_load
 from mesoclinic.patients.demo import demo_history_load
 from mesoclinic.patients.models import Patient, Sex
@@ -109,6 +110,7 @@ def demo_load() -> None:
     demo_history_load()
     demo_consultation_load()
     demo_calendar_load()
+    demo_outcomes_load()
 
 
 def _open_clinic(clinic: Clinic) -> None:

@@ -83,7 +83,7 @@ def demo_calendar_load() -> None:
         )
         for p in PATIENTS
     ]
-    calendar = _Calendar(clinic)
+    calendar = DemoCalendar(clinic)
     today = timezone.localdate(timezone=clinic.tzinfo)
     olivia, tomas, hana, priya, daniel, amara, lucas, zoe = patients
     # Courses at every stage: half-way with a session today, just begun, done, and cancelled.
@@ -100,7 +100,9 @@ def demo_calendar_load() -> None:
         calendar.consultation(week[-n], today + dt.timedelta(days=n), 14)
 
 
-class _Calendar:
+class DemoCalendar:
+    """Places the demo's appointments at the first free time, as written records."""
+
     def __init__(self, clinic: Clinic) -> None:
         self.clinic = clinic
         self.now = timezone.now()
@@ -116,7 +118,7 @@ class _Calendar:
 
     def course(
         self, patient: Patient, *, first: dt.date, at: tuple[int, int], cancelled: bool = False
-    ) -> None:
+    ) -> Course:
         protocol = load_protocol(PROTOCOL)
         template = protocol.course()
         days = [first + dt.timedelta(days=SESSION_GAP * n) for n in range(template.sessions_max)]
@@ -155,6 +157,7 @@ class _Calendar:
                 number=number,
                 cancelled=cancelled,
             )
+        return course
 
     def _at(self, day: dt.date, at: tuple[int, int]) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(*at), tzinfo=self.clinic.tzinfo)

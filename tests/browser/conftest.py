@@ -67,6 +67,15 @@ def phone_page(browser):
 
 
 @pytest.fixture
+def tablet_page(browser):
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def screenshot():
     """Save a full-page screenshot under var/screenshots/ and return its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

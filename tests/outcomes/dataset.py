@@ -13,6 +13,8 @@ Session records (signed) and the lots charted: c1#1 H1, c1#2 H2, c2#1 H1, c3#1 H
 Side-effect reports: c1#2 urgent nodules (Ann, reported 20 Jan 10:00, acknowledged 12:30);
   c2#1 expected redness (Ben); c3#1 review bruising (Cleo, 8 Jan 09:00, acknowledged 9 Jan 09:00).
 GAIS: c1 by Paula 2 and by Ann 1 (25 Jan); c4 by Dora 3 (10 Jan); c5 by Rémy 5 (20 Jan).
+With `ann_done=False`, Ann's second session is still to come (booked, no record): her course is
+active, with neither its urgent report nor its scores.
 """
 
 import datetime as dt
@@ -31,7 +33,7 @@ def day(month, date, hour=9, minute=0, year=2027):
     return dt.datetime(year, month, date, hour, minute, tzinfo=dt.UTC)
 
 
-def build(harbour, riverside, paula, alice, *, ann_scored=True):  # noqa: C901 (one story, told once)
+def build(harbour, riverside, paula, alice, *, ann_done=True):  # noqa: C901 (one story, told once)
     harbour.timezone = "UTC"
     harbour.save()
     quinn = factories.PractitionerFactory(
@@ -155,12 +157,14 @@ def build(harbour, riverside, paula, alice, *, ann_scored=True):  # noqa: C901 (
             recorded_at=at,
         )
 
-    c1 = course(people["Ann"], "standard", "completed")
+    c1 = course(people["Ann"], "standard", "completed" if ann_done else "active")
     c2 = course(people["Ben"], "standard", "cancelled", "caution", "Discussed the risk")
     c3 = course(people["Cleo"], "standard", "active")
     c4 = course(people["Dora"], "ref-000", "completed")
     record(session(c1, 1, day(1, 4), "fulfilled", paula), lots["H1"], paula)
-    c1s2 = record(session(c1, 2, day(1, 18), "fulfilled", paula), lots["H2"], paula)
+    c1s2 = session(c1, 2, day(1, 18), "fulfilled" if ann_done else "booked", paula)
+    if ann_done:
+        record(c1s2, lots["H2"], paula)
     c2s1 = record(session(c2, 1, day(1, 5), "fulfilled", paula), lots["H1"], paula)
     session(c2, 2, day(1, 19), "cancelled", paula)
     c3s1 = record(session(c3, 1, day(1, 6), "fulfilled", quinn), lots["H1"], quinn)
@@ -174,11 +178,12 @@ def build(harbour, riverside, paula, alice, *, ann_scored=True):  # noqa: C901 (
         kind="consultation",
         status="noshow",
     )
-    report(c1s2, "nodules", "urgent", day(1, 20, 10), day(1, 20, 12, 30))
+    if ann_done:
+        report(c1s2, "nodules", "urgent", day(1, 20, 10), day(1, 20, 12, 30))
     report(c2s1, "redness", "expected", day(1, 6, 10))
     report(c3s1, "bruising", "review", day(1, 8), day(1, 9))
-    score(c1, "practitioner", 2, day(1, 25), paula)
-    if ann_scored:
+    if ann_done:
+        score(c1, "practitioner", 2, day(1, 25), paula)
         score(c1, "patient", 1, day(1, 25, 12), paula)
     score(c4, "patient", 3, day(1, 10), paula)
 

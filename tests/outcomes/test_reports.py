@@ -188,16 +188,16 @@ def test_reception_sees_no_clinical_report(client_for, clinic, rita):
 
 
 # The session, the user, the clinic, the practitioners for the filter, then the report's own
-# reads (one for most; three for GAIS, one per grouping; six for side effects: the sessions, the
-# reports, the lots, the products' sessions, the lots' and the products' urgent reports): the
-# same on the hand-built clinic with one more patient as with three.
+# reads (one for most; three for GAIS, one per grouping; seven for side effects: the sessions,
+# the reports, the lots' and the products' sessions, the lots' and the products' urgent reports,
+# the lots' names): the same on the hand-built clinic with one more patient as with three.
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
         ("courses", 5),
         ("no-shows", 5),
         ("gais", 7),
-        ("side-effects", 10),
+        ("side-effects", 11),
         ("follow-up", 5),
         ("screening", 5),
     ],

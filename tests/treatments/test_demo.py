@@ -67,7 +67,7 @@ def test_james_signed_his_courses_consent_in_the_portal(db):
     with time_machine.travel(dt.datetime(2026, 11, 21, 10, tzinfo=dt.UTC), tick=False):
         demo_load()
         demo_load()
-    consent = Consent.objects.get()
+    consent = Consent.objects.get(patient__user__username="patient.james")
     assert (
         str(consent.patient),
         consent.signed_via,

@@ -16,11 +16,13 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.followup.models import SideEffectReport
+from mesoclinic.inventory.models import Lot
 from mesoclinic.outcomes.models import GaisScore
 from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.models import (
@@ -176,11 +178,13 @@ def gais_report(scope: Scope, by: str) -> Table:
 
 
 def _sessions(scope: Scope) -> QuerySet[TreatmentSession]:
+    """The signed sessions started in range. By the record's own start, not its appointment's:
+    the same day, and no join to a million appointments (bench/bench_reports.py)."""
     sessions = TreatmentSession.objects.filter(
         clinic=scope.clinic,
         signed_at__isnull=False,
-        appointment__start__gte=scope.start,
-        appointment__start__lt=scope.end,
+        started_at__gte=scope.start,
+        started_at__lt=scope.end,
     )
     if scope.practitioner_id is not None:
         sessions = sessions.filter(practitioner_id=scope.practitioner_id)
@@ -219,56 +223,47 @@ def side_effects_by_lot(scope: Scope) -> Table:
     """Per product and per lot: urgent reports per 100 signed sessions that used it. A lot with
     more urgent reports per 100 sessions than its product's stands out."""
     points = ChartPoint.objects.filter(session__in=_sessions(scope).values("pk"))
-    lots = list(
-        points.values("lot_id", "lot__number", "lot__product_id", "lot__product__name")
-        .annotate(sessions=Count("session_id", distinct=True))
-        .order_by("lot__product__name", "lot__number")
-    )
-    product_sessions = dict(
-        points.values_list("lot__product_id")
-        .annotate(n=Count("session_id", distinct=True))
-        .values_list("lot__product_id", "n")
-    )
+    lot_sessions = _per(points, "lot_id", Count("session", distinct=True))
+    product_sessions = _per(points, "lot__product_id", Count("session", distinct=True))
     urgent = _reports(scope).filter(triage="urgent")
-    lot_urgent = dict(
-        urgent.values_list(f"{LOT}_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list(f"{LOT}_id", "n")
-    )
-    product_urgent = dict(
-        urgent.values_list(f"{LOT}__product_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list(f"{LOT}__product_id", "n")
-    )
+    lot_urgent = _per(urgent, f"{LOT}_id", Count("pk", distinct=True))
+    product_urgent = _per(urgent, f"{LOT}__product_id", Count("pk", distinct=True))
+    lots = Lot.objects.filter(pk__in=list(lot_sessions)).select_related("product")
     table = Table("Urgent side effects per 100 sessions, by product and lot", unit="per 100")
     average: dict[int, float] = {}
-    for lot in lots:
-        product = lot["lot__product_id"]
+    for lot in lots.order_by("product__name", "number"):
+        product = lot.product_id
         if product not in average:
             urgent_n, sessions_n = product_urgent.get(product, 0), product_sessions[product]
             average[product] = 100 * urgent_n / sessions_n
             table.rows.append(
                 Row(
-                    lot["lot__product__name"],
+                    lot.product.name,
                     round(average[product], 1),
                     f"product|{product}",
                     urgent_n,
                     f"{urgent_n} urgent in {sessions_n} sessions",
                 )
             )
-        urgent_n = lot_urgent.get(lot["lot_id"], 0)
-        rate = 100 * urgent_n / lot["sessions"]
+        urgent_n, sessions_n = lot_urgent.get(lot.pk, 0), lot_sessions[lot.pk]
+        rate = 100 * urgent_n / sessions_n
         table.rows.append(
             Row(
-                f"{lot['lot__product__name']} lot {lot['lot__number']}",
+                f"{lot.product.name} lot {lot.number}",
                 round(rate, 1),
-                f"lot|{lot['lot_id']}",
+                f"lot|{lot.pk}",
                 urgent_n,
-                f"{urgent_n} urgent in {lot['sessions']} sessions",
+                f"{urgent_n} urgent in {sessions_n} sessions",
                 stands_out=rate > average[product],
             )
         )
     return table
+
+
+def _per(rows: QuerySet[Any], column: str, count: Count) -> dict[int, int]:
+    """How many of `rows` per value of `column`, grouped by ids alone and unordered: names and
+    the models' own orderings would widen the sort behind each count, or join another table."""
+    return {row[column]: row["n"] for row in rows.values(column).annotate(n=count).order_by()}
 
 
 # Follow-up response times -------------------------------------------------------------------
