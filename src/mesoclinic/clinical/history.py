@@ -261,12 +261,8 @@ def add_shown(
     held: Standing,
     on: date,
 ) -> None:
-    """Add the signs of the `candidates` that `record` shows on `on`, one per meaning."""
-    shown: set[Meaning] = set()
+    """Add the signs of the `candidates` (one per meaning) that `record` shows on `on`."""
     for candidate in candidates:
-        meaning = candidate.meaning
-        if meaning in shown:
-            continue
         if not candidate.always:
             current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
             if not current or (record.ended is not None and record.ended <= on):
@@ -274,8 +270,7 @@ def add_shown(
             limit = candidate.stale_after
             if limit is not None and record.onset is not None and (on - record.onset).days > limit:
                 continue  # a pregnancy record long after its date no longer says what is current
-        shown.add(meaning)
-        signs[meaning].append(Sign(record, candidate.reading, candidate.shown))
+        signs[candidate.meaning].append(Sign(record, candidate.reading, candidate.shown))
 
 
 class Profiles:
@@ -351,15 +346,18 @@ def profiles(taught: Taught) -> Profiles:
 
 
 def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
-    """The readings that can be a sign on some day, in order; the others never are."""
+    """The readings that can be a sign on some day, in order, the first of each meaning only:
+    the others never are (whether a meaning shows depends on the meaning, not the reading)."""
     kind = record.kind
     chronic = Concept.ACTIVE_INFECTION in (r.meaning for r in readings) and any(
         r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings
     )
-    found = []
+    found: list[Candidate] = []
     for reading in readings:
         meaning = reading.meaning
         if meaning in _NO_SIGN or kind not in meaning.kinds:
+            continue
+        if any(candidate.meaning is meaning for candidate in found):
             continue
         always = isinstance(meaning, Concept) and meaning.ever
         if reading.past and not always:
