@@ -121,6 +121,7 @@ def test_application_role_can_only_read_and_add_audit_events(paula, pat):
         "read patients": "ok",
         "change a patient": "ok",
         "update": "InsufficientPrivilege",
+        "rewrite the chain": "RaiseException",
         "delete": "InsufficientPrivilege",
         "truncate": "InsufficientPrivilege",
         "disable the trigger": "InsufficientPrivilege",
@@ -144,6 +145,8 @@ def attempts_as(role):
         "read patients": "SELECT count(*) FROM patients_patient",
         "change a patient": "UPDATE patients_patient SET phone = phone",
         "update": "UPDATE audit_auditevent SET summary = 'x'",
+        # It may set a new event's place in the chain, once; the trigger refuses anything else.
+        "rewrite the chain": "UPDATE audit_auditevent SET hash = 'x', prev_hash = ''",
         "delete": "DELETE FROM audit_auditevent",
         "truncate": "TRUNCATE audit_auditevent",
         "disable the trigger": "ALTER TABLE audit_auditevent DISABLE TRIGGER ALL",

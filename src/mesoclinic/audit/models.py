@@ -2,6 +2,11 @@
 
 Each event carries the SHA-256 of its content and of the event before it, so a row changed or
 deleted behind the application's back breaks the chain (`mesoclinic audit-verify` finds where).
+`seq` is its place in the chain. An event joins the chain as it is written, under the chain's
+lock, when that lock is free: on SQLite, whose one writer at a time is the lock, always. On
+PostgreSQL, when another open transaction holds it, the event is written unchained and joins
+the chain once committed (`chain_committed`), so readers of patient data never wait on each
+other's open transactions.
 """
 
 import hashlib
@@ -9,10 +14,11 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from mesoclinic.audit.database import chain_head
+from mesoclinic.audit.database import chain_head, chain_head_if_free, set_links
 
 APPEND_ONLY = "Audit events are append-only: they cannot be changed or deleted."
 
@@ -25,22 +31,51 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def bulk_create(  # type: ignore[override]  # events only join the chain, nothing else
         self, objs: Iterable["AuditEvent"], batch_size: int | None = None
     ) -> list["AuditEvent"]:
-        """Append `objs` to the chain: each hashed with the one before, all in one insert."""
+        """Append `objs` in one insert: chained now if the chain's lock is free, else once
+        committed (PostgreSQL), never waiting on another transaction."""
         events = list(objs)
         if not events:
             return events
-        with transaction.atomic(savepoint=False):
-            previous = chain_head()
-            for event in events:
-                event.prev_hash = previous
-                event.hash = previous = event.chain_hash(previous)
-            return super().bulk_create(events, batch_size=batch_size)
+        with transaction.atomic(using=self.db, savepoint=False):
+            head = chain_head_if_free(self.db)
+            if head is not None:
+                _link(events, *head)
+            created = super().bulk_create(events, batch_size=batch_size)
+        if connections[self.db].vendor == "postgresql":
+            # Events written unchained meanwhile, ours or others', join once we commit.
+            transaction.on_commit(lambda: chain_committed(self.db, wait=False), using=self.db)
+        return created
 
     def update(self, **kwargs: object) -> int:
         raise AppendOnlyError(APPEND_ONLY)
 
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(APPEND_ONLY)
+
+
+def chain_committed(using: str = "default", wait: bool = True) -> int:
+    """Chain every committed event not yet chained, in the order of their ids; how many.
+
+    In a transaction of its own, under the chain's lock; without `wait`, nothing when another
+    transaction holds it (that one chains what is left when it commits, or the next one does).
+    """
+    with transaction.atomic(using=using):
+        head = chain_head(using) if wait else chain_head_if_free(using)
+        if head is None:
+            return 0
+        seq, previous = head
+        pending = list(AuditEvent.objects.using(using).filter(seq__isnull=True).order_by("id"))
+        _link(pending, seq, previous)
+        set_links([(e.seq, e.prev_hash, e.hash, e.pk) for e in pending], using)
+    return len(pending)
+
+
+def _link(events: list["AuditEvent"], seq: int, previous: str) -> None:
+    """Give `events`, in order, the places after `seq` and the hashes after `previous`."""
+    for event in events:
+        seq += 1
+        event.seq, event.prev_hash = seq, previous
+        event.hash = previous = event.chain_hash(previous)
 
 
 class Action(models.TextChoices):
@@ -81,12 +116,19 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
+    # The event's place in the chain: empty until it joins (PostgreSQL: once committed).
+    seq = models.BigIntegerField(null=True, unique=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["clinic", "-at"])]
+        indexes = [
+            models.Index(fields=["clinic", "-at"]),
+            models.Index(
+                fields=["id"], condition=Q(seq__isnull=True), name="audit_event_unchained"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"

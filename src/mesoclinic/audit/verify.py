@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.models import AuditEvent, chain_committed
 
 CHANGED = "event {id} was changed: its content no longer matches its hash"
 MISSING = (
@@ -35,9 +35,14 @@ class Verdict:
 
 
 def verify_chain(chunk_size: int = 2000) -> Verdict:
-    """Check every event in the order written: each links to the one before and matches its hash."""
+    """Check every event in the chain's order: each links to the one before and matches its hash.
+
+    The events committed but not yet chained join it first.
+    """
+    chain_committed()
     previous_hash, previous_id, count = "", None, 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size):
+    chained = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+    for event in chained.iterator(chunk_size=chunk_size):
         if event.prev_hash != previous_hash:
             text = MISSING if previous_id else FIRST_MISSING
             problem = text.format(id=event.pk, previous=previous_id)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -20,9 +21,12 @@ class RecordKind(StrEnum):
     OBSERVATION = "observation"
 
 
-@dataclass(frozen=True)
-class Coding:
-    """One code in a terminology; system is the FHIR URI of that terminology."""
+class Coding(NamedTuple):
+    """One code in a terminology; system is the FHIR URI of that terminology.
+
+    A named tuple, not a dataclass: screening looks records up by their codes, and a tuple's
+    hash and equality run in C, where a dataclass's run Python for every coding.
+    """
 
     system: str
     code: str

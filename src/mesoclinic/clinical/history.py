@@ -5,7 +5,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from mesoclinic.clinical.concepts import (
     IMPLIES,
@@ -74,31 +74,51 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True)
-class Sign:
-    """A record that shows a meaning, and the code or words that show it."""
+class Shown(NamedTuple):
+    """What evidence of a reading shows whatever the record's dates and value: worked out once
+    per content, as `Sign.evidence` would."""
+
+    code: str
+    display: str
+    phrase: str
+    mapping: str
+
+
+class Sign(NamedTuple):
+    """A record that shows a meaning, and the code or words that show it.
+
+    `shown` is what its evidence shows, when the record's profile worked it out already.
+    """
 
     record: HistoryRecord
     reading: Reading
+    shown: Shown | None = None
 
     def evidence(self) -> Evidence:
         """The record as evidence: every code of it, the code or words that matched."""
-        record, reading = self.record, self.reading
-        coding = reading.coding if reading.reaction is None else None
-        shown = coding or (record.codes[0] if record.codes else None)
-        display = (coding.display if coding else "") or record.name
-        if reading.reaction is not None:
-            display = _reaction_display(record, reading.reaction)
+        record = self.record
+        shown = self.shown or shown_of(record, self.reading)
+        display = shown.display
         if record.value is not None:
             display = f"{display}: {record.value:g} {record.unit}".strip()
         return Evidence(
-            resource=record.resource,
-            code=shown.code if shown else "",
-            display=display,
-            codes=record.codes,
-            phrase=reading.phrase,
-            mapping=reading.lesson.note if reading.lesson else "",
+            record.resource, shown.code, display, record.codes, shown.phrase, shown.mapping
         )
+
+
+def shown_of(record: HistoryRecord, reading: Reading) -> Shown:
+    """What evidence of `reading` in `record` shows, but for the record's value."""
+    coding = reading.coding if reading.reaction is None else None
+    first = coding or (record.codes[0] if record.codes else None)
+    display = (coding.display if coding else "") or record.name
+    if reading.reaction is not None:
+        display = _reaction_display(record, reading.reaction)
+    return Shown(
+        code=first.code if first else "",
+        display=display,
+        phrase=reading.phrase,
+        mapping=reading.lesson.note if reading.lesson else "",
+    )
 
 
 def _reaction_display(record: HistoryRecord, reaction: Reaction) -> str:
@@ -177,6 +197,7 @@ class Candidate:
     always: bool  # counts ever, whatever the record's status and dates
     lasting: bool  # holds while inactive or in remission too
     stale_after: int | None  # days after the record's date it stops being current
+    shown: Shown  # what its evidence shows, but for the record's value
 
 
 @dataclass(frozen=True)
@@ -202,9 +223,16 @@ class Profile:
 
     def standing(self, record: HistoryRecord) -> Standing:
         """Where `record` (of this profile) stands by its statuses, as `statuses.standing` says."""
-        if record.verification in NEVER_VERIFIED or record.status == "entered-in-error":
+        verification = record.verification
+        if verification and verification in NEVER_VERIFIED:
             return Standing.NEVER
         return self.statuses.get(record.status, Standing.CURRENT)
+
+
+# Each kind's statuses with "entered-in-error" among them: one lookup says where a record stands.
+_STANDINGS = {
+    kind: {**statuses, "entered-in-error": Standing.NEVER} for kind, statuses in STATUSES.items()
+}
 
 
 def add_signs(
@@ -216,14 +244,25 @@ def add_signs(
     latest: dict[str, date],
 ) -> None:
     """Add the signs `record` shows on `on`, one per meaning, unless a later answer replaced it."""
+    if not superseded(record, profile, latest):
+        add_shown(signs, record, profile.candidates, held, on)
+
+
+def superseded(record: HistoryRecord, profile: Profile, latest: dict[str, date]) -> bool:
+    """Whether a later answer to the record's question replaced it: the latest BMI counts."""
     question = profile.question
-    if question is not None and (record.onset or date.min) < latest.get(question, date.min):
-        return  # an earlier answer to the same question: the latest BMI counts
-    shown: set[Meaning] = set()
-    for candidate in profile.candidates:
-        meaning = candidate.meaning
-        if meaning in shown:
-            continue
+    return question is not None and (record.onset or date.min) < latest.get(question, date.min)
+
+
+def add_shown(
+    signs: dict[Meaning, list[Sign]],
+    record: HistoryRecord,
+    candidates: tuple[Candidate, ...],
+    held: Standing,
+    on: date,
+) -> None:
+    """Add the signs of the `candidates` (one per meaning) that `record` shows on `on`."""
+    for candidate in candidates:
         if not candidate.always:
             current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
             if not current or (record.ended is not None and record.ended <= on):
@@ -231,8 +270,7 @@ def add_signs(
             limit = candidate.stale_after
             if limit is not None and record.onset is not None and (on - record.onset).days > limit:
                 continue  # a pregnancy record long after its date no longer says what is current
-        shown.add(meaning)
-        signs[meaning].append(Sign(record, candidate.reading))
+        signs[candidate.meaning].append(Sign(record, candidate.reading, candidate.shown))
 
 
 class Profiles:
@@ -268,7 +306,7 @@ class Profiles:
         """Work out what a record means: what `read_record` and `understand` say of it."""
         readings = read_record(record, self.taught)
         understood = understand(record, self.taught)
-        candidates = _candidates(record.kind, readings)
+        candidates = _candidates(record, readings)
         question = _question(record)
         return Profile(
             readings=readings,
@@ -276,7 +314,7 @@ class Profiles:
             reason=understood.reason,
             candidates=candidates,
             question=question,
-            statuses=STATUSES[record.kind],
+            statuses=_STANDINGS[record.kind],
             memo={},
             inert=understood.how is Understanding.MAPPED
             and not candidates
@@ -307,22 +345,27 @@ def profiles(taught: Taught) -> Profiles:
     return Profiles(taught)
 
 
-def _candidates(kind: RecordKind, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
-    """The readings that can be a sign on some day, in order; the others never are."""
+def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
+    """The readings that can be a sign on some day, in order, the first of each meaning only:
+    the others never are (whether a meaning shows depends on the meaning, not the reading)."""
+    kind = record.kind
     chronic = Concept.ACTIVE_INFECTION in (r.meaning for r in readings) and any(
         r.meaning is Marker.CHRONIC_INFECTION and not r.past for r in readings
     )
-    found = []
+    found: list[Candidate] = []
     for reading in readings:
         meaning = reading.meaning
         if meaning in _NO_SIGN or kind not in meaning.kinds:
+            continue
+        if any(candidate.meaning is meaning for candidate in found):
             continue
         always = isinstance(meaning, Concept) and meaning.ever
         if reading.past and not always:
             continue
         lasting = meaning in LASTING or (meaning is Concept.ACTIVE_INFECTION and chronic)
         stale = STALE_AFTER.get(meaning) if isinstance(meaning, Concept) else None
-        found.append(Candidate(meaning, reading, always, lasting, stale))
+        shown = shown_of(record, reading)
+        found.append(Candidate(meaning, reading, always, lasting, stale, shown))
     return tuple(found)
 
 
@@ -337,9 +380,13 @@ def _question(record: HistoryRecord) -> str | None:
 def _merged(*groups: Iterable[Sign]) -> list[Sign]:
     """The signs of all groups, each record once, in order."""
     merged: list[Sign] = []
-    for sign in (sign for group in groups for sign in group):
-        if all(sign.record is not kept.record for kept in merged):
-            merged.append(sign)
+    kept: set[int] = set()  # the records' identities: two equal records are still two records
+    for group in groups:
+        for sign in group:
+            record = id(sign.record)
+            if record not in kept:
+                kept.add(record)
+                merged.append(sign)
     return merged
 
 

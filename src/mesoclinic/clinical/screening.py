@@ -20,7 +20,6 @@ from mesoclinic.clinical.allergies import (
 )
 from mesoclinic.clinical.concepts import (
     NARROWER,
-    SEVERITY_RANKS,
     Concept,
     Meaning,
     Severity,
@@ -31,15 +30,16 @@ from mesoclinic.clinical.history import (
     Evidence,
     Profile,
     Sign,
-    add_signs,
+    add_shown,
     answered,
     concepts_from,
     exists_on,
     holds_on,
     profiles,
+    superseded,
 )
 from mesoclinic.clinical.preparation import PreparationStep, step_to_json
-from mesoclinic.clinical.protocols import Protocol
+from mesoclinic.clinical.protocols import Contraindication, Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
 from mesoclinic.clinical.statuses import Standing
@@ -98,8 +98,7 @@ def screen(
 ) -> Screening:
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
     walk = _Walk(on, tuple(products), taught)
-    for record in facts.records:
-        walk.take(record)
+    walk.read(facts.records)
     findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
     if walk.held:
         findings = (_unrecognised_finding(walk.held), *findings)
@@ -118,7 +117,7 @@ def screen(
 
 class _Walk:
     """One pass over a patient's records: each is looked up once in the profiles of what records
-    mean (`history.Profiles`), and its statuses and dates are read once."""
+    mean (`history.Profiles`), its statuses and dates are read once, and its signs noted then."""
 
     def __init__(self, on: date, products: tuple[Product, ...], taught: Taught) -> None:
         self.on = on
@@ -130,55 +129,76 @@ class _Walk:
         self.not_relevant: list[Understood] = []
         self.allergies: list[Evidence] = []
         self.latest: dict[str, date] = {}
-        self.candidates: list[tuple[HistoryRecord, Profile, Standing]] = []
+        self.answers: list[tuple[HistoryRecord, Profile]] = []
+        self.shown: dict[Meaning, list[Sign]] = defaultdict(list)
 
-    def take(self, record: HistoryRecord) -> None:
-        """Read one record: whether it was understood, allergic to the plan, or a sign."""
-        profile = self.table.of(record)
-        if profile.inert:
-            return  # understood, and nothing it says can be a finding
-        on = self.on
-        standing = profile.standing(record)
-        exists = standing is not Standing.NEVER and (record.onset is None or record.onset <= on)
-        current = (
-            exists and standing is Standing.CURRENT and (record.ended is None or record.ended > on)
-        )
-        if self.products and record.kind is ALLERGY and self._allergic(record, profile, current):
-            pass  # an allergy to a planned product is the component-allergy finding alone
-        elif profile.how is not Understanding.MAPPED:
-            self._understood(record, profile, exists, current)
-        if exists:
+    def read(self, records: Sequence[HistoryRecord]) -> None:
+        """Read every record: whether it was understood, allergic to the plan, or a sign.
+
+        The hot loop of screening, so what it reads of the walk is held in locals; most records
+        are understood and can say nothing, and cost one lookup.
+        """
+        of, on, shown, products = self.table.of, self.on, self.shown, self.products
+        for record in records:
+            profile = of(record)
+            if profile.inert:
+                continue  # understood, and nothing it says can be a finding
+            standing = profile.standing(record)
+            onset = record.onset
+            exists = standing is not Standing.NEVER and (onset is None or onset <= on)
+            if products and record.kind is ALLERGY and self._allergic(record, profile, standing):
+                pass  # an allergy to a planned product is the component-allergy finding alone
+            elif profile.how is not Understanding.MAPPED:
+                self._understood(record, profile, exists, standing)
+            if not exists:
+                continue
             if profile.question is not None:
                 answered(self.latest, profile.question, record)
+                self.answers.append((record, profile))
             if profile.candidates:
-                self.candidates.append((record, profile, standing))
+                add_shown(shown, record, profile.candidates, standing, on)
 
-    def _allergic(self, record: HistoryRecord, profile: Profile, current: bool) -> bool:
+    def _current(self, record: HistoryRecord, standing: Standing) -> bool:
+        ended = record.ended
+        return standing is Standing.CURRENT and (ended is None or ended > self.on)
+
+    def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
         match = _allergy_match(profile, record, self.products, self.taught)
-        if match is not None and current:
+        if match is not None and self._current(record, standing) and _begun(record, self.on):
             self.allergies.append(allergy_evidence(record, *match))
         return match is not None
 
     def _understood(
-        self, record: HistoryRecord, profile: Profile, exists: bool, current: bool
+        self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
     ) -> None:
         """Note a record not recognised (and whether it holds the verdict), or not relevant."""
         if profile.how is Understanding.UNRECOGNISED:
             self.unrecognised.append(record)
             # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
             kind = record.kind
-            if exists and (kind is CONDITION or (current and kind is not OBSERVATION)):
+            if exists and (
+                kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
+            ):
                 self.held.append(record)
         elif profile.how is Understanding.NOT_RELEVANT:
             self.not_relevant.append(Understood(record, Understanding.NOT_RELEVANT, profile.reason))
 
     def signs(self) -> dict[Meaning, list[Sign]]:
-        """The signs the records show on the day (the latest answer to a question counts)."""
-        signs: dict[Meaning, list[Sign]] = defaultdict(list)
-        for record, profile, standing in self.candidates:
-            add_signs(signs, record, profile, standing, self.on, self.latest)
-        return signs
+        """The signs the records show on the day: of a question, only its latest answers."""
+        latest = self.latest
+        replaced = {id(r) for r, profile in self.answers if superseded(r, profile, latest)}
+        if not replaced:
+            return self.shown
+        kept = {
+            meaning: [sign for sign in signs if id(sign.record) not in replaced]
+            for meaning, signs in self.shown.items()
+        }
+        return defaultdict(list, {meaning: signs for meaning, signs in kept.items() if signs})
+
+
+def _begun(record: HistoryRecord, on: date) -> bool:
+    return record.onset is None or record.onset <= on
 
 
 def _allergy_match(
@@ -238,19 +258,21 @@ def _minor_evidence(birth_date: date, on: date) -> Evidence:
 def _findings(
     present: dict[Concept, tuple[Evidence, ...]], protocol: Protocol
 ) -> tuple[Finding, ...]:
-    findings = [
-        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-        for rule in protocol.contraindications
-        if rule.concept in present
-    ]
-    found = {finding.concept for finding in findings}
+    """The findings of the concepts present, worst first, each as its rule in the protocol."""
+    ranked = protocol.ranked
+    placed = [placed for concept in present for placed in ranked.get(concept, ())]
+    placed.sort(key=_place)
+    found = {rule.concept for _, rule in placed}
     # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
-    findings = [f for f in findings if NARROWER.get(f.concept) not in found]
-    return tuple(sorted(findings, key=_worst_first))
+    return tuple(
+        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
+        for _, rule in placed
+        if NARROWER.get(rule.concept) not in found
+    )
 
 
-def _worst_first(finding: Finding) -> int:
-    return SEVERITY_RANKS[finding.severity]
+def _place(placed: tuple[int, Contraindication]) -> int:
+    return placed[0]
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:

@@ -5,7 +5,7 @@ from enum import StrEnum
 from functools import cached_property
 
 from mesoclinic.clinical.areas import Region
-from mesoclinic.clinical.concepts import Care, Concept, Effect, Severity
+from mesoclinic.clinical.concepts import SEVERITY_RANKS, Care, Concept, Effect, Severity
 from mesoclinic.clinical.courses import CourseTemplate
 from mesoclinic.clinical.sources import Source
 from mesoclinic.clinical.timing import AT_ONCE, Timing
@@ -94,6 +94,16 @@ class Protocol:
     def concepts(self) -> frozenset[Concept]:
         """The concepts the protocol's contraindications name."""
         return frozenset(rule.concept for rule in self.contraindications)
+
+    @cached_property
+    def ranked(self) -> dict[Concept, tuple[tuple[int, "Contraindication"], ...]]:
+        """Each concept's contraindications with their place worst first (file order within a
+        severity), so a screening orders its few findings without walking every rule."""
+        worst_first = sorted(self.contraindications, key=lambda rule: SEVERITY_RANKS[rule.severity])
+        ranked: dict[Concept, list[tuple[int, Contraindication]]] = {}
+        for place, rule in enumerate(worst_first):
+            ranked.setdefault(rule.concept, []).append((place, rule))
+        return {concept: tuple(rules) for concept, rules in ranked.items()}
 
     def sources(self) -> list[Source]:
         """Every source the protocol's rules cite, in file order."""
