@@ -467,8 +467,8 @@ def test_the_history_of_many_patients_is_audited_in_one_insert(harbour, tmp_path
     with CaptureQueriesContext(connection) as queries:
         import_json(capsys, str(tmp_path))
     inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "audit_auditevent"')]
-    # One per patient created (each in its own transaction), one for all the history, one run.
-    assert len(inserts) == 3 + 1 + 1
+    # One for the patients created (a batch at a time), one for all the history, one run.
+    assert len(inserts) == 1 + 1 + 1
     updates = AuditEvent.objects.filter(action="update").order_by("patient_id")
     assert list(updates.values_list("patient_id", "summary")) == [
         (p.pk, "FHIR import: 1 Condition created or updated")
