@@ -159,8 +159,8 @@ def test_export_import_export_loses_nothing(clinical_record, harbour, tmp_path, 
     Product.objects.all().delete()
     call_command("import-fhir", str(tmp_path / "first"), clinic=harbour.pk, json=True)
     imported = json.loads(capsys.readouterr().out)
-    # The calendar is exported, not imported: it is still there, held as exported, and its
-    # course follows the plan imported again.
+    # The calendar is still there, held as exported: it is found unchanged, and its course
+    # follows the plan imported again.
     assert ({t: imported["imported"].get(t) for t in CLINICAL_TYPES}, imported["rejected"]) == (
         {"Medication": 5, "Encounter": 1, "ClinicalImpression": None, "CarePlan": 1},
         [],

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from fhir.resources.R4B import get_fhir_model_class
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.queries import naming
 from mesoclinic.patients.models import Condition, Patient
 from mesoclinic.scheduling.models import Course
 from tests.factories import RoomFactory
@@ -151,6 +152,7 @@ def test_export_is_audited_for_the_clinic_and_on_each_patients_trail(
     export(tmp_path, harbour, capsys)
     exports = AuditEvent.objects.filter(action="export").order_by("id")
     harbour_patients = list(Patient.objects.filter(clinic=harbour).order_by("pk"))
+    # One row for the export, naming every patient whose record left.
     assert [(e.object_type, e.patient_id, e.clinic_id, e.summary) for e in exports] == [
         (
             "accounts.Clinic",
@@ -159,11 +161,10 @@ def test_export_is_audited_for_the_clinic_and_on_each_patients_trail(
             f"FHIR export to {tmp_path}: 2 Patient, 3 Condition, 1 MedicationStatement, "
             "1 MedicationRequest, 1 AllergyIntolerance, 5 Observation",
         ),
-        *[
-            ("patients.Patient", p.pk, harbour.pk, f"FHIR export to {tmp_path}")
-            for p in harbour_patients
-        ],
     ]
+    assert exports.get().patients_shown == f" {' '.join(str(p.pk) for p in harbour_patients)} "
+    for patient in harbour_patients:
+        assert list(AuditEvent.objects.filter(naming(patient.pk))) == [exports.get()]
 
 
 def test_export_needs_a_clinic_when_there_are_several(harbour, riverside, tmp_path):

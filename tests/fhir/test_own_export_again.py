@@ -54,7 +54,7 @@ def test_a_calendar_resource_that_is_not_the_clinics_is_refused(harbour, clinica
         {
             "file": "moved.json",
             "line": 1,
-            "reason": f"Appointment appointment-{appointment.pk} is not the one this clinic "
-            "holds: appointments are made on the clinic's pages and exported, never imported",
+            "reason": f"Appointment appointment-{appointment.pk} is held with other contents: "
+            "appointments are changed on the clinic's pages, never by an import",
         }
     ]

@@ -16,6 +16,7 @@ from django.db import DatabaseError, transaction
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import Practitioner
+from mesoclinic.fhir.calendar_import import CalendarImport, is_course
 from mesoclinic.fhir.from_fhir import Rejected
 from mesoclinic.fhir.held import is_held
 from mesoclinic.fhir.narrative import with_narrative
@@ -42,10 +43,7 @@ HELD_OTHERWISE = (
     "{what} {id} is held with other contents; a consultation record and its plan are changed "
     "on their pages, never by an import"
 )
-COURSE_NOT_IMPORTED = (
-    "CarePlan {id} is a course of this clinic's calendar: courses are exported, not imported "
-    "(only the treatment plan a held course follows is read back)"
-)
+COURSE_NOT_IMPORTED = "CarePlan {id} is a course this clinic does not hold"
 NOT_OURS = "{type} {id} is not a mesoclinic {what} (no identifier of {system})"
 
 
@@ -57,14 +55,22 @@ class ClinicalImport:
         self.clinic = importer.clinic
         self.report = importer.report
 
-    def run(self, medications: list[Entry], by_type: dict[str, list[Entry]]) -> None:
+    def run(
+        self, medications: list[Entry], by_type: dict[str, list[Entry]], calendar: CalendarImport
+    ) -> None:
         self._catalogue(medications)
         self._consultations(by_type["Encounter"], by_type["ClinicalImpression"])
-        plans = [e for e in by_type["CarePlan"] if not e.resource["id"].startswith("course-")]
+        plans = [e for e in by_type["CarePlan"] if not is_course(e.resource)]
         for entry in plans:
             self._each(entry, "CarePlan", self._plan)
         for entry in by_type["CarePlan"]:
-            if entry not in plans:
+            if entry in plans or entry.resource["id"] in calendar.courses_seen:
+                continue
+            if entry.resource["id"] in calendar.courses_made:
+                # Counted as imported with the calendar; only its treatment plan is left.
+                if entry.resource.get("basedOn"):
+                    self._each(entry, "", self._course_basis)
+            else:
                 self._each(entry, "CarePlan", self._course_basis)
 
     def _catalogue(self, medications: list[Entry]) -> None:
@@ -103,7 +109,8 @@ class ClinicalImport:
         except DatabaseError as error:
             self.report.reject(entry, f"could not be saved: {error}")
             return
-        getattr(self.report, outcome)[counted] += 1
+        if counted:
+            getattr(self.report, outcome)[counted] += 1
 
     # The catalogue
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mesoclinic.accounts.models import Clinic, User, signed_in_user
-from mesoclinic.audit.domain import audit_event, audit_patients_shown, audit_record
+from mesoclinic.audit.domain import audit_event, audit_list_shown, audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
 from mesoclinic.fhir.importer import Importer, ImportReport
@@ -73,11 +73,11 @@ def fhir_export(
             obj=clinic,
             summary=f"FHIR export to {directory}: {summary}",
         )
-        # Each patient's own trail shows that their record left the system, and where to.
-        audit_patients_shown(
+        # The export's one row names every patient: each patient's own trail finds it.
+        audit_list_shown(
             by=by,
-            patients=Patient.objects.filter(clinic=clinic).only("pk", "clinic_id"),
-            summary=f"FHIR export to {directory}",
+            patients=Patient.objects.filter(clinic=clinic).order_by("pk").only("pk", "clinic_id"),
+            summary=listing.summary,
             action=Action.EXPORT,
             listing=listing,
         )

@@ -1,8 +1,9 @@
 """The clinic's own calendar and settings resources, met again in an import of its own export.
 
-Practitioners, rooms (Location), appointments, courses (CarePlan `course-…`) and the screening
-mappings (ConceptMap) are made on the clinic's pages, never by an import. An import that meets
-one exactly as the clinic would export it counts it unchanged; any other is refused, saying so.
+An import that meets one exactly as the clinic would export it counts it unchanged. The screening
+mappings (ConceptMap) are made on the clinic's pages, never by an import: any other is refused,
+saying so. Practitioners, rooms, courses and appointments the clinic does not hold are made by
+the calendar's import (`fhir.calendar_import`).
 """
 
 from typing import Any
@@ -16,7 +17,6 @@ from mesoclinic.scheduling.models import Appointment, Course
 from mesoclinic.treatments.models import TreatmentPlan
 
 Resource = dict[str, Any]
-HELD_TYPES = ("Practitioner", "Location", "Appointment", "ConceptMap")
 HELD_ONLY = (
     "{type} {id} is not the one this clinic holds: {kind} are made on the clinic's pages and "
     "exported, never imported"
@@ -41,7 +41,7 @@ def refusal(resource: Resource) -> str:
     return HELD_ONLY.format(type=resource["resourceType"], id=resource.get("id"), kind=kind)
 
 
-def _number(fhir_id: str, prefix: str) -> int | None:
+def fhir_number(fhir_id: str, prefix: str) -> int | None:
     head, _, number = fhir_id.rpartition("-")
     return int(number) if head == prefix and number.isdigit() and len(number) < 18 else None
 
@@ -55,7 +55,7 @@ def _held(clinic: Clinic, resource_type: str, fhir_id: str) -> Resource | None:
         "Appointment": "appointment",
         "CarePlan": "course",
     }
-    pk = _number(fhir_id, prefixes[resource_type])
+    pk = fhir_number(fhir_id, prefixes[resource_type])
     if pk is None:
         return None
     if resource_type == "Practitioner":

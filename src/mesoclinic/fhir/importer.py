@@ -10,13 +10,15 @@ from django.db import DatabaseError, models, transaction
 from mesoclinic.accounts.models import Clinic, User
 from mesoclinic.audit.domain import audit_event, audit_record
 from mesoclinic.audit.models import Action, AuditEvent
+from mesoclinic.fhir.calendar_import import CALENDAR, CalendarImport, is_course
 from mesoclinic.fhir.clinical_import import CLINICAL, ClinicalImport
 from mesoclinic.fhir.from_fhir import Rejected, patient_fields
-from mesoclinic.fhir.held import HELD_TYPES, is_held
+from mesoclinic.fhir.held import is_held
 from mesoclinic.fhir.held import refusal as held_refusal
 from mesoclinic.fhir.kinds import HISTORY, SUPPORTED, SUPPORTING, HistoryKind
 from mesoclinic.fhir.r4 import SHOWN, problems
 from mesoclinic.fhir.received import keep
+from mesoclinic.fhir.session_import import SESSIONS, SessionImport
 from mesoclinic.fhir.sources import Entry, Reading
 from mesoclinic.fhir.to_fhir import patient_resource
 from mesoclinic.inventory.fhir import catalogue_kind
@@ -24,6 +26,8 @@ from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier
 
 BATCH = 250
 UNSUPPORTED = "{type} is not imported; mesoclinic imports {supported}"
+# Every type an import reads, in the order it reads them.
+IMPORTED = tuple(dict.fromkeys((*SUPPORTED, *CLINICAL, *CALENDAR, *SESSIONS)))
 NO_ID = "the resource has no id, so a later import could not find it again"
 Resource = dict[str, Any]
 
@@ -94,9 +98,15 @@ class Importer:
         for batch in chunks(by_type.pop("Patient", [])):
             self._import_patients(batch)
         clinical = {t: by_type.pop(t, []) for t in CLINICAL}
+        calendar = {t: by_type.pop(t, []) for t in CALENDAR}
+        sessions = {t: by_type.pop(t, []) for t in SESSIONS}
         for resource_type, entries in by_type.items():
             self._import_history(HISTORY[resource_type], entries)
-        ClinicalImport(self).run(self.medication_entries, clinical)
+        calendar["CarePlan"] = [e for e in clinical["CarePlan"] if is_course(e.resource)]
+        made = CalendarImport(self)
+        made.run(calendar)
+        ClinicalImport(self).run(self.medication_entries, clinical, made)
+        SessionImport(self).run(sessions)
         self._keep_supporting()
         return self.report
 
@@ -115,8 +125,8 @@ class Importer:
         kept: dict[str, dict[str, Entry]] = defaultdict(dict)
         for entry in self.entries:
             resource_type = entry.resource["resourceType"]
-            if resource_type in HELD_TYPES:
-                # The clinic's own calendar and mappings, met again in its own export.
+            if resource_type == "ConceptMap":
+                # The clinic's own mappings, met again in its own export.
                 if is_held(self.clinic, entry.resource):
                     self.report.unchanged[resource_type] += 1
                 else:
@@ -138,20 +148,20 @@ class Importer:
             if earlier:
                 self.report.reject(earlier, f"{key} appears again at {entry.file}:{entry.line}")
             kept[resource["resourceType"]][resource["id"]] = entry
-        order = [t for t in (*SUPPORTED, *CLINICAL) if t in kept]
+        order = [t for t in IMPORTED if t in kept]
         return {t: list(kept[t].values()) for t in order}
 
     def _why_not(self, entry: Entry) -> str | None:
         resource_type = entry.resource["resourceType"]
-        if resource_type not in SUPPORTED + SUPPORTING + CLINICAL:
-            supported = ", ".join(SUPPORTED + CLINICAL)
+        if resource_type not in (*IMPORTED, *SUPPORTING):
+            supported = ", ".join(IMPORTED)
             return UNSUPPORTED.format(type=resource_type, supported=supported)
         if not entry.resource.get("id"):
             return NO_ID
         return invalid_reason(entry.resource)
 
     def _import_patients(self, entries: list[Entry]) -> None:
-        """One transaction per batch, one savepoint per patient."""
+        """One transaction per batch: new patients in a few inserts, the others one by one."""
         ids = [e.resource["id"] for e in entries]
         existing = {
             p.fhir_id: p
@@ -161,11 +171,64 @@ class Importer:
         }
         self.received = []
         with transaction.atomic():
+            new = []
             for entry in entries:
-                self._import_patient(entry, existing.get(entry.resource["id"]))
+                if entry.resource["id"] in existing:
+                    self._import_patient(entry, existing[entry.resource["id"]])
+                else:
+                    new.append(entry)
+            self._create_patients(new)
             keep(self.clinic, self.received)
 
-    def _import_patient(self, entry: Entry, patient: Patient | None) -> None:
+    def _create_patients(self, entries: list[Entry]) -> None:
+        """Create the batch's new patients, their identifiers and audit rows in one insert each;
+        if the database refuses one, each is saved on its own so that only that one is lost."""
+        mapped = [m for m in (self._patient_fields(e) for e in entries) if m is not None]
+        try:
+            with transaction.atomic():
+                patients = Patient.objects.bulk_create(
+                    Patient(clinic=self.clinic, fhir_id=e.resource["id"], **fields)
+                    for e, fields, _ in mapped
+                )
+                self._number(patients)
+                PatientIdentifier.objects.bulk_create(
+                    PatientIdentifier(patient=patient, system=s, value=v, type_text=t)
+                    for patient, (_, _, identifiers) in zip(patients, mapped, strict=True)
+                    for s, v, t in identifiers
+                )
+                AuditEvent.objects.bulk_create(
+                    audit_event(
+                        by=self.actor,
+                        action=Action.CREATE,
+                        obj=patient,
+                        summary="FHIR import created",
+                        patient_id=patient.pk,
+                    )
+                    for patient in patients
+                )
+        except DatabaseError:
+            for entry, _, _ in mapped:
+                self._import_patient(entry, None)
+            return
+        for patient, (entry, _, identifiers) in zip(patients, mapped, strict=True):
+            self._imported_patient(entry, patient, identifiers, "imported")
+
+    def _number(self, patients: list[Patient]) -> None:
+        """The new patients' numbers, where the database does not return them from an insert."""
+        if all(p.pk is not None for p in patients):
+            return
+        numbers = dict(
+            Patient.objects.filter(
+                clinic=self.clinic, fhir_id__in=[p.fhir_id for p in patients]
+            ).values_list("fhir_id", "pk")
+        )
+        for patient in patients:
+            patient.pk = numbers[patient.fhir_id]
+
+    def _patient_fields(
+        self, entry: Entry
+    ) -> tuple[Entry, dict[str, Any], list[tuple[str, str, str]]] | None:
+        """(entry, fields, identifiers once each), or None after rejecting the entry."""
         try:
             fields, identifiers = patient_fields(entry.resource)
             check_lengths(Patient, fields)
@@ -173,19 +236,38 @@ class Importer:
                 check_lengths(
                     PatientIdentifier, {"system": system, "value": value, "type_text": type_text}
                 )
-            with transaction.atomic():
-                patient, outcome = self._save_patient(entry, patient, fields, identifiers)
         except Rejected as rejected:
             self.report.reject(entry, str(rejected))
+            return None
+        # One value per system is unique for a patient; a repeated pair is kept once.
+        unique = list({(s, v): (s, v, t) for s, v, t in identifiers}.values())
+        return entry, fields, unique
+
+    def _import_patient(self, entry: Entry, patient: Patient | None) -> None:
+        mapped = self._patient_fields(entry)
+        if mapped is None:
             return
+        _, fields, identifiers = mapped
+        try:
+            with transaction.atomic():
+                patient, outcome = self._save_patient(entry, patient, fields, identifiers)
         except DatabaseError as error:
             self.report.reject(entry, f"could not be saved: {error}")
             return
+        self._imported_patient(entry, patient, identifiers, outcome)
+
+    def _imported_patient(
+        self,
+        entry: Entry,
+        patient: Patient,
+        identifiers: list[tuple[str, str, str]],
+        outcome: str,
+    ) -> None:
         getattr(self.report, outcome)["Patient"] += 1
         self.patients[patient.fhir_id] = patient.pk
         self.patient_ids[patient.pk] = patient.fhir_id
         held = [PatientIdentifier(system=s, value=v, type_text=t) for s, v, t in identifiers]
-        self.received.append((entry.resource, patient_resource(patient, _unique(held))))
+        self.received.append((entry.resource, patient_resource(patient, held)))
 
     def _save_patient(
         self,
@@ -194,9 +276,9 @@ class Importer:
         fields: dict[str, Any],
         identifiers: list[tuple[str, str, str]],
     ) -> tuple[Patient, str]:
-        """Create, update or leave the patient, audit what changed, and say which it was."""
-        # One value per system is unique for a patient; a repeated pair is kept once.
-        unique = list({(s, v): (s, v, t) for s, v, t in identifiers}.values())
+        """Create, update or leave the patient, audit what changed, and say which it was;
+        `identifiers` come once each."""
+        unique = identifiers
         if patient is None:
             patient = Patient.objects.create(
                 clinic=self.clinic, fhir_id=entry.resource["id"], **fields
@@ -355,11 +437,6 @@ class Importer:
             )
             for patient_id, count in touched.items()
         )
-
-
-def _unique(identifiers: list[PatientIdentifier]) -> list[PatientIdentifier]:
-    """One identifier per (system, value), as the record keeps them."""
-    return list({(i.system, i.value): i for i in identifiers}.values())
 
 
 def _same(row: Any, fields: dict[str, Any]) -> bool:

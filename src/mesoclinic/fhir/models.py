@@ -1,5 +1,8 @@
 """What the FHIR import remembers: each run, what it counted and which lines it rejected."""
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -39,6 +42,9 @@ class ReceivedResource(models.Model):
     resource_type = models.CharField(max_length=40)
     fhir_id = models.CharField(max_length=64)
     resource = models.JSONField()
+    # The resource as JSON text, its keys in the order they came: PostgreSQL's jsonb keeps
+    # `resource` in an order of its own, and the export writes what came as it came.
+    resource_text = models.TextField(blank=True, default="")
     mapped = models.JSONField(default=dict)
     received_at = models.DateTimeField(auto_now=True)
 
@@ -51,6 +57,14 @@ class ReceivedResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.fhir_id} as received"
+
+    @property
+    def as_received(self) -> dict[str, Any]:
+        """The resource with its keys in the order they came."""
+        if self.resource_text:
+            received: dict[str, Any] = json.loads(self.resource_text)
+            return received
+        return dict(self.resource)
 
 
 class BulkExportStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.db.models import Model, Q
 from django.http import Http404
 
 from mesoclinic.accounts.models import Role, User
-from mesoclinic.audit.domain import audit_patients_shown
+from mesoclinic.audit.domain import audit_list_shown
 from mesoclinic.fhir.exporter import assign_fhir_ids
 from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.received import kept_for, with_received
@@ -83,7 +83,8 @@ def search_resources(user: User, resource_type: str, wanted: Search) -> Page:
 
     Pages follow the rows' own numbers (or, newest first, when each last changed, then the
     number), and a page's cursor names the last row it showed: rows added while a client pages
-    never shift what the next page holds. Every patient a page shows is audited.
+    never shift what the next page holds. A page that shows patients is audited in one row
+    naming them all.
     """
     served = served_type(user, resource_type)
     with transaction.atomic():
@@ -102,8 +103,7 @@ def search_resources(user: User, resource_type: str, wanted: Search) -> Page:
     more = len(rows) > wanted.count
     rows = rows[: wanted.count]
     patients = [p for p in (_patient_of(row, source) for source, row in rows) if p is not None]
-    if patients:
-        audit_patients_shown(by=user, patients=patients, summary=f"FHIR search {resource_type}")
+    audit_list_shown(by=user, patients=patients, summary=f"FHIR search {resource_type}")
     next_cursor = _cursor_of(served, rows[-1][1], rows[-1][0]) if more and rows else ""
     return Page(_served(rows, user, resource_type), next_cursor, total)
 

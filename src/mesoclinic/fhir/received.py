@@ -6,6 +6,7 @@ columns do not hold: structured dosages, extensions, precise dates, quantity cod
 relationships); an element the clinic changed comes out as the clinic has it now.
 """
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -74,7 +75,7 @@ def with_received(kept: dict[str, ReceivedResource], resource: Resource) -> Reso
     received = kept.get(resource.get("id", ""))
     if received is None:
         return resource
-    return whole(received.resource, received.mapped, resource)
+    return whole(received.as_received, received.mapped, resource)
 
 
 def made_whole(
@@ -99,7 +100,7 @@ def kept_only(clinic: Clinic, resource_type: str) -> Iterator[Resource]:
     """Resources kept as received that no column holds (the Medications others name)."""
     rows = ReceivedResource.objects.filter(clinic=clinic, resource_type=resource_type)
     for row in rows.order_by("pk").iterator(chunk_size=500):
-        yield row.resource
+        yield row.as_received
 
 
 def keep(clinic: Clinic, pairs: list[tuple[Resource, Resource]]) -> None:
@@ -113,11 +114,12 @@ def keep(clinic: Clinic, pairs: list[tuple[Resource, Resource]]) -> None:
                 resource_type=received["resourceType"],
                 fhir_id=received["id"],
                 resource=received,
+                resource_text=json.dumps(received, ensure_ascii=False),
                 mapped=mapped,
             )
             for received, mapped in pairs
         ],
         update_conflicts=True,
         unique_fields=["clinic", "resource_type", "fhir_id"],
-        update_fields=["resource", "mapped", "received_at"],
+        update_fields=["resource", "resource_text", "mapped", "received_at"],
     )
