@@ -208,9 +208,11 @@ def calendar_rows(
     )
     cells: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
     for appointment in appointments:
-        cells[(getattr(appointment, key), appointment.start.astimezone(tz).date())].append(
-            appointment
-        )
+        start = appointment.start.astimezone(tz)
+        # The entry's times as the clinic reads them, once here rather than by a template
+        # filter per time: a large clinic's page shows hundreds.
+        appointment.hours = f"{start:%H:%M}–{appointment.end.astimezone(tz):%H:%M}"
+        cells[(getattr(appointment, key), start.date())].append(appointment)
     return [CalendarRow(r, [cells[(r.pk, day)] for day in days]) for r in resources]
 
 

@@ -21,7 +21,7 @@ from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
 from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
-from mesoclinic.scheduling.queries import calendar_resources, calendar_rows
+from mesoclinic.scheduling.queries import CalendarRow, calendar_resources, calendar_rows
 
 VIEWS = ("day", "week")
 BY = ("practitioner", "room")
@@ -33,6 +33,9 @@ ROWS_PER_PAGE = {"week": 5, "day": 20}
 # at either end never leaves the dates Python can hold.
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
+# Stands for an entry's id in an address reversed once for all entries; no other part of an
+# address holds these digits.
+ADDRESS_ID = 918273645
 
 
 @staff_required
@@ -56,7 +59,7 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
     page = _rows_page(clinic, by, view, request.GET.get("page"))
-    rows = calendar_rows(clinic, by, days, list(page))
+    rows = _linked(calendar_rows(clinic, by, days, list(page)))
     closed = dict(
         ClinicClosure.objects.filter(clinic=clinic, day__range=(days[0], days[-1])).values_list(
             "day", "reason"
@@ -98,6 +101,21 @@ def calendar(request: SignedInRequest) -> HttpResponse:
 def _rows_page(clinic: Clinic, by: str, view: str, number: str | None) -> Page[Any]:
     """The page of practitioners or rooms asked for (the nearest one when it is no page)."""
     return Paginator(calendar_resources(clinic, by), ROWS_PER_PAGE[view]).get_page(number)
+
+
+def _linked(rows: list[CalendarRow]) -> list[CalendarRow]:
+    """Each entry with its page's address (and its course's), from one reversal of each route
+    rather than one per entry."""
+    appointment_at, course_at = _address("scheduling:appointment"), _address("scheduling:course")
+    for appointment in (a for row in rows for day in row.days for a in day):
+        appointment.link = appointment_at.format(appointment.pk)
+        appointment.course_link = course_at.format(appointment.course_id)
+    return rows
+
+
+def _address(route: str) -> str:
+    """The route's address with `{}` where its one id goes."""
+    return reverse(route, args=[ADDRESS_ID]).replace(str(ADDRESS_ID), "{}")
 
 
 def _row_choices(page: Page[Any]) -> list[tuple[int, Any, bool]]:
