@@ -129,9 +129,10 @@ def test_the_calendar_shows_closed_days_with_their_reason(client_for, rita, harb
 
 
 def practitioners_with_a_session(harbour, names, day=TUESDAY):
-    """A practitioner per name (ordered by it), each with one appointment at 10:00 on `day`."""
-    room = factories.RoomFactory(clinic=harbour)
+    """A practitioner per name (ordered by it), each with one appointment at 10:00 on `day`
+    in a room of their own."""
     for name in names:
+        room = factories.RoomFactory(clinic=harbour)
         practitioner = factories.PractitionerFactory(
             clinic=harbour, user__first_name=name, user__last_name="Doc"
         )
