@@ -39,7 +39,7 @@ def main(directory: str) -> None:
         for n in range(12)
     ]
     original = exporter.clinic_resources
-    domain.clinic_resources = lambda clinic: slow(original(clinic))
+    domain.clinic_resources = lambda clinic, types=(): slow(original(clinic, types))
     exported = {}
 
     def export_slowly():

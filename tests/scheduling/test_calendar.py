@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.patients.models import Patient
 from tests import factories
 from tests.scheduling.factories import AppointmentFactory
 
@@ -125,3 +126,87 @@ def test_the_calendar_shows_closed_days_with_their_reason(client_for, rita, harb
         ("2026-12-02", False, ""),
     ]
     assert '<span class="closed-day">Closed: Staff training</span>' in response.content.decode()
+
+
+def practitioners_with_a_session(harbour, names, day=TUESDAY):
+    """A practitioner per name (ordered by it), each with one appointment at 10:00 on `day`
+    in a room of their own."""
+    for name in names:
+        room = factories.RoomFactory(clinic=harbour)
+        practitioner = factories.PractitionerFactory(
+            clinic=harbour, user__first_name=name, user__last_name="Doc"
+        )
+        patient = factories.PatientFactory(clinic=harbour, given_name=f"Patient of {name}")
+        AppointmentFactory(patient=patient, practitioner=practitioner, room=room, start=at(day, 10))
+
+
+def test_a_large_clinics_week_shows_a_few_practitioners_at_a_time(client_for, rita, harbour):
+    names = ["Ann", "Ben", "Cal", "Dee", "Eve", "Fay", "Gus"]
+    practitioners_with_a_session(harbour, names)
+    client = client_for(rita)
+    first = client.get(week_url())
+    assert [row for row, _ in cells(first)] == [f"{n} Doc" for n in names[:5]]
+    second = client.get(week_url() + "&page=2")
+    assert cells(second) == [
+        (f"{n} Doc", [[], [f"Patient of {n} Example"], [], [], [], [], []]) for n in ("Fay", "Gus")
+    ]
+    # The chooser names every practitioner with the page that shows them.
+    assert [(n, str(r), chosen) for n, r, chosen in second.context["row_choices"]] == [
+        (1 if i < 5 else 2, f"{name} Doc", name == "Fay") for i, name in enumerate(names)
+    ]
+    page = second.content.decode()
+    assert "Practitioners 6–7 of 7" in page
+    monday = week_url(day=dt.date(2026, 11, 30)).replace("&", "&amp;")
+    assert f'<a href="{monday}&amp;page=1" hx-get="{monday}&amp;page=1">← Previous' in page
+    # Moving a week on keeps the practitioners shown.
+    assert "date=2026-12-07&amp;page=2" in page
+    audited = AuditEvent.objects.filter(action="read").order_by("pk")
+    assert list(audited.values_list("summary", "patients_shown")) == [
+        ("calendar week of 2026-11-30 by practitioner, practitioners 1–5 of 7", shown(first)),
+        ("calendar week of 2026-11-30 by practitioner, practitioners 6–7 of 7", shown(second)),
+    ]
+    assert shown(second).split() == [
+        str(pk)
+        for pk in Patient.objects.filter(given_name__in=["Patient of Fay", "Patient of Gus"])
+        .order_by("given_name")
+        .values_list("pk", flat=True)
+    ]
+
+
+def shown(response):
+    """The patients a calendar page showed, as its audit row names them."""
+    ids = [a.patient_id for row in response.context["rows"] for day in row.days for a in day]
+    return f" {' '.join(str(pk) for pk in ids)} "
+
+
+def test_the_day_shows_the_whole_clinic(client_for, rita, harbour):
+    names = ["Ann", "Ben", "Cal", "Dee", "Eve", "Fay", "Gus"]
+    practitioners_with_a_session(harbour, names)
+    response = client_for(rita).get(week_url(view="day"))
+    assert cells(response) == [(f"{n} Doc", [[f"Patient of {n} Example"]]) for n in names]
+    assert "Practitioners 1–" not in response.content.decode()
+
+
+def test_a_page_past_the_last_shows_the_last(client_for, rita, harbour):
+    practitioners_with_a_session(harbour, ["Ann", "Ben", "Cal", "Dee", "Eve", "Fay"])
+    client = client_for(rita)
+    shown = [
+        [row for row, _ in cells(client.get(week_url() + f"&page={page}"))] for page in ("9", "x")
+    ]
+    assert shown == [["Fay Doc"], ["Ann Doc", "Ben Doc", "Cal Doc", "Dee Doc", "Eve Doc"]]
+
+
+@pytest.mark.parametrize("view", ["week", "day"])
+def test_calendar_query_count_does_not_grow_with_practitioners(
+    client_for, rita, harbour, django_assert_num_queries, view
+):
+    client = client_for(rita)
+    practitioners_with_a_session(harbour, ["Ann"])
+    # 1 session, 2 user, 3 their second factor, 4 the audit chain's head, 5 audit row,
+    # 6 practitioners, 7 appointments with their people, 8 the closed days
+    with django_assert_num_queries(8):
+        client.get(week_url(view=view))
+    practitioners_with_a_session(harbour, ["Ben", "Cal"])
+    with django_assert_num_queries(8):
+        response = client.get(week_url(view=view))
+    assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3

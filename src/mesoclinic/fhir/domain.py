@@ -61,10 +61,7 @@ def fhir_export(
     with transaction.atomic():
         assign_clinic_fhir_ids(clinic)
     with read_snapshot():
-        resources = clinic_resources(clinic)
-        if types:
-            resources = ((t, r) for t, r in resources if t in types)
-        counts = write_ndjson(resources, directory)
+        counts = write_ndjson(clinic_resources(clinic, types), directory)
     summary = ", ".join(f"{n} {t}" for t, n in counts.items()) or "nothing"
     with transaction.atomic():
         listing = audit_event(

@@ -2,13 +2,13 @@
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinics.models import Practitioner, Room
@@ -46,12 +46,18 @@ CHUNK = 2000
 
 
 def assign_fhir_ids(rows: models.QuerySet[Any]) -> int:
-    """Give rows that never had a FHIR id a new one, kept so later exports use it again."""
-    missing = list(rows.filter(fhir_id="").only("pk"))
-    for row in missing:
-        row.fhir_id = str(uuid.uuid4())
-    rows.model.objects.bulk_update(missing, ["fhir_id"], batch_size=500)
-    return len(missing)
+    """Give rows that never had a FHIR id a new one, kept so later exports use it again.
+
+    A batch at a time, so a first export of a large clinic holds no list of all its rows.
+    """
+    model, assigned = rows.model, 0
+    while True:
+        batch = list(rows.filter(fhir_id="").values_list("pk", flat=True)[:CHUNK])
+        named = [model(pk=pk, fhir_id=str(uuid.uuid4())) for pk in batch]
+        model.objects.bulk_update(named, ["fhir_id"], batch_size=500)
+        assigned += len(batch)
+        if len(batch) < CHUNK:  # the last batch: no query to find nothing left
+            return assigned
 
 
 def assign_clinic_fhir_ids(clinic: Clinic) -> None:
@@ -69,14 +75,45 @@ def assign_clinic_fhir_ids(clinic: Clinic) -> None:
     assign_fhir_ids(SessionPhoto.objects.filter(clinic=clinic))
 
 
-def clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+def clinic_resources(clinic: Clinic, types: Collection[str] = ()) -> Iterator[tuple[str, Resource]]:
     """(type, resource) for every record of the clinic: Patients, their history, the calendar;
-    each with a narrative."""
-    for resource_type, resource in _clinic_resources(clinic):
-        yield resource_type, with_narrative(resource)
+    each with a narrative. With `types`, only those, and the tables of no other are read."""
+    for resource_type, resource in _clinic_resources(clinic, frozenset(types)):
+        if not types or resource_type in types:
+            yield resource_type, with_narrative(resource)
 
 
-def _clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+def _clinic_resources(clinic: Clinic, types: frozenset[str]) -> Iterator[tuple[str, Resource]]:
+    for made, section in _sections():
+        if not types or not types.isdisjoint(made):
+            yield from section(clinic)
+
+
+def history_resources(resource_type: str) -> "Section":
+    """The clinic's history entries of one type, each made whole from what was received."""
+    kind = HISTORY[resource_type]
+
+    def resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+        rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
+        history = (kind.to_fhir(row) for row in rows.iterator(chunk_size=CHUNK))
+        for resource in made_whole(clinic, resource_type, history):
+            yield resource_type, resource
+
+    return resources
+
+
+def supporting_resources(resource_type: str) -> "Section":
+    """The resources of one type kept as received that no column holds."""
+
+    def resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+        for resource in kept_only(clinic, resource_type):
+            yield resource_type, resource
+
+    return resources
+
+
+def patient_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
+    """Each patient with their identifiers, made whole from what was received."""
     patients = Patient.objects.filter(clinic=clinic).order_by("pk").prefetch_related("identifiers")
     as_held = (
         patient_resource(patient, list(patient.identifiers.all()))
@@ -84,33 +121,20 @@ def _clinic_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     )
     for resource in made_whole(clinic, "Patient", as_held):
         yield "Patient", resource
-    for resource_type, kind in HISTORY.items():
-        rows = kind.rows().filter(patient__clinic=clinic).select_related("patient").order_by("pk")
-        history = (kind.to_fhir(row) for row in rows.iterator(chunk_size=CHUNK))
-        for resource in made_whole(clinic, resource_type, history):
-            yield resource_type, resource
-    for resource_type in SUPPORTING:
-        for resource in kept_only(clinic, resource_type):
-            yield resource_type, resource
-    yield from mapping_resources(clinic)
-    yield from catalogue_resources(clinic)
-    yield from calendar_resources(clinic)
-    yield from consultation_resources(clinic)
-    yield from session_resources(clinic)
 
 
 def session_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """Each signed consent (with its PDF), each session as a Procedure, each photo as Media."""
     consents = Consent.objects.filter(clinic=clinic).select_related("patient", "template", "clinic")
-    for consent in consents.order_by("pk"):
+    for consent in consents.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Consent", consent_to_fhir(consent, consent_pdf(consent))
     sessions = TreatmentSession.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user", "consent", "appointment", "numbing_lot__product"
     )
-    for session in sessions.order_by("pk"):
+    for session in sessions.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Procedure", procedure_to_fhir(session, session_points(session))
     photos = SessionPhoto.objects.filter(clinic=clinic).select_related("patient", "session")
-    for photo in photos.order_by("pk"):
+    for photo in photos.order_by("pk").iterator(chunk_size=CHUNK):
         with default_storage.open(photo.image) as stored:
             yield "Media", media_to_fhir(photo, stored.read())
     yield from adverse_event_resources(clinic)
@@ -119,9 +143,9 @@ def session_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
 
 def catalogue_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """The clinic's products and lots, each a Medication."""
-    for product in products_of(clinic).order_by("pk"):
+    for product in products_of(clinic).order_by("pk").iterator(chunk_size=CHUNK):
         yield "Medication", product_to_fhir(product)
-    for lot in lots_of(clinic).order_by("pk"):
+    for lot in lots_of(clinic).order_by("pk").iterator(chunk_size=CHUNK):
         yield "Medication", lot_to_fhir(lot)
 
 
@@ -130,7 +154,7 @@ def consultation_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     consultations = Consultation.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user"
     )
-    for consultation in consultations.order_by("pk"):
+    for consultation in consultations.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Encounter", encounter_to_fhir(consultation)
         yield "ClinicalImpression", impression_to_fhir(consultation)
         plan = loaded_plan(consultation)
@@ -153,18 +177,17 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
         yield "Practitioner", practitioner_to_fhir(practitioner)
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
         yield "Location", room_to_fhir(room)
+    plan_fhir_id = TreatmentPlan.objects.filter(pk=OuterRef("treatment_plan_id"))
     courses = (
         Course.objects.filter(clinic=clinic)
         .select_related("patient")
         .prefetch_related(course_sessions())
+        # The plan's FHIR id comes with each course: no map of every plan held meanwhile.
+        .annotate(plan_fhir_id=Subquery(plan_fhir_id.values("fhir_id")))
         .order_by("pk")
     )
-    plans = dict(
-        TreatmentPlan.objects.filter(consultation__clinic=clinic).values_list("pk", "fhir_id")
-    )
     for course in courses.iterator(chunk_size=CHUNK):
-        plan_fhir_id = plans.get(course.treatment_plan_id) if course.treatment_plan_id else None
-        yield "CarePlan", course_resource(course, plan_fhir_id)
+        yield "CarePlan", course_resource(course, course.plan_fhir_id)
     appointments = Appointment.objects.filter(clinic=clinic).select_related(
         "patient", "practitioner__user", "room"
     )
@@ -187,6 +210,23 @@ def course_resource(course: Course, plan_fhir_id: str | None) -> Resource:
         # The course carries out the treatment plan it was booked from.
         resource["basedOn"] = [{"reference": f"CarePlan/{plan_fhir_id}"}]
     return resource
+
+
+Section = Callable[[Clinic], Iterator[tuple[str, Resource]]]
+
+
+def _sections() -> list[tuple[tuple[str, ...], Section]]:
+    """The clinic's records in the order they are written, each part with the types it makes."""
+    return [
+        (("Patient",), patient_resources),
+        *(((t,), history_resources(t)) for t in HISTORY),
+        *(((t,), supporting_resources(t)) for t in SUPPORTING),
+        (("ConceptMap",), mapping_resources),
+        (("Medication",), catalogue_resources),
+        (("Practitioner", "Location", "CarePlan", "Appointment"), calendar_resources),
+        (("Encounter", "ClinicalImpression", "CarePlan"), consultation_resources),
+        (("Consent", "Procedure", "Media", "AdverseEvent", "Observation"), session_resources),
+    ]
 
 
 def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> dict[str, int]:

@@ -60,5 +60,5 @@ def report_to_fhir(report: SideEffectReport) -> Resource:
 def adverse_event_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """Every side-effect report of the clinic, oldest first."""
     reports = SideEffectReport.objects.filter(clinic=clinic).select_related("patient")
-    for report in reports.order_by("pk"):
+    for report in reports.order_by("pk").iterator(chunk_size=2000):
         yield "AdverseEvent", report_to_fhir(report)

@@ -73,5 +73,6 @@ def gais_observation(score: GaisScore) -> Resource:
 def gais_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """Every GAIS score of the clinic, oldest first."""
     scores = GaisScore.objects.filter(clinic=clinic)
-    for score in scores.select_related("patient", "recorded_by__practitioner").order_by("pk"):
+    rows = scores.select_related("patient", "recorded_by__practitioner").order_by("pk")
+    for score in rows.iterator(chunk_size=2000):
         yield "Observation", gais_observation(score)

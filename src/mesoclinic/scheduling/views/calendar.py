@@ -1,15 +1,17 @@
 """The staff calendar (day and week, by practitioner or by room) and the calendar files."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mesoclinic.accounts.models import Role
+from mesoclinic.accounts.models import Clinic, Role
 from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
 from mesoclinic.accounts.site import site_url
 from mesoclinic.audit.domain import audit_event, audit_list_shown
@@ -19,15 +21,21 @@ from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
 from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
-from mesoclinic.scheduling.queries import calendar_rows
+from mesoclinic.scheduling.queries import CalendarRow, calendar_resources, calendar_rows
 
 VIEWS = ("day", "week")
 BY = ("practitioner", "room")
 FEED_DAYS_BACK = 30
+# The rows one page of the calendar shows: a week of a few practitioners or rooms, or the
+# whole clinic's day; a large clinic's other rows are a click away, never rendered unasked.
+ROWS_PER_PAGE = {"week": 5, "day": 20}
 # The years the calendar shows: far enough either way for any booking, and a week's arithmetic
 # at either end never leaves the dates Python can hold.
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
+# Stands for an entry's id in an address reversed once for all entries; no other part of an
+# address holds these digits.
+ADDRESS_ID = 918273645
 
 
 @staff_required
@@ -50,13 +58,14 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     first = shown - timedelta(days=shown.weekday()) if view == "week" else shown
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
-    rows = calendar_rows(clinic, by, days)
+    page = _rows_page(clinic, by, view, request.GET.get("page"))
+    rows = _linked(calendar_rows(clinic, by, days, list(page)))
     closed = dict(
         ClinicClosure.objects.filter(clinic=clinic, day__range=(days[0], days[-1])).values_list(
             "day", "reason"
         )
     )
-    summary = f"calendar {view} of {first} by {by}"
+    summary = f"calendar {view} of {first} by {by}" + _which_rows(page, by)
     audit_list_shown(
         by=request.user,
         patients=(a.patient for row in rows for day in row.days for a in day),
@@ -69,6 +78,12 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         "days": days,
         "heads": [(day, day in closed, closed.get(day, "")) for day in days],
         "rows": rows,
+        "page": page,
+        # Moving through the weeks keeps the rows; choosing another view or rows starts over.
+        "page_param": f"&page={page.number}" if page.number > 1 else "",
+        "first_day": first.isoformat(),
+        "rows_url": f"{reverse('scheduling:calendar')}?view={view}&by={by}&date={first}",
+        "row_choices": _row_choices(page),
         "previous": first - step,
         "next": first + step,
         "today": today,
@@ -81,6 +96,40 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         else "scheduling/calendar.html"
     )
     return render(request, template, context)
+
+
+def _rows_page(clinic: Clinic, by: str, view: str, number: str | None) -> Page[Any]:
+    """The page of practitioners or rooms asked for (the nearest one when it is no page)."""
+    return Paginator(calendar_resources(clinic, by), ROWS_PER_PAGE[view]).get_page(number)
+
+
+def _linked(rows: list[CalendarRow]) -> list[CalendarRow]:
+    """Each entry with its page's address (and its course's), from one reversal of each route
+    rather than one per entry."""
+    appointment_at, course_at = _address("scheduling:appointment"), _address("scheduling:course")
+    for appointment in (a for row in rows for day in row.days for a in day):
+        appointment.link = appointment_at.format(appointment.pk)
+        appointment.course_link = course_at.format(appointment.course_id)
+    return rows
+
+
+def _address(route: str) -> str:
+    """The route's address with `{}` where its one id goes."""
+    return reverse(route, args=[ADDRESS_ID]).replace(str(ADDRESS_ID), "{}")
+
+
+def _row_choices(page: Page[Any]) -> list[tuple[int, Any, bool]]:
+    """Each practitioner or room with the page that shows it, for the chooser; the page's
+    first is the one chosen."""
+    per_page, first = page.paginator.per_page, page.start_index() - 1
+    return [(n // per_page + 1, r, n == first) for n, r in enumerate(page.paginator.object_list)]
+
+
+def _which_rows(page: Page[Any], by: str) -> str:
+    """Which rows a paged calendar showed, for its audit; nothing when it showed them all."""
+    if not page.has_other_pages():
+        return ""
+    return f", {by}s {page.start_index()}–{page.end_index()} of {page.paginator.count}"
 
 
 def _chosen(value: str | None, allowed: tuple[str, ...], default: str) -> str:
