@@ -70,7 +70,7 @@ def phone_page(browser):
 def tablet_page(browser):
     context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 
@@ -105,3 +105,11 @@ def sign_in(page, live_server, username, password):
         page.get_by_label("Code from your authenticator app, or a recovery code").fill(code)
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
+
+
+def open_page(page, name):
+    """Follow a link of the main navigation, opening the menu first where it is folded away."""
+    toggle = page.locator(".nav-toggle-label")
+    if toggle.is_visible():
+        toggle.click()
+    page.locator(".mainnav").get_by_role("link", name=name, exact=True).click()

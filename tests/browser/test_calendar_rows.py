@@ -10,7 +10,7 @@ from mesoclinic.accounts.models import User
 from mesoclinic.clinics.models import Practitioner
 from mesoclinic.demo import DEMO_PASSWORD, demo_load
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import WAIT_MS, sign_in
 from tests.scheduling.factories import AppointmentFactory
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_reception_pages_through_the_practitioners_of_a_week(
     everyone = [str(p) for p in Practitioner.objects.filter(clinic=clinic)]
     context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=True)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(WAIT_MS)
     sign_in(page, live_server, "reception", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/clinic/calendar/?view=week&by=practitioner&date={MONDAY}")
     assert page.locator(".calendar-grid tbody th").all_inner_texts() == everyone[:5]

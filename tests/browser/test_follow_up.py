@@ -19,7 +19,7 @@ from mesoclinic.treatments.domain import PlannedArea, consultation_sign, plan_sa
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.treatments.queries import plan_basis
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_page, sign_in
 from tests.factories import PASSWORD
 from tests.inventory.factories import LotFactory
 from tests.scheduling.factories import open_clinic
@@ -33,24 +33,6 @@ SESSION_DAY = dt.datetime(2026, 12, 7, 9, 2, tzinfo=dt.UTC)  # session 1, booked
 SIGNING = dt.datetime(2026, 12, 7, 9, 25, tzinfo=dt.UTC)
 DAY_AFTER = dt.datetime(2026, 12, 8, 12, tzinfo=dt.UTC)
 DAY_20 = dt.datetime(2026, 12, 27, 11, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def tablet(browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -80,24 +62,24 @@ def course(settings, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_signed_session_its_aftercare_and_a_lump_on_day_20_reach_the_practitioner(
-    phone, tablet, live_server, screenshot, course
+    phone_page, tablet_page, live_server, screenshot, course
 ):
     first = course.sessions.order_by("number").first()
-    patient_reads_the_preparation(phone, live_server, screenshot)
+    patient_reads_the_preparation(phone_page, live_server, screenshot)
     with time_machine.travel(SESSION_DAY, tick=True):
-        practitioner_starts_and_charts_the_session(tablet, live_server, first)
+        practitioner_starts_and_charts_the_session(tablet_page, live_server, first)
         with time_machine.travel(SIGNING, tick=True):
-            practitioner_records_the_end_and_signs(tablet, screenshot)
+            practitioner_records_the_end_and_signs(tablet_page, screenshot)
     session = TreatmentSession.objects.get()
     assert (session.signed, session.ended_at) == (
         True,
         dt.datetime(2026, 12, 7, 9, 20, tzinfo=dt.UTC),
     )
     with time_machine.travel(DAY_AFTER, tick=True):
-        patient_opens_the_aftercare_and_its_pdf(phone, live_server, screenshot)
+        patient_opens_the_aftercare_and_its_pdf(phone_page, live_server, screenshot)
     with time_machine.travel(DAY_20, tick=True):
-        patient_reports_a_painful_lump(phone, live_server, screenshot)
-        practitioner_assesses_books_and_closes(tablet, live_server, screenshot)
+        patient_reports_a_painful_lump(phone_page, live_server, screenshot)
+        practitioner_assesses_books_and_closes(tablet_page, live_server, screenshot)
     report = SideEffectReport.objects.select_related("appointment").get()
     assert (report.triage, report.status, report.advice, report.appointment.kind) == (
         "urgent",
@@ -105,14 +87,6 @@ def test_a_signed_session_its_aftercare_and_a_lump_on_day_20_reach_the_practitio
         "Come in on Monday at 09:00.",
         "consultation",
     )
-
-
-def open_page(page, name):
-    """Follow a link of the main navigation, opening the menu first where it is folded away."""
-    toggle = page.locator(".nav-toggle-label")
-    if toggle.is_visible():
-        toggle.click()
-    page.locator(".mainnav").get_by_role("link", name=name, exact=True).click()
 
 
 def patient_reads_the_preparation(page, live_server, screenshot):

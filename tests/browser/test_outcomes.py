@@ -14,7 +14,7 @@ from PIL import Image
 
 from mesoclinic.scheduling.models import CourseStatus
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_page, sign_in
 from tests.factories import PASSWORD
 from tests.outcomes.dataset import build
 from tests.outcomes.test_before_after import photographed
@@ -31,9 +31,6 @@ def test_a_course_completes_is_scored_compared_and_reported(
     tablet_page, phone_page, live_server, screenshot, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    for page in (tablet_page, phone_page):
-        # Each page's first answer renders templates never rendered yet: slow on a busy machine.
-        page.set_default_timeout(30_000)
     with time_machine.travel(SESSION_DAY, tick=True) as traveller:
         harbour = factories.ClinicFactory(name="Harbour Skin Clinic", phone="+44 20 7946 0000")
         riverside = factories.ClinicFactory(name="Riverside Aesthetics")
@@ -91,16 +88,14 @@ def paula_signs_the_last_session(page, live_server, screenshot, last, tmp_path):
 
 def ann_scores_and_compares(page, live_server, screenshot):
     sign_in(page, live_server, "ann", PASSWORD)
-    open_menu(page)
-    page.get_by_role("link", name="Your results").click()
+    open_page(page, "Your results")
     page.get_by_label("Very much improved").check()
     page.get_by_role("button", name="Send my score").click()
     assert page.get_by_text("Thank you: your score was sent to the clinic.").count() == 1
     assert page.get_by_text("You scored it 1: very much improved.").count() == 1
     screenshot(page, "outcomes-3-scored-390")
 
-    open_menu(page)
-    page.get_by_role("link", name="Before and after").click()
+    open_page(page, "Before and after")
     front = page.locator('.before-after[data-view="front"]')
     assert (
         front.get_by_text(
@@ -121,8 +116,7 @@ def ann_scores_and_compares(page, live_server, screenshot):
 
 def paula_reads_the_reports(page, live_server, screenshot, ann):
     sign_in(page, live_server, "paula", PASSWORD)
-    open_menu(page)
-    page.get_by_role("link", name="Reports").click()
+    open_page(page, "Reports")
     page.get_by_label("From").fill("2027-01-01")
     page.get_by_label("To").fill("2027-02-01")
     page.get_by_role("button", name="Show").click()
@@ -135,10 +129,3 @@ def paula_reads_the_reports(page, live_server, screenshot, ann):
     screenshot(page, "outcomes-7-report-gais-768")
     row.get_by_role("link").click()
     assert page.get_by_role("link", name=str(ann)).count() == 1
-
-
-def open_menu(page):
-    """On a narrow screen the main navigation folds under "Menu": open it."""
-    menu = page.locator("label.nav-toggle-label")
-    if menu.is_visible():
-        menu.click()

@@ -18,7 +18,7 @@ from mesoclinic.treatments.domain import PlannedArea, consultation_sign, plan_sa
 from mesoclinic.treatments.domain.sessions import point_add, session_sign
 from mesoclinic.treatments.models import SessionPhoto, TreatmentSession
 from mesoclinic.treatments.queries import plan_basis
-from tests.browser.conftest import WAIT_MS, sign_in
+from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 from tests.inventory.factories import LotFactory
 from tests.scheduling.factories import open_clinic
@@ -32,15 +32,6 @@ from tests.treatments.factories import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def tablet(browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -82,9 +73,9 @@ def photo_file(tmp_path, name, colour):
 
 
 def test_a_session_from_consent_to_recall_on_a_tablet(
-    tablet, live_server, screenshot, course, pat, tmp_path
+    tablet_page, live_server, screenshot, course, pat, tmp_path
 ):
-    page = tablet
+    page = tablet_page
     page.on("dialog", lambda dialog: dialog.accept())
     patient_signs_in_the_portal(page, live_server, screenshot)
     first = course.sessions.order_by("number").first()
@@ -193,11 +184,11 @@ def admin_sees_who_received_the_lot(page, live_server, screenshot, pat):
 
 
 def test_a_point_is_dragged_with_a_finger_on_the_tablet(
-    tablet, live_server, screenshot, course, paula
+    tablet_page, live_server, screenshot, course, paula
 ):
     """A finger drags point 1 across the face map; the move is saved and audited, and the
     table shows the new position. Once signed, the map has no point to drag."""
-    page = tablet
+    page = tablet_page
     page.on("dialog", lambda dialog: dialog.accept())
     first = course.sessions.order_by("number").first()
     consented(course)
