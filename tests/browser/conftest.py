@@ -50,25 +50,21 @@ WAIT_MS = 30_000
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    yield from _page_in(browser, viewport={"width": 1280, "height": 800})
 
 
 @pytest.fixture
 def phone_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    yield from _page_in(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
 
 
 @pytest.fixture
 def tablet_page(browser):
-    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True)
+    yield from _page_in(browser, viewport={"width": 768, "height": 1024}, has_touch=True)
+
+
+def _page_in(browser, **context_options):
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     yield page
@@ -113,3 +109,22 @@ def open_page(page, name):
     if toggle.is_visible():
         toggle.click()
     page.locator(".mainnav").get_by_role("link", name=name, exact=True).click()
+
+
+def start_and_chart_one_point(page, live_server, appointment, *, across):
+    """As the signed-in practitioner: start `appointment`'s session and tap one point on the
+    front of the face, `across` its width (0–1), with the first lot."""
+    page.goto(f"{live_server.url}/clinic/appointments/{appointment.pk}/")
+    page.get_by_role("link", name="Session record").click()
+    for followed in page.get_by_label("Followed", exact=True).all():
+        followed.check()
+    page.get_by_role("button", name="Start the session").click()
+    page.wait_for_url("**/clinic/sessions/*/")
+    page.get_by_label("Lot", exact=True).select_option(index=0)
+    page.get_by_label("Depth (mm)").fill("1")
+    page.get_by_label("Volume (mL)").fill("0.05")
+    face = page.locator('svg[data-map="face-front"]')
+    box = face.bounding_box()
+    with page.expect_navigation():
+        face.tap(position={"x": box["width"] * across, "y": box["height"] * 0.4})
+    assert page.locator("table.chart-points tr[data-point]").count() == 1

@@ -19,7 +19,7 @@ from mesoclinic.treatments.domain import PlannedArea, consultation_sign, plan_sa
 from mesoclinic.treatments.models import TreatmentSession
 from mesoclinic.treatments.queries import plan_basis
 from tests import factories
-from tests.browser.conftest import open_page, sign_in
+from tests.browser.conftest import open_page, sign_in, start_and_chart_one_point
 from tests.factories import PASSWORD
 from tests.inventory.factories import LotFactory
 from tests.scheduling.factories import open_clinic
@@ -102,20 +102,7 @@ def patient_reads_the_preparation(page, live_server, screenshot):
 
 def practitioner_starts_and_charts_the_session(page, live_server, first):
     sign_in(page, live_server, "paula", PASSWORD)
-    page.goto(f"{live_server.url}/clinic/appointments/{first.pk}/")
-    page.get_by_role("link", name="Session record").click()
-    for followed in page.get_by_label("Followed", exact=True).all():
-        followed.check()
-    page.get_by_role("button", name="Start the session").click()
-    page.wait_for_url("**/clinic/sessions/*/")
-    page.get_by_label("Lot", exact=True).select_option(index=0)
-    page.get_by_label("Depth (mm)").fill("1")
-    page.get_by_label("Volume (mL)").fill("0.05")
-    face = page.locator('svg[data-map="face-front"]')
-    box = face.bounding_box()
-    with page.expect_navigation():
-        face.tap(position={"x": box["width"] * 0.4, "y": box["height"] * 0.4})
-    assert page.locator("table.chart-points tr[data-point]").count() == 1
+    start_and_chart_one_point(page, live_server, first, across=0.4)
 
 
 def practitioner_records_the_end_and_signs(page, screenshot):

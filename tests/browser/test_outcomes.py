@@ -14,7 +14,7 @@ from PIL import Image
 
 from mesoclinic.scheduling.models import CourseStatus
 from tests import factories
-from tests.browser.conftest import open_page, sign_in
+from tests.browser.conftest import open_page, sign_in, start_and_chart_one_point
 from tests.factories import PASSWORD
 from tests.outcomes.dataset import build
 from tests.outcomes.test_before_after import photographed
@@ -56,20 +56,7 @@ def test_a_course_completes_is_scored_compared_and_reported(
 def paula_signs_the_last_session(page, live_server, screenshot, last, tmp_path):
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, live_server, "paula", PASSWORD)
-    page.goto(f"{live_server.url}/clinic/appointments/{last.pk}/")
-    page.get_by_role("link", name="Session record").click()
-    for followed in page.get_by_label("Followed", exact=True).all():
-        followed.check()
-    page.get_by_role("button", name="Start the session").click()
-    page.wait_for_url("**/clinic/sessions/*/")
-    page.get_by_label("Lot", exact=True).select_option(index=0)
-    page.get_by_label("Depth (mm)").fill("1")
-    page.get_by_label("Volume (mL)").fill("0.05")
-    face = page.locator('svg[data-map="face-front"]')
-    box = face.bounding_box()
-    with page.expect_navigation():
-        face.tap(position={"x": box["width"] * 0.5, "y": box["height"] * 0.4})
-    assert page.locator("table.chart-points tr[data-point]").count() == 1
+    start_and_chart_one_point(page, live_server, last, across=0.5)
     after = tmp_path / "after.jpg"
     Image.new("RGB", (480, 640), (225, 180, 160)).save(after, format="JPEG")
     page.get_by_label("View").select_option("front")

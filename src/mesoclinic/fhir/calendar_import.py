@@ -244,11 +244,7 @@ class CalendarImport:
         return pk
 
     def _patient(self, resource: Resource) -> int:
-        reference = _patient_reference(resource)
-        _, source_id = self.importer._target(reference)
-        if source_id not in self.importer.patients:
-            raise Rejected(f"patient {reference!r} is neither in this import nor in the clinic")
-        return self.importer.patients[source_id]
+        return imported_patient(self.importer, _patient_reference(resource))
 
     def _reset_numbering(self) -> None:
         """Rows made with their own numbers: the database's next number must come after them."""
@@ -256,6 +252,14 @@ class CalendarImport:
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+
+
+def imported_patient(importer: "Importer", reference: str) -> int:
+    """The clinic's number for the patient `reference` names, from this import or the clinic."""
+    _, source_id = importer._target(reference)
+    if source_id not in importer.patients:
+        raise Rejected(f"patient {reference!r} is neither in this import nor in the clinic")
+    return importer.patients[source_id]
 
 
 def _patient_reference(resource: Resource) -> str:

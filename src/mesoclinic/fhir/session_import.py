@@ -15,7 +15,7 @@ from django.db import DatabaseError, transaction
 
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
-from mesoclinic.fhir.calendar_import import NOT_AS_EXPORTED, why_refused
+from mesoclinic.fhir.calendar_import import NOT_AS_EXPORTED, imported_patient, why_refused
 from mesoclinic.fhir.from_fhir import Rejected
 from mesoclinic.fhir.narrative import with_narrative
 from mesoclinic.fhir.sources import Entry
@@ -245,11 +245,7 @@ class SessionImport:
         return "imported"
 
     def _patient(self, resource: Resource) -> int:
-        reference = _patient_reference(resource)
-        _, source_id = self.importer._target(reference)
-        if source_id not in self.importer.patients:
-            raise Rejected(f"patient {reference!r} is neither in this import nor in the clinic")
-        return self.importer.patients[source_id]
+        return imported_patient(self.importer, _patient_reference(resource))
 
 
 def _point(session: TreatmentSession, point: dict[str, str], lots: dict[str, Lot]) -> ChartPoint:
