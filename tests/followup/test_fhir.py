@@ -122,15 +122,17 @@ def test_adverse_events_are_searched_by_patient_and_read_and_audited(client_for,
         [f"side-effect-{lump.pk}"],
         report_to_fhir(lump),
     )
+    # A search is audited in one row naming every patient it showed; a read, on the patient's own.
     assert list(
-        AuditEvent.objects.filter(action="read").order_by("pk").values_list("patient_id", "summary")
+        AuditEvent.objects.filter(action="read")
+        .order_by("pk")
+        .values_list("patient_id", "patients_shown", "summary")
     ) == [
-        (lump.patient_id, "FHIR search AdverseEvent"),
-        (bruise.patient_id, "FHIR search AdverseEvent"),
-        (lump.patient_id, f"FHIR read AdverseEvent/side-effect-{lump.pk}"),
-        (lump.patient_id, "FHIR search AdverseEvent"),
-        (bruise.patient_id, "FHIR search AdverseEvent"),
-        (lump.patient_id, "FHIR search AdverseEvent"),
+        (None, f" {lump.patient_id} {bruise.patient_id} ", "FHIR search AdverseEvent"),
+        (lump.patient_id, "", f"FHIR read AdverseEvent/side-effect-{lump.pk}"),
+        (None, f" {lump.patient_id} ", "FHIR search AdverseEvent"),
+        (None, f" {bruise.patient_id} ", "FHIR search AdverseEvent"),
+        (None, f" {lump.patient_id} ", "FHIR search AdverseEvent"),
     ]
 
 
