@@ -281,6 +281,28 @@ def test_cancelling_from_the_course_page_is_audited(client_for, paula, course, p
     ) == ["cancelled; 6 future sessions freed"]
 
 
+@pytest.mark.parametrize("status", ["completed", "cancelled"])
+def test_a_finished_course_cannot_be_cancelled(client_for, paula, course, pat, status):
+    Course.objects.filter(pk=course.pk).update(status=status)
+    client = client_for(paula)
+    page = client.get(reverse("scheduling:course", args=[course.pk])).content.decode()
+    response = client.post(reverse("scheduling:course-cancel", args=[course.pk]), follow=True)
+    course.refresh_from_db()
+    assert (
+        "Cancel the course" in page,
+        [str(m) for m in response.context["messages"]],
+        course.status,
+        course.sessions.filter(status="cancelled").count(),
+        AuditEvent.objects.filter(action="update", patient_id=pat.pk).count(),
+    ) == (
+        False,
+        [f"This course is {status}: only a planned or active course can be cancelled."],
+        status,
+        0,
+        0,
+    )
+
+
 def test_the_patient_downloads_their_course_as_a_calendar_file(
     client_for, course, pat, peter, charlie
 ):

@@ -29,6 +29,14 @@ class CourseIncomplete(Exception):
     """Some sessions of the proposal could not be placed, so the course cannot be booked."""
 
 
+class CourseFinished(Exception):
+    """The course is completed or cancelled already: it cannot be cancelled (again)."""
+
+
+# A completed course keeps its outcome: cancelling it would count it as abandoned in the reports.
+FINISHED = "This course is {status}: only a planned or active course can be cancelled."
+
+
 def course_book(
     *,
     proposal: CourseProposal,
@@ -168,8 +176,15 @@ def course_cancel(*, course: Course, by: User | None) -> int:
             changed_at=timezone.now(),
             cancel_reason="the course was cancelled",
         )
+        # Sessions first, then the course, in the order signing takes them; a course completed
+        # or cancelled meanwhile refuses, and the freeing above is undone with it.
+        open_course = Course.objects.filter(
+            pk=course.pk, status__in=(CourseStatus.PLANNED, CourseStatus.ACTIVE)
+        )
+        if not open_course.update(status=CourseStatus.CANCELLED):
+            course.refresh_from_db(fields=["status"])
+            raise CourseFinished(FINISHED.format(status=course.get_status_display().lower()))
         course.status = CourseStatus.CANCELLED
-        course.save(update_fields=["status"])
         audit_record(
             by=by,
             action=Action.UPDATE,

@@ -16,7 +16,12 @@ from mesoclinic.patients.models import Patient
 from mesoclinic.scheduling.access import course_for, session_of
 from mesoclinic.scheduling.course_rules import template_named
 from mesoclinic.scheduling.domain.booking import SlotTaken
-from mesoclinic.scheduling.domain.courses import CourseIncomplete, course_book, course_cancel
+from mesoclinic.scheduling.domain.courses import (
+    CourseFinished,
+    CourseIncomplete,
+    course_book,
+    course_cancel,
+)
 from mesoclinic.scheduling.domain.moves import MoveRefused, session_move, session_move_times
 from mesoclinic.scheduling.forms import BookCourseForm, MoveSessionForm, PlanCourseForm
 from mesoclinic.scheduling.gate import BookingRefused, screening_for_booking
@@ -175,6 +180,10 @@ def session_move_view(request: SignedInRequest, course_id: int, number: int) -> 
 @require_POST
 def course_cancel_view(request: SignedInRequest, course_id: int) -> HttpResponse:
     course = course_for(request.user, course_id, purpose="cancel course")
-    freed = course_cancel(course=course, by=request.user)
-    messages.success(request, f"Cancelled the course; {freed} future sessions were freed.")
+    try:
+        freed = course_cancel(course=course, by=request.user)
+    except CourseFinished as finished:
+        messages.error(request, str(finished))
+    else:
+        messages.success(request, f"Cancelled the course; {freed} future sessions were freed.")
     return redirect("scheduling:course", course.pk)
