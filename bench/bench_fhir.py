@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
+from bench_reports import drop_database, fresh_database
 from sandbox import set_up_django
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def rounds(folder: Path) -> None:
 
 def on_postgres(url: str) -> None:
     print("PostgreSQL")
-    bench_url = _fresh_postgres(url)
+    bench_url = fresh_database(url, purpose="fhir")
     try:
         with tempfile.TemporaryDirectory() as folder:
             os.environ["MESOCLINIC_VAR_DIR"] = folder
@@ -75,26 +75,7 @@ def on_postgres(url: str) -> None:
             django.setup()
             rounds(Path(folder))
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        _admin(url, f'DROP DATABASE IF EXISTS "{urlsplit(bench_url).path.lstrip("/")}"')
-
-
-def _admin(url: str, sql: str) -> None:
-    import psycopg
-
-    server = urlunsplit(urlsplit(url)._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def _fresh_postgres(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/") or "mesoclinic"
-    bench = f"{name}_bench_fhir"
-    _admin(url, f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # a run cut short
-    _admin(url, f'CREATE DATABASE "{bench}"')
-    return urlunsplit(urlsplit(url)._replace(path=f"/{bench}"))
+        drop_database(url, bench_url)
 
 
 def fresh_clinic(number: int) -> Any:

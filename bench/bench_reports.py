@@ -53,9 +53,10 @@ def _admin(url: str, sql: str) -> None:
         connection.execute(sql)
 
 
-def fresh_database(url: str) -> str:
+def fresh_database(url: str, *, purpose: str = "reports") -> str:
+    """A new, empty database `<name>_bench_<purpose>` beside the one `url` names."""
     name = urlsplit(url).path.lstrip("/") or "mesoclinic"
-    bench = f"{name}_bench_reports"
+    bench = f"{name}_bench_{purpose}"
     _admin(url, f'DROP DATABASE IF EXISTS "{bench}" WITH (FORCE)')  # a run cut short
     _admin(url, f'CREATE DATABASE "{bench}"')
     return urlunsplit(urlsplit(url)._replace(path=f"/{bench}"))
