@@ -12,11 +12,11 @@ import datetime as dt
 import smtplib
 import time
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 from django.utils import timezone
 from django_tasks.base import Task
 
@@ -25,6 +25,9 @@ from mesoclinic.outbox.delivery import RETRY_AFTER
 from mesoclinic.outbox.models import DeliveryStatus, Email, Sms
 from mesoclinic.outbox.sms import SmsBackend, sms_backend
 from mesoclinic.outbox.tasks import email_send, sms_send
+
+if TYPE_CHECKING:
+    from django.template.backends.base import _EngineTemplate as Template
 
 Message = TypeVar("Message", Email, Sms)
 BATCH = 200
@@ -39,6 +42,21 @@ SUBJECTS = {
     "check-in": "How is your skin? A check-in from {clinic}",
     "recall": "Time for a maintenance session at {clinic}?",
 }
+# What sending reads: a batch loads these columns alone, not the whole patient and clinic.
+READS = (
+    "kind",
+    "key",
+    "text",
+    "channel",
+    "due_at",
+    "clinic_id",
+    "patient_id",
+    "patient__given_name",
+    "patient__email",
+    "patient__phone",
+    "clinic__name",
+    "clinic__phone",
+)
 
 
 def send_due(now: dt.datetime | None = None, batch: int = BATCH) -> int:
@@ -67,6 +85,7 @@ def _send_batch(now: dt.datetime, batch: int) -> int:
             Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=ReminderStatus.SCHEDULED, due_at__lte=now)
             .select_related("patient", "clinic")
+            .only(*READS)
             .order_by("due_at", "id")[:batch]
         )
         if not due:
@@ -115,12 +134,22 @@ def _subject(reminder: Reminder) -> str:
     return SUBJECTS[reminder.kind].format(clinic=reminder.clinic.name)
 
 
-def _message(reminder: Reminder, to: str) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class _Templates:
+    """The email's two templates, looked up once per batch rather than twice per reminder."""
+
+    text: "Template"
+    html: "Template"
+
+    @classmethod
+    def load(cls) -> "_Templates":
+        return cls(get_template("followup/reminder.txt"), get_template("followup/reminder.html"))
+
+
+def _message(reminder: Reminder, to: str, templates: _Templates) -> EmailMultiAlternatives:
     context = {"reminder": reminder, "clinic": reminder.clinic, "patient": reminder.patient}
-    message = EmailMultiAlternatives(
-        _subject(reminder), render_to_string("followup/reminder.txt", context), None, [to]
-    )
-    message.attach_alternative(render_to_string("followup/reminder.html", context), "text/html")
+    message = EmailMultiAlternatives(_subject(reminder), templates.text.render(context), None, [to])
+    message.attach_alternative(templates.html.render(context), "text/html")
     return message
 
 
@@ -128,9 +157,10 @@ def _send_emails(outgoing: list[_Outgoing], now: dt.datetime) -> list[Email]:
     if not outgoing:
         return []
     rows = []
+    templates = _Templates.load()
     with get_connection() as connection:
         for item in outgoing:
-            message = _message(item.reminder, item.to)
+            message = _message(item.reminder, item.to, templates)
             row = _row(Email, item, now, subject=str(message.subject))
             try:
                 connection.send_messages([message])
