@@ -144,6 +144,38 @@ def test_each_figure_links_to_its_patients_audited(client_for, clinic, alice, na
     )
 
 
+def test_the_patients_behind_a_figure_come_a_page_at_a_time(client_for, clinic, alice, monkeypatch):
+    monkeypatch.setattr("mesoclinic.outcomes.report_views.PATIENTS_PER_PAGE", 2)
+    client = client_for(alice)
+    url = reverse("outcomes:report-patients", args=["courses"])
+    first = client.get(url, {**JANUARY, "key": "started"})
+    second = client.get(url, {**JANUARY, "key": "started", "page": "2"})
+    assert [p.given_name for p in first.context["patients"]] == ["Ann", "Ben"]
+    assert [p.given_name for p in second.context["patients"]] == ["Cleo"]
+    assert "Patients 1–2 of 3." in first.content.decode()
+    assert 'href="?start=2027-01-01&amp;end=2027-01-31&amp;key=started&amp;page=2">Next' in (
+        first.content.decode()
+    )
+    # Only the patients a page showed are audited as shown by it.
+    audited = AuditEvent.objects.filter(actor=alice, summary="report courses: started")
+    shown = [clinic["people"][given].pk for given in ("Ann", "Ben", "Cleo")]
+    assert sorted(audited.values_list("patient_id", flat=True)) == sorted(shown)
+
+
+# The session, the user, the clinic, the practitioners for the filter, the count, the page of
+# patients, the audit's insert: the same for a figure of one more patient as of three.
+@pytest.mark.parametrize("more", [1, 3])
+def test_the_patients_behind_a_figure_take_a_constant_number_of_queries(
+    client_for, clinic, alice, more, django_assert_num_queries
+):
+    clinic["grow"](more)
+    client = client_for(alice)
+    url = reverse("outcomes:report-patients", args=["courses"])
+    with django_assert_num_queries(7):
+        response = client.get(url, {**JANUARY, "key": "started"})
+    assert len(response.context["patients"]) == 3 + more
+
+
 def test_the_figures_link_to_their_patients_from_the_chart(client_for, clinic, alice):
     page = client_for(alice).get(reverse("outcomes:report", args=["courses"]), JANUARY)
     assert "/clinic/reports/courses/patients/?key=completed&amp;start=2027-01-01" in (

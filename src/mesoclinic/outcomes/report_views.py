@@ -4,6 +4,7 @@ each figure (audited). Reception sees none of them."""
 import csv
 import datetime as dt
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,8 +14,11 @@ from mesoclinic.audit.domain import audit_patients_shown
 from mesoclinic.outcomes.charts import chart
 from mesoclinic.outcomes.forms import ReportFilter
 from mesoclinic.outcomes.reports import REPORTS, Scope, patients_behind, report_tables
+from mesoclinic.patients.models import Patient
 
 NO_REPORT = "No such report."
+# A figure may count tens of thousands: the list shows them a readable page at a time.
+PATIENTS_PER_PAGE = 100
 TITLES = {
     "courses": "Courses",
     "no-shows": "No-shows",
@@ -76,10 +80,19 @@ def report_csv(request: SignedInRequest, name: str) -> HttpResponse:
 
 @clinical_staff_required
 def report_patients(request: SignedInRequest, name: str) -> HttpResponse:
-    """The patients behind one figure; each one shown is audited."""
+    """The patients behind one figure, a page at a time; each one shown is audited."""
     form, scope = _scope(request, name)
     key = request.GET.get("key", "")
-    patients = list(patients_behind(scope, name, key)) if scope else []
+    behind = patients_behind(scope, name, key) if scope else Patient.objects.none()
+    page = Paginator(behind, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    patients = list(page)
     audit_patients_shown(by=request.user, patients=patients, summary=f"report {name}: {key}"[:300])
-    context = {"form": form, "name": name, "title": TITLES[name], "key": key, "patients": patients}
+    context = {
+        "form": form,
+        "name": name,
+        "title": TITLES[name],
+        "key": key,
+        "patients": patients,
+        "page": page,
+    }
     return render(request, "outcomes/report_patients.html", context)
