@@ -8,8 +8,8 @@ first session recorded, signed and charted from one of 100 lots of four products
 side-effect reports; a practitioner's and a patient's GAIS score for every completed course.
 Then it times every report (the figures the page shows, without the template) over one year,
 for the whole clinic and for one practitioner, and the first and last page of the patients
-behind a figure, and counts their queries. Goal: each under a second, in a constant number of queries. Skips,
-saying why, without PostgreSQL.
+behind a figure, and counts their queries. Goal: each under a second, in a constant number of
+queries. Skips, saying why, without PostgreSQL.
 """
 
 import datetime as dt
