@@ -42,7 +42,9 @@ def main() -> None:
         rounds(Path(folder))
     if url.startswith("postgres"):
         # Django is set up once a process: PostgreSQL gets a process of its own.
-        subprocess.run([sys.executable, __file__, "--postgres"], check=True)
+        # The SQLite set-up changed DATABASE_URL: that process gets the server's address again.
+        env = {**os.environ, "DATABASE_URL": url}
+        subprocess.run([sys.executable, __file__, "--postgres"], check=True, env=env)
     else:
         print("PostgreSQL skipped: set DATABASE_URL to a PostgreSQL server (postgres://…)")
 

@@ -12,7 +12,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fhirclient.models.fhirabstractbase import FHIRValidationError  # type: ignore[import-untyped]
+from fhirclient.models.fhirabstractbase import (  # type: ignore[import-untyped]
+    FHIRAbstractBase,
+    FHIRValidationError,
+)
 from fhirclient.models.fhirelementfactory import (  # type: ignore[import-untyped]
     FHIRElementFactory,
 )
@@ -75,6 +78,8 @@ def problems(resource: Resource) -> list[str]:
 
 
 def _structure(resource: Resource) -> list[str]:
+    if _fits(_model(resource["resourceType"]), resource):
+        return []
     try:
         FHIRElementFactory.instantiate(resource["resourceType"], resource)
     except FHIRValidationError as error:
@@ -83,6 +88,69 @@ def _structure(resource: Resource) -> list[str]:
     except (TypeError, KeyError, ValueError, AttributeError) as error:
         return [f"{resource['resourceType']}: {error}"]
     return []
+
+
+# The quick check ------------------------------------------------------------------------------
+# Building fhirclient's objects costs several times what importing a resource does. The quick
+# check walks the JSON against the same models' element tables and says only "fits": anything
+# it is unsure of goes to fhirclient, whose answer (and wording) stands.
+
+
+_ANY = object()
+
+
+@cache
+def _model(resource_type: str) -> type:
+    return type(FHIRElementFactory.instantiate(resource_type, None))
+
+
+@cache
+def _elements(model: type) -> tuple[list[tuple[str, Any, bool, str | None, bool]], frozenset[str]]:
+    """The model's elements (JSON name, type, list?, choice group, required?) and every key it
+    accepts, a primitive's `_name` extension included."""
+    elements, keys = [], {"resourceType"}
+    for _, name, kind, is_list, choice, required in model().elementProperties():
+        elements.append((name, kind, is_list, choice, required))
+        keys |= {name, f"_{name}"} | ({choice} if choice else set())
+    return elements, frozenset(keys)
+
+
+def _fits(model: type, data: Any) -> bool:
+    """True when fhirclient reads `data` as `model` without a problem; False when it would not,
+    or might not."""
+    if not isinstance(data, dict) or data.get("resourceType", _ANY) not in (
+        _ANY,
+        getattr(model, "resource_type", None),
+    ):
+        return False
+    elements, keys = _elements(model)
+    if not keys.issuperset(data):
+        return False
+    present, required = set(), set()
+    for name, kind, is_list, choice, needed in elements:
+        value = data.get(name)
+        if value is None:
+            if needed:
+                required.add(choice or name)
+            continue
+        present.update((name, choice))
+        if is_list is not isinstance(value, list):
+            return False
+        if not all(_item_fits(kind, item) for item in (value if is_list else (value,))):
+            return False
+    return required <= present
+
+
+def _item_fits(kind: Any, item: Any) -> bool:
+    if isinstance(kind, type) and issubclass(kind, FHIRAbstractBase):
+        return _fits(kind, item)
+    if hasattr(kind, "with_json"):  # a date or time: its own parser says
+        try:
+            kind.with_json(item)
+        except Exception:
+            return False
+        return True
+    return isinstance(item, kind) or (kind in (int, float) and isinstance(item, int | float))
 
 
 def _reported_already(problem: str, found: list[str]) -> bool:
