@@ -126,7 +126,8 @@ def _fits(model: type, data: Any) -> bool:
     elements, keys = _elements(model)
     if not keys.issuperset(data):
         return False
-    present, required = set(), set()
+    present: set[str | None] = set()
+    required: set[str] = set()
     for name, kind, is_list, choice, needed in elements:
         value = data.get(name)
         if value is None:
