@@ -1,6 +1,7 @@
 """Reading FHIR input: bulk NDJSON, Bundles and single resources, from files or a request."""
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ NOT_UTF8 = (
     "not UTF-8 text: byte 0x{byte:02X} at character {column} (save the file as UTF-8; "
     "Latin-1 or Windows-1252 text would be read wrongly)"
 )
+# Decoding keeps a byte that is not UTF-8 as a lone surrogate, U+DC80 to U+DCFF.
+NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
 
 
 @dataclass(frozen=True)
@@ -82,23 +85,25 @@ class Unreadable(ValueError):
 
 def _not_utf8(text: str) -> Unreadable | None:
     """The refusal of `text` for a byte that was not UTF-8 (line and character), or None."""
-    for index, character in enumerate(text):
-        if "\udc80" <= character <= "\udcff":
-            line = text.count("\n", 0, index) + 1
-            column = index - (text.rfind("\n", 0, index) + 1) + 1
-            return Unreadable(NOT_UTF8.format(byte=ord(character) - 0xDC00, column=column), line)
-    return None
+    found = NOT_UTF8_BYTE.search(text)
+    if found is None:
+        return None
+    index = found.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Unreadable(NOT_UTF8.format(byte=ord(found[0]) - 0xDC00, column=column), line)
 
 
 def _depth(value: Any) -> int:
     """How deeply objects and lists nest in `value`, counted without recursion."""
+    if not isinstance(value, dict | list):
+        return 0
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, level)
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, level + 1) for child in children)
+        deepest = max(deepest, level)
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 
