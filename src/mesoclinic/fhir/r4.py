@@ -8,9 +8,10 @@ from the official package): a criticality of "extreme" is refused, naming the el
 
 import json
 import re
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fhirclient.models.fhirabstractbase import (  # type: ignore[import-untyped]
     FHIRAbstractBase,
@@ -96,62 +97,74 @@ def _structure(resource: Resource) -> list[str]:
 # it is unsure of goes to fhirclient, whose answer (and wording) stands.
 
 
-_ANY = object()
-
-
 @cache
 def _model(resource_type: str) -> type:
     return type(FHIRElementFactory.instantiate(resource_type, None))
 
 
+class _Shape(NamedTuple):
+    """What a model reads: each JSON name's check of one value and whether it takes a list; the
+    names of which one must be given, per required element; the resource type, if any."""
+
+    elements: dict[str, tuple[Callable[[Any], bool], bool]]
+    required: tuple[tuple[str, ...], ...]
+    keys: frozenset[str]
+    resource_type: str | None
+
+
 @cache
-def _elements(model: type) -> tuple[list[tuple[str, Any, bool, str | None, bool]], frozenset[str]]:
-    """The model's elements (JSON name, type, list?, choice group, required?) and every key it
-    accepts, a primitive's `_name` extension included."""
-    elements, keys = [], {"resourceType"}
+def _shape(model: type) -> _Shape:
+    elements: dict[str, tuple[Callable[[Any], bool], bool]] = {}
+    groups: dict[str, list[str]] = {}
+    keys = {"resourceType"}
     for _, name, kind, is_list, choice, required in model().elementProperties():
-        elements.append((name, kind, is_list, choice, required))
+        elements[name] = (_check(kind), is_list)
         keys |= {name, f"_{name}"} | ({choice} if choice else set())
-    return elements, frozenset(keys)
+        if required:
+            groups.setdefault(choice or name, []).append(name)
+    required = tuple(tuple(names) for names in groups.values())
+    return _Shape(elements, required, frozenset(keys), getattr(model, "resource_type", None))
 
 
 def _fits(model: type, data: Any) -> bool:
     """True when fhirclient reads `data` as `model` without a problem; False when it would not,
     or might not."""
-    if not isinstance(data, dict) or data.get("resourceType", _ANY) not in (
-        _ANY,
-        getattr(model, "resource_type", None),
-    ):
+    if not isinstance(data, dict):
         return False
-    elements, keys = _elements(model)
-    if not keys.issuperset(data):
+    shape = _shape(model)
+    if data.get("resourceType", shape.resource_type) != shape.resource_type:
         return False
-    present: set[str | None] = set()
-    required: set[str] = set()
-    for name, kind, is_list, choice, needed in elements:
-        value = data.get(name)
-        if value is None:
-            if needed:
-                required.add(choice or name)
+    if not shape.keys.issuperset(data):
+        return False
+    for key, value in data.items():
+        element = shape.elements.get(key)
+        if element is None or value is None:
             continue
-        present.update((name, choice))
+        fits, is_list = element
         if is_list is not isinstance(value, list):
             return False
-        if not all(_item_fits(kind, item) for item in (value if is_list else (value,))):
+        if not (all(map(fits, value)) if is_list else fits(value)):
             return False
-    return required <= present
+    return all(any(data.get(name) is not None for name in group) for group in shape.required)
 
 
-def _item_fits(kind: Any, item: Any) -> bool:
+def _check(kind: Any) -> Callable[[Any], bool]:
+    """The check of one value of element type `kind`."""
     if isinstance(kind, type) and issubclass(kind, FHIRAbstractBase):
-        return _fits(kind, item)
+        return partial(_fits, kind)
     if hasattr(kind, "with_json"):  # a date or time: its own parser says
-        try:
-            kind.with_json(item)
-        except Exception:
-            return False
-        return True
-    return isinstance(item, kind) or (kind in (int, float) and isinstance(item, int | float))
+        return partial(_parses, kind)
+    if kind in (int, float):
+        return lambda item: isinstance(item, int | float)
+    return lambda item: isinstance(item, kind)
+
+
+def _parses(kind: Any, item: Any) -> bool:
+    try:
+        kind.with_json(item)
+    except Exception:
+        return False
+    return True
 
 
 def _reported_already(problem: str, found: list[str]) -> bool:
