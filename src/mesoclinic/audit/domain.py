@@ -89,12 +89,16 @@ def audit_list_shown(
     that showed them (`naming`); a list costs one row however long it is, and the same
     content as one row per patient did. Nothing shown and no listing: nothing to audit.
     """
-    shown = {patient.pk: patient for patient in patients}
+    # The numbers alone, in order, once each: a clinic's export names every patient it holds.
+    shown: dict[int, None] = {}
+    first = None
+    for patient in patients:
+        first = first or patient
+        shown[patient.pk] = None
     if listing is None:
-        if not shown:
+        if first is None:
             return
         actor = signed_in_user(by)
-        first = next(iter(shown.values()))
         listing = AuditEvent(
             clinic_id=_clinic_id_of(first, actor),
             actor=actor,

@@ -9,7 +9,12 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.audit.domain import audit_event, audit_list_shown, audit_record
 from mesoclinic.audit.models import Action
-from mesoclinic.fhir.exporter import assign_clinic_fhir_ids, clinic_resources, write_ndjson
+from mesoclinic.fhir.exporter import (
+    CHUNK,
+    assign_clinic_fhir_ids,
+    clinic_resources,
+    write_ndjson,
+)
 from mesoclinic.fhir.importer import Importer, ImportReport
 from mesoclinic.fhir.models import BulkExport, ImportRun
 from mesoclinic.fhir.sources import Source, read_sources
@@ -73,7 +78,10 @@ def fhir_export(
         # The export's one row names every patient: each patient's own trail finds it.
         audit_list_shown(
             by=by,
-            patients=Patient.objects.filter(clinic=clinic).order_by("pk").only("pk", "clinic_id"),
+            patients=Patient.objects.filter(clinic=clinic)
+            .order_by("pk")
+            .only("pk", "clinic_id")
+            .iterator(chunk_size=CHUNK),
             summary=listing.summary,
             action=Action.EXPORT,
             listing=listing,
