@@ -9,9 +9,10 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.audit.queries import naming
+from mesoclinic.fhir.domain import fhir_export
 from mesoclinic.patients.models import Condition, Patient
 from mesoclinic.scheduling.models import Course
-from tests.factories import RoomFactory
+from tests.factories import PatientFactory, PractitionerFactory, RoomFactory
 from tests.fhir.records import full_record
 from tests.scheduling.factories import AppointmentFactory
 from tests.shared import FHIR_SAMPLES, needs_shared
@@ -25,6 +26,7 @@ TYPES = [
     "Observation",
 ]
 CALENDAR_TYPES = ["Practitioner", "Location", "CarePlan", "Appointment"]
+QUERIES_FOR_AN_EXPORT = 45
 
 
 def export(folder, clinic, capsys):
@@ -230,3 +232,25 @@ def test_booked_sessions_are_exported_as_appointments_with_practitioner_and_room
             model = get_fhir_model_class(resource["resourceType"]).model_validate(resource)
             assert model.model_dump(mode="json", exclude_none=True) == resource
     assert exported["CarePlan.ndjson"][0]["subject"]["reference"] == f"Patient/{pat.fhir_id}"
+
+
+# Each table is read in chunks, and the practitioners and rooms a chunk of appointments names
+# come with it: the export of one appointment (and its patient) or of three takes as many
+# queries, on a clinic of two practitioners and rooms.
+@pytest.mark.parametrize("appointments", [1, 3])
+def test_the_export_takes_a_constant_number_of_queries(
+    harbour, paula, tmp_path, appointments, django_assert_num_queries
+):
+    rooms = [RoomFactory(clinic=harbour, name=f"Room {n}") for n in (1, 2)]
+    practitioners = [paula.practitioner, PractitionerFactory(clinic=harbour)]
+    for n in range(appointments):
+        AppointmentFactory(
+            patient=PatientFactory(clinic=harbour),
+            practitioner=practitioners[n % 2],
+            room=rooms[n % 2],
+            start=dt.datetime(2026, 12, 1 + n, 10, tzinfo=dt.UTC),
+        )
+    fhir_export(clinic=harbour, by=None, directory=tmp_path)  # gives every row its FHIR id
+    with django_assert_num_queries(QUERIES_FOR_AN_EXPORT):
+        counts = fhir_export(clinic=harbour, by=None, directory=tmp_path)
+    assert (counts["Appointment"], counts["Patient"]) == (appointments, appointments)

@@ -43,6 +43,19 @@ from mesoclinic.treatments.queries import loaded_plan, session_points
 
 Resource = dict[str, Any]
 CHUNK = 2000
+# What `appointment_to_fhir` reads of an appointment and its patient.
+APPOINTMENT_READS = (
+    "status",
+    "kind",
+    "number",
+    "start",
+    "end",
+    "practitioner_id",
+    "room_id",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__fhir_id",
+)
 
 
 def assign_fhir_ids(rows: models.QuerySet[Any]) -> int:
@@ -188,8 +201,13 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     )
     for course in courses.iterator(chunk_size=CHUNK):
         yield "CarePlan", course_resource(course, course.plan_fhir_id)
-    appointments = Appointment.objects.filter(clinic=clinic).select_related(
-        "patient", "practitioner__user", "room"
+    # A million appointments name a few practitioners and rooms: those come once a chunk, and
+    # of the patient only what the Appointment shows.
+    appointments = (
+        Appointment.objects.filter(clinic=clinic)
+        .select_related("patient")
+        .prefetch_related("practitioner__user", "room")
+        .only(*APPOINTMENT_READS)
     )
     for appointment in appointments.order_by("pk").iterator(chunk_size=CHUNK):
         yield "Appointment", appointment_to_fhir(appointment)
