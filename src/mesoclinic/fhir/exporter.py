@@ -43,6 +43,8 @@ from mesoclinic.treatments.queries import loaded_plan, session_points
 
 Resource = dict[str, Any]
 CHUNK = 2000
+# One encoder for the whole export: `json.dumps` with options makes a new one for each call.
+ENCODER = json.JSONEncoder(ensure_ascii=False)
 # What `appointment_to_fhir` reads of an appointment and its patient.
 APPOINTMENT_READS = (
     "status",
@@ -257,7 +259,7 @@ def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> 
             if resource_type not in files:
                 files[resource_type] = (directory / f"{resource_type}.ndjson.part").open("w")
                 counts[resource_type] = 0
-            files[resource_type].write(json.dumps(resource, ensure_ascii=False) + "\n")
+            files[resource_type].write(ENCODER.encode(resource) + "\n")
             counts[resource_type] += 1
     finally:
         for handle in files.values():
