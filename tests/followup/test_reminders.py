@@ -25,9 +25,11 @@ from mesoclinic.scheduling.domain.moves import session_move
 from mesoclinic.scheduling.proposals import propose_course
 from mesoclinic.treatments.domain.sessions import point_add, session_save, session_sign
 from mesoclinic.treatments.queries import plan_basis
+from tests.factories import PatientFactory
 from tests.followup.conftest import book_standard_course, takes
 from tests.inventory.factories import LotFactory
 from tests.outbox.test_email_delivery import smtp  # noqa: F401 — the fixture, shared
+from tests.scheduling.factories import AppointmentFactory
 from tests.treatments.factories import (
     catalogue,
     consent_text,
@@ -369,3 +371,33 @@ def test_signing_moves_aftercare_from_the_booked_end_to_the_recorded_one(
             ("check-in", "day-42", "Mon 26 Apr 10:35 BST"),
         ],
     )
+
+
+# A batch claims its reminders with their patients and clinic in one query, writes the outbox
+# in one and marks them sent in one, each batch in a transaction of its own; then an empty
+# batch and a look for reminders another worker holds. The templates read nothing more: nine
+# queries for one patient's email or three.
+@pytest.mark.parametrize("patients", [1, 3])
+def test_sending_takes_a_constant_number_of_queries(
+    harbour, paula, rooms, patients, django_assert_num_queries
+):
+    due = dt.datetime(2027, 3, 10, 8, tzinfo=dt.UTC)
+    for n in range(patients):
+        patient = PatientFactory(clinic=harbour, given_name=f"Pat{n}", email=f"p{n}@example.org")
+        appointment = AppointmentFactory(
+            patient=patient, practitioner=paula.practitioner, room=rooms[0]
+        )
+        Reminder.objects.create(
+            clinic=harbour,
+            patient=patient,
+            appointment=appointment,
+            kind="check-in",
+            about_at=due,
+            due_at=due,
+            text="Any redness, lumps, warmth or discharge?",
+        )
+    with time_machine.travel(due, tick=False), django_assert_num_queries(9):
+        assert send_due() == patients
+    assert sorted(m.body.splitlines()[0] for m in mail.outbox) == [
+        f"Dear Pat{n}," for n in range(patients)
+    ]
