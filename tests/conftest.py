@@ -21,7 +21,10 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from mesoclinic.accounts.models import STAFF_ROLES
 from mesoclinic.audit.database import SQLITE_DROP_TRIGGERS, SQLITE_TRIGGERS
 from tests import factories
+from tests.live_server import use_for_the_live_server
 from tests.second_factor import verified_device
+
+use_for_the_live_server()
 
 # Playwright runs an event loop in the test thread; Django's ORM is still used synchronously there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
