@@ -385,7 +385,10 @@ def test_sending_takes_a_constant_number_of_queries(
     for n in range(patients):
         patient = PatientFactory(clinic=harbour, given_name=f"Pat{n}", email=f"p{n}@example.org")
         appointment = AppointmentFactory(
-            patient=patient, practitioner=paula.practitioner, room=rooms[0]
+            patient=patient,
+            practitioner=paula.practitioner,
+            room=rooms[0],
+            start=dt.datetime(2027, 3, 15, 9 + n, tzinfo=dt.UTC),
         )
         Reminder.objects.create(
             clinic=harbour,
