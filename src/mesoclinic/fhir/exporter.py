@@ -23,6 +23,7 @@ from mesoclinic.inventory.queries import lots_of, products_of
 from mesoclinic.outcomes.fhir import gais_resources
 from mesoclinic.patients.models import ClinicMapping, Patient
 from mesoclinic.scheduling.fhir import (
+    APPOINTMENT_READS,
     appointment_to_fhir,
     course_to_fhir,
     practitioner_to_fhir,
@@ -45,19 +46,6 @@ Resource = dict[str, Any]
 CHUNK = 2000
 # One encoder for the whole export: `json.dumps` with options makes a new one for each call.
 ENCODER = json.JSONEncoder(ensure_ascii=False)
-# What `appointment_to_fhir` reads of an appointment and its patient.
-APPOINTMENT_READS = (
-    "status",
-    "kind",
-    "number",
-    "start",
-    "end",
-    "practitioner_id",
-    "room_id",
-    "patient__given_name",
-    "patient__family_name",
-    "patient__fhir_id",
-)
 
 
 def assign_fhir_ids(rows: models.QuerySet[Any]) -> int:

@@ -13,6 +13,19 @@ TYPE_CODES = {
     AppointmentKind.CONSULTATION: ("CHECKUP", "A routine check-up, such as an annual physical"),
     AppointmentKind.SESSION: ("FOLLOWUP", "A follow up visit from a previous appointment"),
 }
+# What `appointment_to_fhir` reads of an appointment and its patient, for a query's `only()`.
+APPOINTMENT_READS = (
+    "status",
+    "kind",
+    "number",
+    "start",
+    "end",
+    "practitioner_id",
+    "room_id",
+    "patient__given_name",
+    "patient__family_name",
+    "patient__fhir_id",
+)
 
 
 def appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
