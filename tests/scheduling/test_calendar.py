@@ -53,6 +53,16 @@ def test_week_by_practitioner_and_day_by_room(client_for, rita, paula, harbour, 
     assert cells(day) == [("Room 1", [["Pat Example"]])]
 
 
+def test_names_in_an_entry_are_escaped(client_for, rita, paula, harbour):
+    patient = factories.PatientFactory(clinic=harbour, given_name="Zoë <b>", family_name="O'Neil")
+    room = factories.RoomFactory(clinic=harbour, name="Room & Co")
+    AppointmentFactory(patient=patient, practitioner=paula.practitioner, room=room)
+    page = client_for(rita).get(week_url(view="day")).content.decode()
+    assert "Zoë &lt;b&gt; O&#x27;Neil" in page
+    assert '<span class="appt-what">consultation · Room &amp; Co</span>' in page
+    assert "<b>" not in page
+
+
 def test_navigating_with_htmx_swaps_only_the_calendar(client_for, rita):
     response = client_for(rita).get(
         week_url(day=TUESDAY + dt.timedelta(days=7)), HTTP_HX_REQUEST="true"
@@ -95,14 +105,15 @@ def test_calendar_query_count_does_not_grow(
         patient=patients[0], practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9)
     )
     # 1 session, 2 user, 3 their second factor, 4 the audit chain's head, 5 audit row,
-    # 6 practitioners or rooms, 7 appointments with their people, 8 the week's closed days
-    with django_assert_num_queries(8):
+    # 6 practitioners or rooms, 7 the names beside entries (rooms or practitioners),
+    # 8 appointments with their patients, 9 the week's closed days
+    with django_assert_num_queries(9):
         client.get(week_url(by=by))
     for n, patient in enumerate(patients[1:], start=1):
         AppointmentFactory(
             patient=patient, practitioner=paula.practitioner, room=room, start=at(TUESDAY, 9 + n)
         )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(week_url(by=by))
     assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3
 
@@ -203,10 +214,10 @@ def test_calendar_query_count_does_not_grow_with_practitioners(
     client = client_for(rita)
     practitioners_with_a_session(harbour, ["Ann"])
     # 1 session, 2 user, 3 their second factor, 4 the audit chain's head, 5 audit row,
-    # 6 practitioners, 7 appointments with their people, 8 the closed days
-    with django_assert_num_queries(8):
+    # 6 practitioners, 7 rooms by name, 8 appointments with their patients, 9 the closed days
+    with django_assert_num_queries(9):
         client.get(week_url(view=view))
     practitioners_with_a_session(harbour, ["Ben", "Cal"])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(week_url(view=view))
     assert sum(len(day) for row in response.context["rows"] for day in row.days) == 3

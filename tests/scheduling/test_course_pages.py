@@ -465,3 +465,14 @@ def test_a_time_taken_meanwhile_is_refused_and_nothing_moves(
         "Thu 31 Dec 2026 14:00 is no longer free. Choose another time."
     ]
     assert starts(course)[2] == "Wed 30 Dec 09:00"
+
+
+def test_the_calendar_links_a_session_to_its_appointment_and_its_course(client_for, rita, course):
+    first = course.sessions.order_by("start").first()
+    page = client_for(rita).get(reverse("scheduling:calendar") + "?view=day&date=2026-11-30")
+    entry = page.content.decode().split(f'data-appointment="{first.pk}">')[1].split("</div>")[0]
+    assert " ".join(entry.split()) == (
+        f'<a class="appt-time" href="/clinic/appointments/{first.pk}/">09:00–09:15</a> '
+        f'<a href="/clinic/courses/{course.pk}/">Pat Example</a> '
+        '<span class="appt-what">session 1 · Room 1</span>'
+    )

@@ -108,6 +108,12 @@ def audit_list_shown(
             summary=summary[:300],
             ip_address=current_ip.get(),
         )
+    audit_listing_names(listing=listing, patient_ids=shown)
+
+
+def audit_listing_names(*, listing: AuditEvent, patient_ids: Iterable[int]) -> None:
+    """Write the `listing` event naming the patients it showed, in order, once each."""
+    shown = dict.fromkeys(patient_ids)
     listing.patients_shown = f" {' '.join(str(pk) for pk in shown)} " if shown else ""
     listing.save()
 

@@ -104,7 +104,12 @@ class Patient(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}".strip()
+        return full_name(self.given_name, self.family_name)
+
+
+def full_name(given_name: str, family_name: str) -> str:
+    """A patient's name as every page shows it."""
+    return f"{given_name} {family_name}".strip()
 
 
 def fill_search_keys(patient: Patient) -> None:

@@ -97,12 +97,6 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
 class Appointment(models.Model):
     """A consultation or a session: one patient, one practitioner, one room, one time (FHIR)."""
 
-    # Never stored: the calendar's page gives each entry it shows its times as read and its
-    # addresses (`calendar_rows`, the calendar view).
-    hours: str
-    link: str
-    course_link: str
-
     clinic = models.ForeignKey(
         "accounts.Clinic", on_delete=models.PROTECT, related_name="appointments"
     )

@@ -19,10 +19,11 @@ from mesoclinic.clinics.models import (
     Room,
     WorkingHours,
 )
-from mesoclinic.patients.models import Patient
+from mesoclinic.patients.models import Patient, full_name
 from mesoclinic.scheduling.models import (
     LONGEST_APPOINTMENT,
     Appointment,
+    AppointmentKind,
     AppointmentStatus,
     Course,
 )
@@ -165,12 +166,29 @@ def _local_days(begins: datetime, ends: datetime, tz: ZoneInfo) -> Iterator[date
         day += timedelta(days=1)
 
 
+@dataclass(slots=True)
+class CalendarEntry:
+    """An appointment as the calendar shows it: plain words, no model rows behind it."""
+
+    pk: int
+    status: str
+    hours: str
+    patient_id: int
+    patient: str
+    course_id: int | None
+    what: str
+    # The practitioner of a room's entry, the room of a practitioner's.
+    beside: str
+    # The entry's markup, written by the calendar view.
+    html: str = ""
+
+
 @dataclass
 class CalendarRow:
     """One practitioner or room, and its appointments on each day shown."""
 
     resource: Any
-    days: list[list[Appointment]]
+    days: list[list[CalendarEntry]]
 
 
 def calendar_resources(clinic: Clinic, by: str) -> list[Any]:
@@ -180,29 +198,77 @@ def calendar_resources(clinic: Clinic, by: str) -> list[Any]:
     return list(Practitioner.objects.filter(clinic=clinic).select_related("user"))
 
 
+# What an entry reads of its appointment and patient; the row's own resource is on the row.
+CALENDAR_READS = (
+    "pk",
+    "status",
+    "start",
+    "end",
+    "kind",
+    "number",
+    "course_id",
+    "patient_id",
+    "patient__given_name",
+    "patient__family_name",
+)
+
+
 def calendar_rows(
     clinic: Clinic, by: str, days: list[date], resources: list[Any]
 ) -> list[CalendarRow]:
     """The appointments of `resources` (practitioners or rooms) on `days`, in one query.
 
-    Bounded both ways: by the days shown and by the rows shown, however large the clinic.
+    Bounded both ways: by the days shown and by the rows shown, however large the clinic. A
+    large clinic's page shows hundreds of entries, so they are read as plain values, not rows.
     """
     tz = clinic.tzinfo
-    key = "room_id" if by == "room" else "practitioner_id"
+    key, beside = ("room_id", "practitioner_id") if by == "room" else ("practitioner_id", "room_id")
+    names = _names_beside(clinic, by)
     appointments = (
         Appointment.objects.filter(clinic=clinic, **{f"{key}__in": [r.pk for r in resources]})
         .exclude(status=AppointmentStatus.CANCELLED)
         .overlapping(wall(days[0], time(), tz), wall(days[-1] + timedelta(days=1), time(), tz))
-        .select_related("patient", "practitioner__user", "room", "course")
+        .values_list(key, beside, *CALENDAR_READS)
     )
-    cells: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
-    for appointment in appointments:
-        start = appointment.start.astimezone(tz)
-        # The entry's times as the clinic reads them, once here rather than by a template
-        # filter per time: a large clinic's page shows hundreds.
-        appointment.hours = f"{start:%H:%M}–{appointment.end.astimezone(tz):%H:%M}"
-        cells[(getattr(appointment, key), start.date())].append(appointment)
+    kinds = dict(AppointmentKind.choices)
+    cells: dict[tuple[int, date], list[CalendarEntry]] = defaultdict(list)
+    for (
+        row,
+        other,
+        pk,
+        status,
+        start,
+        end,
+        kind,
+        number,
+        course,
+        patient,
+        given,
+        family,
+    ) in appointments:
+        start = start.astimezone(tz)
+        entry = CalendarEntry(
+            pk=pk,
+            status=status,
+            hours=f"{start:%H:%M}–{end.astimezone(tz):%H:%M}",
+            patient_id=patient,
+            patient=full_name(given, family),
+            course_id=course,
+            what=f"session {number}" if number else kinds[kind].lower(),
+            beside=names[other],
+        )
+        cells[(row, start.date())].append(entry)
     return [CalendarRow(r, [cells[(r.pk, day)] for day in days]) for r in resources]
+
+
+def _names_beside(clinic: Clinic, by: str) -> dict[int, str]:
+    """The names an entry shows beside its patient: the practitioners' on a room's row, the
+    rooms' on a practitioner's (any room, in use or not)."""
+    if by == "room":
+        return {
+            p.pk: str(p) for p in Practitioner.objects.filter(clinic=clinic).select_related("user")
+        }
+    return {r.pk: str(r) for r in Room.objects.filter(clinic=clinic)}
 
 
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
