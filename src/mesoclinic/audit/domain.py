@@ -98,17 +98,25 @@ def audit_list_shown(
     if listing is None:
         if first is None:
             return
-        actor = signed_in_user(by)
-        listing = AuditEvent(
-            clinic_id=_clinic_id_of(first, actor),
-            actor=actor,
-            actor_label=actor.get_username() if actor else "system",
-            action=action,
-            object_type=PATIENT_LIST,
-            summary=summary[:300],
-            ip_address=current_ip.get(),
-        )
+        clinic_id = _clinic_id_of(first, signed_in_user(by))
+        listing = patient_list_event(by=by, clinic_id=clinic_id, summary=summary, action=action)
     audit_listing_names(listing=listing, patient_ids=shown)
+
+
+def patient_list_event(
+    *, by: Actor, clinic_id: int | None, summary: str, action: Action = Action.READ
+) -> AuditEvent:
+    """The audit event of a list of patients `by` was shown, not yet written."""
+    actor = signed_in_user(by)
+    return AuditEvent(
+        clinic_id=clinic_id,
+        actor=actor,
+        actor_label=actor.get_username() if actor else "system",
+        action=action,
+        object_type=PATIENT_LIST,
+        summary=summary[:300],
+        ip_address=current_ip.get(),
+    )
 
 
 def audit_listing_names(*, listing: AuditEvent, patient_ids: Iterable[int]) -> None:

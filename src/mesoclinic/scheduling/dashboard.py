@@ -9,11 +9,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import audit_list_shown
+from mesoclinic.audit.domain import audit_list_shown, audit_listing_names, patient_list_event
 from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
-from mesoclinic.scheduling.models import Appointment
-from mesoclinic.scheduling.queries import appointments_on, upcoming_sessions
+from mesoclinic.scheduling.links import address_of_each
+from mesoclinic.scheduling.models import Appointment, what_of
+from mesoclinic.scheduling.queries import appointment_entries, appointments_on, upcoming_sessions
 
 
 def todays_appointments(user: User) -> list[SafeString]:
@@ -26,21 +27,26 @@ def todays_appointments(user: User) -> list[SafeString]:
     )
     if user.role == "practitioner":
         day = day.filter(practitioner__user=user)
-    shown = list(day)
-    audit_list_shown(
-        by=user, patients=(a.patient for a in shown), summary="dashboard: today's appointments"
-    )
+    shown = appointment_entries(day, user.clinic)
+    if shown:
+        audit_listing_names(
+            listing=patient_list_event(
+                by=user, clinic_id=user.clinic_id, summary="dashboard: today's appointments"
+            ),
+            patient_ids=(a.patient_id for a in shown),
+        )
+    appointment_at = address_of_each("scheduling:appointment")
     return [
         format_html(
             '<a href="{}">{} {}</a> · {} with {}, {} <span class="status status-{}">{}</span>',
-            reverse("scheduling:appointment", args=[a.pk]),
-            f"{a.start.astimezone(tz):%H:%M}",
+            appointment_at.format(a.pk),
+            f"{a.start:%H:%M}",
             a.patient,
-            _what(a),
+            a.what,
             a.practitioner,
             a.room,
             a.status,
-            a.get_status_display(),
+            a.status_label,
         )
         for a in shown
     ]
@@ -88,6 +94,4 @@ def _calendar_link(appointment: Appointment, courses_linked: set[int]) -> tuple[
 
 
 def _what(appointment: Appointment) -> str:
-    if appointment.number:
-        return f"session {appointment.number}"
-    return appointment.get_kind_display().lower()
+    return what_of(appointment.number, appointment.kind)

@@ -80,6 +80,11 @@ class AppointmentStatus(models.TextChoices):
     NO_SHOW = "noshow", "No-show"
 
 
+def what_of(number: int | None, kind: str) -> str:
+    """What an appointment is, as lists name it: its session's number, or its kind."""
+    return f"session {number}" if number else AppointmentKind(kind).label.lower()
+
+
 # Appointments that hold their practitioner and room; the others have let them go.
 ACTIVE_STATUSES = (AppointmentStatus.PROPOSED, AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED)
 

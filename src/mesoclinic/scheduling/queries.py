@@ -23,9 +23,9 @@ from mesoclinic.patients.models import Patient, full_name
 from mesoclinic.scheduling.models import (
     LONGEST_APPOINTMENT,
     Appointment,
-    AppointmentKind,
     AppointmentStatus,
     Course,
+    what_of,
 )
 
 
@@ -167,39 +167,28 @@ def _local_days(begins: datetime, ends: datetime, tz: ZoneInfo) -> Iterator[date
 
 
 @dataclass(slots=True)
-class CalendarEntry:
-    """An appointment as the calendar shows it: plain words, no model rows behind it."""
+class AppointmentEntry:
+    """An appointment as a list shows it, in the clinic's time: plain words, no model rows."""
 
     pk: int
     status: str
+    status_label: str
+    start: datetime
     hours: str
     patient_id: int
     patient: str
     course_id: int | None
     what: str
-    # The practitioner of a room's entry, the room of a practitioner's.
-    beside: str
-    # The entry's markup, written by the calendar view.
+    practitioner_id: int
+    practitioner: str
+    room_id: int
+    room: str
+    # The entry's markup, written by the page that shows it.
     html: str = ""
 
 
-@dataclass
-class CalendarRow:
-    """One practitioner or room, and its appointments on each day shown."""
-
-    resource: Any
-    days: list[list[CalendarEntry]]
-
-
-def calendar_resources(clinic: Clinic, by: str) -> list[Any]:
-    """The rows the calendar can show: the clinic's practitioners, or its rooms in use."""
-    if by == "room":
-        return list(Room.objects.filter(clinic=clinic, active=True))
-    return list(Practitioner.objects.filter(clinic=clinic).select_related("user"))
-
-
-# What an entry reads of its appointment and patient; the row's own resource is on the row.
-CALENDAR_READS = (
+# What an entry reads of its appointment and patient.
+ENTRY_READS = (
     "pk",
     "status",
     "start",
@@ -210,65 +199,91 @@ CALENDAR_READS = (
     "patient_id",
     "patient__given_name",
     "patient__family_name",
+    "practitioner_id",
+    "room_id",
 )
+
+
+def appointment_entries(
+    appointments: QuerySet[Appointment], clinic: Clinic
+) -> list[AppointmentEntry]:
+    """The appointments as entries, in three queries however many (one when there are none):
+    a large clinic's calendar or day lists hundreds, and plain values cost a fraction of rows."""
+    rows = list(appointments.values_list(*ENTRY_READS))
+    if not rows:
+        return []
+    tz = clinic.tzinfo
+    practitioners = {
+        p.pk: str(p) for p in Practitioner.objects.filter(clinic=clinic).select_related("user")
+    }
+    rooms = {r.pk: str(r) for r in Room.objects.filter(clinic=clinic)}
+    statuses = dict(AppointmentStatus.choices)
+    return [
+        AppointmentEntry(
+            pk=pk,
+            status=status,
+            status_label=statuses[status],
+            start=(local := start.astimezone(tz)),
+            hours=f"{local:%H:%M}–{end.astimezone(tz):%H:%M}",
+            patient_id=patient,
+            patient=full_name(given, family),
+            course_id=course,
+            what=what_of(number, kind),
+            practitioner_id=practitioner,
+            practitioner=practitioners[practitioner],
+            room_id=room,
+            room=rooms[room],
+        )
+        for (
+            pk,
+            status,
+            start,
+            end,
+            kind,
+            number,
+            course,
+            patient,
+            given,
+            family,
+            practitioner,
+            room,
+        ) in rows
+    ]
+
+
+@dataclass
+class CalendarRow:
+    """One practitioner or room, and its appointments on each day shown."""
+
+    resource: Any
+    days: list[list[AppointmentEntry]]
+
+
+def calendar_resources(clinic: Clinic, by: str) -> list[Any]:
+    """The rows the calendar can show: the clinic's practitioners, or its rooms in use."""
+    if by == "room":
+        return list(Room.objects.filter(clinic=clinic, active=True))
+    return list(Practitioner.objects.filter(clinic=clinic).select_related("user"))
 
 
 def calendar_rows(
     clinic: Clinic, by: str, days: list[date], resources: list[Any]
 ) -> list[CalendarRow]:
-    """The appointments of `resources` (practitioners or rooms) on `days`, in one query.
+    """The appointments of `resources` (practitioners or rooms) on `days`.
 
-    Bounded both ways: by the days shown and by the rows shown, however large the clinic. A
-    large clinic's page shows hundreds of entries, so they are read as plain values, not rows.
+    Bounded both ways: by the days shown and by the rows shown, however large the clinic.
     """
     tz = clinic.tzinfo
-    key, beside = ("room_id", "practitioner_id") if by == "room" else ("practitioner_id", "room_id")
-    names = _names_beside(clinic, by)
+    key = "room_id" if by == "room" else "practitioner_id"
     appointments = (
         Appointment.objects.filter(clinic=clinic, **{f"{key}__in": [r.pk for r in resources]})
         .exclude(status=AppointmentStatus.CANCELLED)
         .overlapping(wall(days[0], time(), tz), wall(days[-1] + timedelta(days=1), time(), tz))
-        .values_list(key, beside, *CALENDAR_READS)
     )
-    kinds = dict(AppointmentKind.choices)
-    cells: dict[tuple[int, date], list[CalendarEntry]] = defaultdict(list)
-    for (
-        row,
-        other,
-        pk,
-        status,
-        start,
-        end,
-        kind,
-        number,
-        course,
-        patient,
-        given,
-        family,
-    ) in appointments:
-        start = start.astimezone(tz)
-        entry = CalendarEntry(
-            pk=pk,
-            status=status,
-            hours=f"{start:%H:%M}–{end.astimezone(tz):%H:%M}",
-            patient_id=patient,
-            patient=full_name(given, family),
-            course_id=course,
-            what=f"session {number}" if number else kinds[kind].lower(),
-            beside=names[other],
-        )
-        cells[(row, start.date())].append(entry)
+    cells: dict[tuple[int, date], list[AppointmentEntry]] = defaultdict(list)
+    for entry in appointment_entries(appointments, clinic):
+        cells[(getattr(entry, key), entry.start.date())].append(entry)
     return [CalendarRow(r, [cells[(r.pk, day)] for day in days]) for r in resources]
-
-
-def _names_beside(clinic: Clinic, by: str) -> dict[int, str]:
-    """The names an entry shows beside its patient: the practitioners' on a room's row, the
-    rooms' on a practitioner's (any room, in use or not)."""
-    if by == "room":
-        return {
-            p.pk: str(p) for p in Practitioner.objects.filter(clinic=clinic).select_related("user")
-        }
-    return {r.pk: str(r) for r in Room.objects.filter(clinic=clinic)}
 
 
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
@@ -298,9 +313,4 @@ def appointments_on(
     clinic_id: int, day_start: datetime, day_end: datetime
 ) -> QuerySet[Appointment]:
     """The clinic's active appointments between two instants (a day on the dashboard)."""
-    return (
-        Appointment.objects.holding()
-        .filter(clinic_id=clinic_id)
-        .overlapping(day_start, day_end)
-        .select_related("patient", "practitioner__user", "room")
-    )
+    return Appointment.objects.holding().filter(clinic_id=clinic_id).overlapping(day_start, day_end)

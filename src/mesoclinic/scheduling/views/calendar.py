@@ -21,6 +21,7 @@ from mesoclinic.clinics.models import ClinicClosure, Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
+from mesoclinic.scheduling.links import address_of_each
 from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
 from mesoclinic.scheduling.queries import CalendarRow, calendar_resources, calendar_rows
 
@@ -34,9 +35,6 @@ ROWS_PER_PAGE = {"week": 5, "day": 20}
 # at either end never leaves the dates Python can hold.
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2199, 12, 31)
-# Stands for an entry's id in an address reversed once for all entries; no other part of an
-# address holds these digits.
-ADDRESS_ID = 918273645
 ENTRY = (
     '<div class="appt appt-{}" data-appointment="{}">\n'
     '        <a class="appt-time" href="{}">{}</a>\n'
@@ -67,7 +65,7 @@ def calendar(request: SignedInRequest) -> HttpResponse:
     days = [first + timedelta(days=n) for n in range(7 if view == "week" else 1)]
     step = timedelta(days=7 if view == "week" else 1)
     page = _rows_page(clinic, by, view, request.GET.get("page"))
-    rows = _written(calendar_rows(clinic, by, days, list(page)))
+    rows = _written(calendar_rows(clinic, by, days, list(page)), by)
     closed = dict(
         ClinicClosure.objects.filter(clinic=clinic, day__range=(days[0], days[-1])).values_list(
             "day", "reason"
@@ -109,10 +107,11 @@ def _rows_page(clinic: Clinic, by: str, view: str, number: str | None) -> Page[A
     return Paginator(calendar_resources(clinic, by), ROWS_PER_PAGE[view]).get_page(number)
 
 
-def _written(rows: list[CalendarRow]) -> list[CalendarRow]:
+def _written(rows: list[CalendarRow], by: str) -> list[CalendarRow]:
     """Each entry's markup, written here rather than by the template: a large clinic's page
     shows hundreds, and the template engine takes several times longer over each."""
-    appointment_at, course_at = _address("scheduling:appointment"), _address("scheduling:course")
+    appointment_at = address_of_each("scheduling:appointment")
+    course_at = address_of_each("scheduling:course")
     for entry in (a for row in rows for day in row.days for a in day):
         patient = (
             format_html('<a href="{}">{}</a>', course_at.format(entry.course_id), entry.patient)
@@ -127,14 +126,10 @@ def _written(rows: list[CalendarRow]) -> list[CalendarRow]:
             entry.hours,
             patient,
             entry.what,
-            entry.beside,
+            # The practitioner of a room's entry, the room of a practitioner's.
+            entry.practitioner if by == "room" else entry.room,
         )
     return rows
-
-
-def _address(route: str) -> str:
-    """The route's address with `{}` where its one id goes."""
-    return reverse(route, args=[ADDRESS_ID]).replace(str(ADDRESS_ID), "{}")
 
 
 def _row_choices(page: Page[Any]) -> list[tuple[int, Any, bool]]:
