@@ -5,14 +5,13 @@ from datetime import time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from mesoclinic.accounts.models import User
 from mesoclinic.audit.domain import audit_list_shown, audit_listing_names, patient_list_event
 from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
-from mesoclinic.scheduling.links import address_of_each
+from mesoclinic.scheduling.links import address_of_each, entry_html
 from mesoclinic.scheduling.models import Appointment, what_of
 from mesoclinic.scheduling.queries import appointment_entries, appointments_on, upcoming_sessions
 
@@ -37,7 +36,7 @@ def todays_appointments(user: User) -> list[SafeString]:
         )
     appointment_at = address_of_each("scheduling:appointment")
     return [
-        format_html(
+        entry_html(
             '<a href="{}">{} {}</a> · {} with {}, {} <span class="status status-{}">{}</span>',
             appointment_at.format(a.pk),
             f"{a.start:%H:%M}",

@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
 from django.views.decorators.http import require_POST
 
 from mesoclinic.accounts.models import Clinic, Role
@@ -21,7 +20,7 @@ from mesoclinic.clinics.models import ClinicClosure, Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
 from mesoclinic.scheduling.domain.feeds import feed_token_rotate
 from mesoclinic.scheduling.ical import appointments_to_ical
-from mesoclinic.scheduling.links import address_of_each
+from mesoclinic.scheduling.links import address_of_each, entry_html
 from mesoclinic.scheduling.models import LONGEST_APPOINTMENT, Appointment, AppointmentStatus
 from mesoclinic.scheduling.queries import CalendarRow, calendar_resources, calendar_rows
 
@@ -114,11 +113,11 @@ def _written(rows: list[CalendarRow], by: str) -> list[CalendarRow]:
     course_at = address_of_each("scheduling:course")
     for entry in (a for row in rows for day in row.days for a in day):
         patient = (
-            format_html('<a href="{}">{}</a>', course_at.format(entry.course_id), entry.patient)
+            entry_html('<a href="{}">{}</a>', course_at.format(entry.course_id), entry.patient)
             if entry.course_id
-            else conditional_escape(entry.patient)
+            else entry_html("{}", entry.patient)
         )
-        entry.html = format_html(
+        entry.html = entry_html(
             ENTRY,
             entry.status,
             entry.pk,
