@@ -345,6 +345,13 @@ def mapping_targets() -> list[tuple[str, Any]]:
     ]
 
 
+class LongSelect(forms.Select):
+    """A select of many plain options written in one template: the chart shows one per entry
+    screening did not recognise, and Django's own includes two templates per option."""
+
+    template_name = "patients/widgets/long_select.html"
+
+
 class MappingForm(forms.Form):
     """A code or a phrase, and what the clinic says it means to screening."""
 
@@ -352,7 +359,7 @@ class MappingForm(forms.Form):
     code = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     phrase = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
     display = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    target = forms.ChoiceField(label="Means", choices=mapping_targets)
+    target = forms.ChoiceField(label="Means", choices=mapping_targets, widget=LongSelect)
     note = forms.CharField(
         label="Why (optional)",
         required=False,
