@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.models import AuditEvent, chain_committed
 from mesoclinic.audit.verify import verify_chain
 from mesoclinic.patients.access import get_patient_for
 
@@ -53,3 +53,12 @@ def test_a_read_completes_while_another_readers_transaction_is_open(paula, pat):
     ]
     verdict = verify_chain()
     assert (verdict.intact, verdict.events) == (True, 2)
+
+
+def test_after_a_commit_with_nothing_left_unchained_one_read_suffices(
+    paula, pat, django_assert_num_queries
+):
+    get_patient_for(paula, pat.pk, purpose="chart")
+    # Nothing waits to join the chain: the look after each commit is one read, no transaction.
+    with django_assert_num_queries(1):
+        assert chain_committed(wait=False) == 0
