@@ -181,14 +181,14 @@ def test_chart_query_count_does_not_grow_with_history(
 ):
     client = client_for(paula)
     history_of_each_kind(pat, 1)
-    # 1 session, 2 user, 3 their second factor, 4 patient, 5 the audit chain's head, 6 audit row,
-    # 7 appointments, 8-11 conditions, medications, allergies, observations, 12 the clinic (time
-    # zone), 13 the clinic's screening mappings, 14 opening hours, 15 questionnaires, 16 courses,
-    # 17 consultations
-    with django_assert_num_queries(17):
+    # 1 session, 2 user, 3 their second factor, 4 patient with their clinic, 5 the audit chain's
+    # head, 6 audit row, 7 appointments, 8-11 conditions, medications, allergies, observations,
+    # 12 the clinic's screening mappings, 13 opening hours, 14 questionnaires, 15 courses,
+    # 16 consultations
+    with django_assert_num_queries(16):
         client.get(reverse("chart", args=[pat.pk]))
     history_of_each_kind(pat, 2)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(reverse("chart", args=[pat.pk]))
     assert [len(rows) for _, _, rows in response.context["history"]] == [3, 3, 3, 3]
 

@@ -29,7 +29,8 @@ def get_patient_for(user: User, patient_id: int | str, *, purpose: str = "chart"
         # Past 64 bits no row can match, and the database would refuse the number outright.
         if not 0 < key < LARGEST_ID:
             raise ValueError(key)
-        patient = patients_visible_to(user).get(pk=key)
+        # The clinic comes with it: its time zone dates what every patient page shows.
+        patient = patients_visible_to(user).select_related("clinic").get(pk=key)
     except Patient.DoesNotExist:
         _denied(user, key)
         raise Http404(NOT_FOUND) from None
