@@ -45,12 +45,12 @@ STALE_AFTER = {
 _NO_SIGN = frozenset({Marker.NO_CONCERN, Marker.INGREDIENT, Marker.NOT_RELEVANT})
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """A record a finding rests on, as shown to the practitioner: all its codes, and what matched.
 
     `code` is the code that matched, or the record's first code when its words did (`phrase`);
-    `mapping` says which of the clinic's mappings gave the meaning, when one did.
+    `mapping` says which of the clinic's mappings gave the meaning, when one did. A named tuple,
+    like `Coding`: screening makes one per record shown, and a tuple is built in C.
     """
 
     resource: str

@@ -7,9 +7,8 @@ recognises holds the verdict at review at least, as the first finding (issue 9).
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
     Formulation,
@@ -62,9 +61,8 @@ CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, Reco
 _PLAN = "planned products"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One concept found, how strongly it speaks against treatment, and why."""
+class Finding(NamedTuple):
+    """One concept found, how strongly it speaks against treatment, and why: a tuple, built in C."""
 
     concept: Concept
     severity: Severity
@@ -72,12 +70,12 @@ class Finding:
     source: Source
 
 
-@dataclass(frozen=True)
-class Screening:
+class Screening(NamedTuple):
     """The outcome of screening one patient against one protocol version on one day.
 
     `unrecognised` lists every record no value set or mapping recognised (those that could
     matter are also the `unrecognised` finding); `not_relevant` the records known not to matter.
+    A named tuple, like its findings: one is made per patient screened.
     """
 
     protocol_id: str
