@@ -278,8 +278,9 @@ class Profiles:
 
     LIMIT = 65536  # distinct contents remembered; charts repeat the same records endlessly
 
-    def __init__(self, taught: Taught) -> None:
+    def __init__(self, taught: Taught, shows: frozenset[Meaning] | None = None) -> None:
         self.taught = taught
+        self.shows = shows  # the meanings whose signs are wanted; None: every one
         self.by_content: dict[
             tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]], Profile | ByValue
         ] = {}
@@ -306,7 +307,7 @@ class Profiles:
         """Work out what a record means: what `read_record` and `understand` say of it."""
         readings = read_record(record, self.taught)
         understood = understand(record, self.taught)
-        candidates = _candidates(record, readings)
+        candidates = _candidates(record, readings, self.shows)
         question = _question(record)
         return Profile(
             readings=readings,
@@ -340,12 +341,15 @@ class ByValue:
 
 
 @lru_cache(maxsize=64)
-def profiles(taught: Taught) -> Profiles:
-    """The profiles of records read with `taught` (one clinic's mappings), remembered."""
-    return Profiles(taught)
+def profiles(taught: Taught, shows: frozenset[Meaning] | None = None) -> Profiles:
+    """The profiles of records read with `taught` (one clinic's mappings), remembered; with
+    `shows`, signs of those meanings alone (those a protocol's concepts are made of)."""
+    return Profiles(taught, shows)
 
 
-def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
+def _candidates(
+    record: HistoryRecord, readings: tuple[Reading, ...], shows: frozenset[Meaning] | None
+) -> tuple[Candidate, ...]:
     """The readings that can be a sign on some day, in order, the first of each meaning only:
     the others never are (whether a meaning shows depends on the meaning, not the reading)."""
     kind = record.kind
@@ -357,6 +361,8 @@ def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[C
         meaning = reading.meaning
         if meaning in _NO_SIGN or kind not in meaning.kinds:
             continue
+        if shows is not None and meaning not in shows:
+            continue  # no concept the protocol names is made of it
         if any(candidate.meaning is meaning for candidate in found):
             continue
         always = isinstance(meaning, Concept) and meaning.ever

@@ -23,6 +23,7 @@ from mesoclinic.clinical.concepts import (
     Meaning,
     Severity,
     Verdict,
+    meanings_showing,
 )
 from mesoclinic.clinical.facts import HistoryRecord, PatientFacts, RecordKind
 from mesoclinic.clinical.history import (
@@ -95,7 +96,7 @@ def screen(
     taught: Taught = NOTHING_TAUGHT,
 ) -> Screening:
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
-    walk = _Walk(on, tuple(products), taught)
+    walk = _Walk(on, tuple(products), taught, meanings_showing(protocol.concepts))
     walk.read(facts.records)
     findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
     if walk.held:
@@ -117,11 +118,13 @@ class _Walk:
     """One pass over a patient's records: each is looked up once in the profiles of what records
     mean (`history.Profiles`), its statuses and dates are read once, and its signs noted then."""
 
-    def __init__(self, on: date, products: tuple[Product, ...], taught: Taught) -> None:
+    def __init__(
+        self, on: date, products: tuple[Product, ...], taught: Taught, shows: frozenset[Meaning]
+    ) -> None:
         self.on = on
         self.products = products
         self.taught = taught
-        self.table = profiles(taught)
+        self.table = profiles(taught, shows)
         self.unrecognised: list[HistoryRecord] = []
         self.held: list[HistoryRecord] = []
         self.not_relevant: list[Understood] = []
