@@ -220,6 +220,8 @@ class Profile:
     memo: dict[object, object]
     # Understood, never a sign, no question, no allergy: screening need read nothing more of it.
     inert: bool
+    # What such a record is called (`HistoryRecord.name`), shown when it is not recognised.
+    name: str
 
     def standing(self, record: HistoryRecord) -> Standing:
         """Where `record` (of this profile) stands by its statuses, as `statuses.standing` says."""
@@ -262,15 +264,20 @@ def add_shown(
     on: date,
 ) -> None:
     """Add the signs of the `candidates` (one per meaning) that `record` shows on `on`."""
+    ended, onset = record.ended, record.onset
     for candidate in candidates:
         if not candidate.always:
             current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
-            if not current or (record.ended is not None and record.ended <= on):
+            if not current or (ended is not None and ended <= on):
                 continue
             limit = candidate.stale_after
-            if limit is not None and record.onset is not None and (on - record.onset).days > limit:
+            if limit is not None and onset is not None and (on - onset).days > limit:
                 continue  # a pregnancy record long after its date no longer says what is current
         signs[candidate.meaning].append(Sign(record, candidate.reading, candidate.shown))
+
+
+# What a profile is looked up by: a record's kind, codes, words and reactions.
+Content = tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]]
 
 
 class Profiles:
@@ -281,14 +288,18 @@ class Profiles:
     def __init__(self, taught: Taught, shows: frozenset[Meaning] | None = None) -> None:
         self.taught = taught
         self.shows = shows  # the meanings whose signs are wanted; None: every one
-        self.by_content: dict[
-            tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]], Profile | ByValue
-        ] = {}
+        self.by_content: dict[Content, Profile | ByValue] = {}
 
     def of(self, record: HistoryRecord) -> Profile:
         """The profile of `record`: one lookup, its codes hashed once."""
         key = (record.kind, record.codes, record.text, record.reactions)
         found = self.by_content.get(key)
+        return found if isinstance(found, Profile) else self.resolved(key, found, record)
+
+    def resolved(
+        self, key: Content, found: "Profile | ByValue | None", record: HistoryRecord
+    ) -> Profile:
+        """The profile of a record whose content is new, or whose value decides what it means."""
         if found is None:
             if len(self.by_content) >= self.LIMIT:
                 self.by_content.clear()
@@ -321,6 +332,7 @@ class Profiles:
             and not candidates
             and question is None
             and record.kind is not RecordKind.ALLERGY,
+            name=record.name,
         )
 
 

@@ -42,7 +42,7 @@ from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Contraindication, Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import Standing
+from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
+NEVER, CURRENT, MAPPED = Standing.NEVER, Standing.CURRENT, Understanding.MAPPED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
 _PLAN = "planned products"
 
@@ -100,7 +101,7 @@ def screen(
     walk.read(facts.records)
     findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
     if walk.held:
-        findings = (_unrecognised_finding(walk.held), *findings)
+        findings = (_held_finding(tuple(walk.held)), *findings)
     if facts.deceased:
         findings = (_deceased_finding(), *findings)
     return Screening(
@@ -126,7 +127,7 @@ class _Walk:
         self.taught = taught
         self.table = profiles(taught, shows)
         self.unrecognised: list[HistoryRecord] = []
-        self.held: list[HistoryRecord] = []
+        self.held: list[Evidence] = []  # the unrecognised records that hold the verdict
         self.not_relevant: list[Understood] = []
         self.allergies: list[Evidence] = []
         self.latest: dict[str, date] = {}
@@ -136,21 +137,27 @@ class _Walk:
     def read(self, records: Sequence[HistoryRecord]) -> None:
         """Read every record: whether it was understood, allergic to the plan, or a sign.
 
-        The hot loop of screening, so what it reads of the walk is held in locals; most records
-        are understood and can say nothing, and cost one lookup.
+        The hot loop of screening, so what it reads of the walk is held in locals; a record whose
+        content was seen before costs one lookup, and one more step when it can say something.
         """
-        of, on, shown, products = self.table.of, self.on, self.shown, self.products
+        table, on, shown = self.table, self.on, self.shown
+        known = table.by_content
         for record in records:
-            profile = of(record)
+            key = (record.kind, record.codes, record.text, record.reactions)
+            profile = known.get(key)
+            if not isinstance(profile, Profile):
+                profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            standing = profile.standing(record)
+            standing = (
+                NEVER
+                if record.verification in NEVER_VERIFIED
+                else profile.statuses.get(record.status, CURRENT)
+            )
             onset = record.onset
-            exists = standing is not Standing.NEVER and (onset is None or onset <= on)
-            if products and record.kind is ALLERGY and self._allergic(record, profile, standing):
-                pass  # an allergy to a planned product is the component-allergy finding alone
-            elif profile.how is not Understanding.MAPPED:
-                self._understood(record, profile, exists, standing)
+            exists = standing is not NEVER and (onset is None or onset <= on)
+            if profile.how is not MAPPED or record.kind is ALLERGY:
+                self._noted(record, profile, exists, standing)
             if not exists:
                 continue
             if profile.question is not None:
@@ -158,6 +165,15 @@ class _Walk:
                 self.answers.append((record, profile))
             if profile.candidates:
                 add_shown(shown, record, profile.candidates, standing, on)
+
+    def _noted(
+        self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
+    ) -> None:
+        """Note an allergy to the plan, or a record not recognised or not relevant."""
+        if self.products and record.kind is ALLERGY and self._allergic(record, profile, standing):
+            return  # an allergy to a planned product is the component-allergy finding alone
+        if profile.how is not MAPPED:
+            self._understood(record, profile, exists, standing)
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
@@ -181,7 +197,7 @@ class _Walk:
             if exists and (
                 kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
             ):
-                self.held.append(record)
+                self.held.append(_unrecognised_evidence(record, profile.name))
         elif profile.how is Understanding.NOT_RELEVANT:
             self.not_relevant.append(Understood(record, Understanding.NOT_RELEVANT, profile.reason))
 
@@ -277,12 +293,16 @@ def _place(placed: tuple[int, Contraindication]) -> int:
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
-    evidence = tuple(
-        Evidence(
-            r.resource, r.codes[0].code if r.codes else "", r.name or "(no code, no text)", r.codes
-        )
-        for r in records
-    )
+    return _held_finding(tuple(_unrecognised_evidence(r, r.name) for r in records))
+
+
+def _unrecognised_evidence(record: HistoryRecord, name: str) -> Evidence:
+    """An unrecognised record as evidence, called `name` (its profile knows it already)."""
+    first = record.codes[0].code if record.codes else ""
+    return Evidence(record.resource, first, name or "(no code, no text)", record.codes)
+
+
+def _held_finding(evidence: tuple[Evidence, ...]) -> Finding:
     return Finding(Concept.UNRECOGNISED, Severity.RELATIVE, evidence, UNRECOGNISED_SOURCE)
 
 
