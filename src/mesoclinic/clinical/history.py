@@ -43,6 +43,8 @@ STALE_AFTER = {
 }
 # What a sign's evidence concerns: the record's own meaning, never a marker of it.
 _NO_SIGN = frozenset({Marker.NO_CONCERN, Marker.INGREDIENT, Marker.NOT_RELEVANT})
+# The meanings concepts are made of: signs with none of them make no concept of parts.
+_PARTS = frozenset(part for parts in TOGETHER.values() for part in parts)
 
 
 class Evidence(NamedTuple):
@@ -147,16 +149,22 @@ def concepts_on(
 
 def concepts_from(signs: dict[Meaning, list[Sign]]) -> dict[Concept, tuple[Sign, ...]]:
     """The concepts `signs` show, with the concepts made of parts and those implied by others."""
+    if not _PARTS.isdisjoint(signs):
+        _add_together(signs)
+    for narrower, broader in IMPLIES.items():
+        if signs.get(narrower):
+            signs[broader] = _merged(signs.get(broader, []), signs[narrower])
+    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
+
+
+def _add_together(signs: dict[Meaning, list[Sign]]) -> None:
+    """Add the concepts all of whose parts `signs` show."""
     for concept, parts in TOGETHER.items():
         if all(signs.get(part) for part in parts):
             # Insulin-dependent diabetes shows the diabetes records beside the insulin.
             broader = IMPLIES.get(concept)
             companions = signs.get(broader, []) if broader else []
             signs[concept] = _merged(signs.get(concept, []), companions, *(signs[p] for p in parts))
-    for narrower, broader in IMPLIES.items():
-        if signs.get(narrower):
-            signs[broader] = _merged(signs.get(broader, []), signs[narrower])
-    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
 
 
 def signs_on(

@@ -14,8 +14,9 @@ from mesoclinic.clinical.allergies import (
     Formulation,
     Match,
     Product,
-    allergy_evidence,
+    allergy_display,
     first_match,
+    shown_allergy,
 )
 from mesoclinic.clinical.concepts import (
     NARROWER,
@@ -58,7 +59,9 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
-NEVER, CURRENT, MAPPED = Standing.NEVER, Standing.CURRENT, Understanding.MAPPED
+NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
+MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
+UNRECOGNISED = Understanding.UNRECOGNISED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
 _PLAN = "planned products"
 
@@ -172,8 +175,10 @@ class _Walk:
         """Note an allergy to the plan, or a record not recognised or not relevant."""
         if self.products and record.kind is ALLERGY and self._allergic(record, profile, standing):
             return  # an allergy to a planned product is the component-allergy finding alone
-        if profile.how is not MAPPED:
-            self._understood(record, profile, exists, standing)
+        if profile.how is UNRECOGNISED:
+            self._unrecognised(record, profile, exists, standing)
+        elif profile.how is NOT_RELEVANT:
+            self.not_relevant.append(Understood(record, NOT_RELEVANT, profile.reason))
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
@@ -181,29 +186,28 @@ class _Walk:
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
-        match = _allergy_match(profile, record, self.products, self.taught)
+        match, display = _allergy_match(profile, record, self.products, self.taught)
         if match is not None and self._current(record, standing) and _begun(record, self.on):
-            self.allergies.append(allergy_evidence(record, *match))
+            self.allergies.append(shown_allergy(record, display))
         return match is not None
 
-    def _understood(
+    def _unrecognised(
         self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
     ) -> None:
-        """Note a record not recognised (and whether it holds the verdict), or not relevant."""
-        if profile.how is Understanding.UNRECOGNISED:
-            self.unrecognised.append(record)
-            # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
-            kind = record.kind
-            if exists and (
-                kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
-            ):
-                self.held.append(_unrecognised_evidence(record, profile.name))
-        elif profile.how is Understanding.NOT_RELEVANT:
-            self.not_relevant.append(Understood(record, Understanding.NOT_RELEVANT, profile.reason))
+        """Note a record not recognised, and whether it holds the verdict."""
+        self.unrecognised.append(record)
+        # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
+        kind = record.kind
+        if exists and (
+            kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
+        ):
+            self.held.append(_unrecognised_evidence(record, profile.name))
 
     def signs(self) -> dict[Meaning, list[Sign]]:
         """The signs the records show on the day: of a question, only its latest answers."""
         latest = self.latest
+        if not latest:
+            return self.shown  # no question answered, so no answer replaced
         replaced = {id(r) for r, profile in self.answers if superseded(r, profile, latest)}
         if not replaced:
             return self.shown
@@ -220,12 +224,15 @@ def _begun(record: HistoryRecord, on: date) -> bool:
 
 def _allergy_match(
     profile: Profile, record: HistoryRecord, products: tuple[Product, ...], taught: Taught
-) -> Match:
-    """The first planned ingredient an allergy meets, worked out once per content and plan."""
-    memo = cast("tuple[tuple[Product, ...], Match] | None", profile.memo.get(_PLAN))
+) -> tuple[Match, str]:
+    """The first planned ingredient an allergy meets and what its evidence says, worked out once
+    per content and plan."""
+    memo = cast("tuple[tuple[Product, ...], Match, str] | None", profile.memo.get(_PLAN))
     if memo is None or (memo[0] is not products and memo[0] != products):
-        memo = profile.memo[_PLAN] = (products, first_match(record, products, taught))
-    return memo[1]
+        match = first_match(record, products, taught)
+        display = allergy_display(record, *match) if match is not None else ""
+        memo = profile.memo[_PLAN] = (products, match, display)
+    return memo[1], memo[2]
 
 
 def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
@@ -250,7 +257,7 @@ def _present(
     """The evidence of each concept present that `protocol` names (no other is ever shown)."""
     named = protocol.concepts
     present = {
-        concept: tuple(sign.evidence() for sign in shown)
+        concept: tuple([sign.evidence() for sign in shown])
         for concept, shown in concepts_from(signs).items()
         if concept in named
     }
