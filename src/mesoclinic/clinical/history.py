@@ -230,6 +230,8 @@ class Profile:
     inert: bool
     # What such a record is called (`HistoryRecord.name`), shown when it is not recognised.
     name: str
+    # Not understood, or an allergy: screening notes it beyond its signs.
+    notable: bool
 
     def standing(self, record: HistoryRecord) -> Standing:
         """Where `record` (of this profile) stands by its statuses, as `statuses.standing` says."""
@@ -341,6 +343,7 @@ class Profiles:
             and question is None
             and record.kind is not RecordKind.ALLERGY,
             name=record.name,
+            notable=understood.how is not Understanding.MAPPED or record.kind is RecordKind.ALLERGY,
         )
 
 

@@ -8,6 +8,7 @@ recognises holds the verdict at review at least, as the first finding (issue 9).
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
@@ -40,7 +41,7 @@ from mesoclinic.clinical.history import (
     superseded,
 )
 from mesoclinic.clinical.preparation import PreparationStep, step_to_json
-from mesoclinic.clinical.protocols import Contraindication, Protocol
+from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
 from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
@@ -159,7 +160,7 @@ class _Walk:
             )
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
-            if profile.how is not MAPPED or record.kind is ALLERGY:
+            if profile.notable:
                 self._noted(record, profile, exists, standing)
             if not exists:
                 continue
@@ -206,8 +207,8 @@ class _Walk:
     def signs(self) -> dict[Meaning, list[Sign]]:
         """The signs the records show on the day: of a question, only its latest answers."""
         latest = self.latest
-        if not latest:
-            return self.shown  # no question answered, so no answer replaced
+        if len(self.answers) <= len(latest):
+            return self.shown  # each question answered once at most: no answer replaced another
         replaced = {id(r) for r, profile in self.answers if superseded(r, profile, latest)}
         if not replaced:
             return self.shown
@@ -289,14 +290,15 @@ def _findings(
     found = {rule.concept for _, rule in placed}
     # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
     return tuple(
-        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-        for _, rule in placed
-        if NARROWER.get(rule.concept) not in found
+        [
+            Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
+            for _, rule in placed
+            if NARROWER.get(rule.concept) not in found
+        ]
     )
 
 
-def _place(placed: tuple[int, Contraindication]) -> int:
-    return placed[0]
+_place = itemgetter(0)  # a placed rule's place
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
@@ -319,9 +321,9 @@ def _deceased_finding() -> Finding:
 
 
 def _verdict(findings: Sequence[Finding], deceased: bool) -> Verdict:
-    severities = {finding.severity for finding in findings}
     if deceased:
         return Verdict.NOT_BOOKABLE
+    severities = {finding.severity for finding in findings}
     if Severity.ABSOLUTE in severities:
         return Verdict.CONTRAINDICATED
     if Severity.RELATIVE in severities:
