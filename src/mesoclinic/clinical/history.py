@@ -160,7 +160,8 @@ def concepts_from(signs: dict[Meaning, list[Sign]]) -> dict[Concept, tuple[Sign,
 def _add_together(signs: dict[Meaning, list[Sign]]) -> None:
     """Add the concepts all of whose parts `signs` show."""
     for concept, parts in TOGETHER.items():
-        if all(signs.get(part) for part in parts):
+        shown = [signs.get(part) for part in parts]
+        if all(shown):
             # Insulin-dependent diabetes shows the diabetes records beside the insulin.
             broader = IMPLIES.get(concept)
             companions = signs.get(broader, []) if broader else []
@@ -221,6 +222,8 @@ class Profile:
     how: Understanding
     reason: str
     candidates: tuple[Candidate, ...]
+    # The candidates that can be a sign of a record standing so: no other need be looked at.
+    held: Mapping[Standing, tuple[Candidate, ...]]
     # An observation's question (a LOINC code): only its latest answer counts.
     question: str | None
     statuses: Mapping[str, Standing]
@@ -335,6 +338,7 @@ class Profiles:
             how=understood.how,
             reason=understood.reason,
             candidates=candidates,
+            held={held: _holding(candidates, held) for held in Standing},
             question=question,
             statuses=_STANDINGS[record.kind],
             memo={},
@@ -396,6 +400,14 @@ def _candidates(
         shown = shown_of(record, reading)
         found.append(Candidate(meaning, reading, always, lasting, stale, shown))
     return tuple(found)
+
+
+def _holding(candidates: tuple[Candidate, ...], held: Standing) -> tuple[Candidate, ...]:
+    """The candidates that can be a sign of a record standing `held`, as `add_shown` says."""
+    current = held is Standing.CURRENT
+    return tuple(
+        c for c in candidates if c.always or current or (c.lasting and held is Standing.DORMANT)
+    )
 
 
 def _question(record: HistoryRecord) -> str | None:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from operator import itemgetter
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from mesoclinic.clinical.allergies import (
     Formulation,
@@ -144,7 +144,7 @@ class _Walk:
         The hot loop of screening, so what it reads of the walk is held in locals; a record whose
         content was seen before costs one lookup, and one more step when it can say something.
         """
-        table, on, shown = self.table, self.on, self.shown
+        table, on, shown, noted = self.table, self.on, self.shown, self._noted
         known = table.by_content
         for record in records:
             key = (record.kind, record.codes, record.text, record.reactions)
@@ -161,14 +161,15 @@ class _Walk:
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
             if profile.notable:
-                self._noted(record, profile, exists, standing)
+                noted(record, profile, exists, standing)
             if not exists:
                 continue
             if profile.question is not None:
                 answered(self.latest, profile.question, record)
                 self.answers.append((record, profile))
-            if profile.candidates:
-                add_shown(shown, record, profile.candidates, standing, on)
+            candidates = profile.held[standing]
+            if candidates:
+                add_shown(shown, record, candidates, standing, on)
 
     def _noted(
         self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
@@ -187,7 +188,10 @@ class _Walk:
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
-        match, display = _allergy_match(profile, record, self.products, self.taught)
+        met: _Met | None = profile.memo.get(_PLAN)  # type: ignore[assignment]  # set below alone
+        if met is None or (met[0] is not self.products and met[0] != self.products):
+            met = profile.memo[_PLAN] = _met(record, self.products, self.taught)
+        _, match, display = met
         if match is not None and self._current(record, standing) and _begun(record, self.on):
             self.allergies.append(shown_allergy(record, display))
         return match is not None
@@ -223,17 +227,15 @@ def _begun(record: HistoryRecord, on: date) -> bool:
     return record.onset is None or record.onset <= on
 
 
-def _allergy_match(
-    profile: Profile, record: HistoryRecord, products: tuple[Product, ...], taught: Taught
-) -> tuple[Match, str]:
-    """The first planned ingredient an allergy meets and what its evidence says, worked out once
-    per content and plan."""
-    memo = cast("tuple[tuple[Product, ...], Match, str] | None", profile.memo.get(_PLAN))
-    if memo is None or (memo[0] is not products and memo[0] != products):
-        match = first_match(record, products, taught)
-        display = allergy_display(record, *match) if match is not None else ""
-        memo = profile.memo[_PLAN] = (products, match, display)
-    return memo[1], memo[2]
+# What an allergy's content meets of a plan, and what its evidence then says, remembered by
+# its profile for the last plan.
+_Met = tuple[tuple[Product, ...], Match, str]
+
+
+def _met(record: HistoryRecord, products: tuple[Product, ...], taught: Taught) -> _Met:
+    """The first planned ingredient an allergy meets, and what its evidence says."""
+    match = first_match(record, products, taught)
+    return products, match, allergy_display(record, *match) if match is not None else ""
 
 
 def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
@@ -258,7 +260,7 @@ def _present(
     """The evidence of each concept present that `protocol` names (no other is ever shown)."""
     named = protocol.concepts
     present = {
-        concept: tuple([sign.evidence() for sign in shown])
+        concept: tuple(map(Sign.evidence, shown))
         for concept, shown in concepts_from(signs).items()
         if concept in named
     }
