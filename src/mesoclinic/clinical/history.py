@@ -149,19 +149,23 @@ def concepts_on(
 
 def concepts_from(signs: dict[Meaning, list[Sign]]) -> dict[Concept, tuple[Sign, ...]]:
     """The concepts `signs` show, with the concepts made of parts and those implied by others."""
+    add_concepts(signs)
+    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
+
+
+def add_concepts(signs: dict[Meaning, list[Sign]]) -> None:
+    """Add to `signs` the concepts made of parts and those implied by others, as shown."""
     if not _PARTS.isdisjoint(signs):
         _add_together(signs)
     for narrower, broader in IMPLIES.items():
         if signs.get(narrower):
             signs[broader] = _merged(signs.get(broader, []), signs[narrower])
-    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
 
 
 def _add_together(signs: dict[Meaning, list[Sign]]) -> None:
     """Add the concepts all of whose parts `signs` show."""
     for concept, parts in TOGETHER.items():
-        shown = [signs.get(part) for part in parts]
-        if all(shown):
+        if all(map(signs.get, parts)):
             # Insulin-dependent diabetes shows the diabetes records beside the insulin.
             broader = IMPLIES.get(concept)
             companions = signs.get(broader, []) if broader else []

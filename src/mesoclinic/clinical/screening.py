@@ -5,9 +5,11 @@ medicine taken now or an allergy held now that no value set and no mapping of th
 recognises holds the verdict at review at least, as the first finding (issue 9).
 """
 
+from calendar import isleap
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -32,9 +34,9 @@ from mesoclinic.clinical.history import (
     Evidence,
     Profile,
     Sign,
+    add_concepts,
     add_shown,
     answered,
-    concepts_from,
     exists_on,
     holds_on,
     profiles,
@@ -259,14 +261,15 @@ def _present(
 ) -> dict[Concept, tuple[Evidence, ...]]:
     """The evidence of each concept present that `protocol` names (no other is ever shown)."""
     named = protocol.concepts
+    add_concepts(signs)
     present = {
         concept: tuple(map(Sign.evidence, shown))
-        for concept, shown in concepts_from(signs).items()
-        if concept in named
+        for concept, shown in signs.items()
+        if isinstance(concept, Concept) and concept in named
     }
     if allergies:
         present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
-    if facts.birth_date is not None and age_on(facts.birth_date, on) < ADULT_AGE:
+    if facts.birth_date is not None and facts.birth_date > _last_adult_birth_date(on):
         present[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
     return present
 
@@ -274,6 +277,21 @@ def _present(
 def age_on(birth_date: date, on: date) -> int:
     """Age in whole years on `on` (born on 29 February: a year older on 1 March)."""
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+@lru_cache(maxsize=64)
+def _last_adult_birth_date(on: date) -> date:
+    """The latest birth date of a patient `ADULT_AGE` on `on`: anyone born after is a minor.
+
+    Born on 29 February, one comes of age on 1 March (`age_on`), so when the year of that birth
+    date has no 29 February, the latest is the 28th.
+    """
+    year = on.year - ADULT_AGE
+    return (
+        date(year, 2, 28)
+        if (on.month, on.day) == (2, 29) and not isleap(year)
+        else on.replace(year=year)
+    )
 
 
 def _minor_evidence(birth_date: date, on: date) -> Evidence:
