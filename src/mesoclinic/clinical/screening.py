@@ -33,6 +33,7 @@ from mesoclinic.clinical.facts import HistoryRecord, PatientFacts, RecordKind
 from mesoclinic.clinical.history import (
     Evidence,
     Profile,
+    Profiles,
     Sign,
     add_concepts,
     add_shown,
@@ -103,7 +104,7 @@ def screen(
     taught: Taught = NOTHING_TAUGHT,
 ) -> Screening:
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
-    walk = _Walk(on, tuple(products), taught, meanings_showing(protocol.concepts))
+    walk = _Walk(on, tuple(products), taught, _profiles(taught, protocol.concepts))
     walk.read(facts.records)
     findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
     if walk.held:
@@ -126,12 +127,12 @@ class _Walk:
     mean (`history.Profiles`), its statuses and dates are read once, and its signs noted then."""
 
     def __init__(
-        self, on: date, products: tuple[Product, ...], taught: Taught, shows: frozenset[Meaning]
+        self, on: date, products: tuple[Product, ...], taught: Taught, table: Profiles
     ) -> None:
         self.on = on
         self.products = products
         self.taught = taught
-        self.table = profiles(taught, shows)
+        self.table = table
         self.unrecognised: list[HistoryRecord] = []
         self.held: list[Evidence] = []  # the unrecognised records that hold the verdict
         self.not_relevant: list[Understood] = []
@@ -223,6 +224,12 @@ class _Walk:
             for meaning, signs in self.shown.items()
         }
         return defaultdict(list, {meaning: signs for meaning, signs in kept.items() if signs})
+
+
+@lru_cache(maxsize=64)
+def _profiles(taught: Taught, named: frozenset[Concept]) -> Profiles:
+    """The profiles a protocol naming `named` reads records with: signs of what makes those."""
+    return profiles(taught, meanings_showing(named))
 
 
 def _begun(record: HistoryRecord, on: date) -> bool:
