@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
     Formulation,
@@ -191,7 +191,7 @@ class _Walk:
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
-        met: _Met | None = profile.memo.get(_PLAN)  # type: ignore[assignment]  # set below alone
+        met = cast("_Met | None", profile.memo.get(_PLAN))
         if met is None or (met[0] is not self.products and met[0] != self.products):
             met = profile.memo[_PLAN] = _met(record, self.products, self.taught)
         _, match, display = met
