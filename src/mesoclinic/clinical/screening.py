@@ -267,12 +267,11 @@ def _present(
     protocol: Protocol,
 ) -> dict[Concept, tuple[Evidence, ...]]:
     """The evidence of each concept present that `protocol` names (no other is ever shown)."""
-    named = protocol.concepts
     add_concepts(signs)
+    # In no particular order: `_findings` places them by the protocol's rules.
     present = {
-        concept: tuple(map(Sign.evidence, shown))
-        for concept, shown in signs.items()
-        if isinstance(concept, Concept) and concept in named
+        concept: tuple(map(Sign.evidence, signs[concept]))
+        for concept in protocol.concepts.intersection(signs)
     }
     if allergies:
         present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
