@@ -207,11 +207,21 @@ def _allergen_name(record: HistoryRecord) -> str:
 
 def allergy_evidence(record: HistoryRecord, product: Product, ingredient: Coding | str) -> Evidence:
     """The allergy as evidence: what it is to, and which planned product contains it."""
-    first = record.codes[0] if record.codes else None
+    return shown_allergy(record, allergy_display(record, product, ingredient))
+
+
+def allergy_display(record: HistoryRecord, product: Product, ingredient: Coding | str) -> str:
+    """What an allergy's evidence says: the same for every allergy of one content and plan."""
     name = ingredient.display or ingredient.code if isinstance(ingredient, Coding) else ingredient
+    return f"Allergy to {_allergen_name(record)}; {product.name} contains {name}"
+
+
+def shown_allergy(record: HistoryRecord, display: str) -> Evidence:
+    """The allergy as evidence, saying `display` (`allergy_display`)."""
+    first = record.codes[0] if record.codes else None
     return Evidence(
         resource=record.resource,
         code=first.code if first else "",
-        display=f"Allergy to {_allergen_name(record)}; {product.name} contains {name}",
+        display=display,
         codes=record.codes,
     )

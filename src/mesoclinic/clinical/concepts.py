@@ -1,6 +1,7 @@
 """The one vocabulary screening, preparation, aftercare and follow-up speak (SPEC.md)."""
 
 from enum import StrEnum
+from functools import lru_cache
 
 from mesoclinic.clinical.facts import RecordKind
 
@@ -249,3 +250,24 @@ TOGETHER.update(
         Concept.CARDIAC_MEDICATION: (Marker.BETA_BLOCKER, Marker.HEART_DISEASE),
     }
 )
+
+
+@lru_cache(maxsize=64)
+def meanings_showing(concepts: frozenset[Concept]) -> frozenset[Meaning]:
+    """The meanings whose signs can show one of `concepts`: theirs, their parts', the narrower's."""
+    wanted: set[Meaning] = set(concepts)
+    grown = True
+    while grown:
+        before = len(wanted)
+        for concept in [m for m in wanted if isinstance(m, Concept)]:
+            wanted.update(_shown_with(concept))
+        grown = len(wanted) > before
+    return frozenset(wanted)
+
+
+def _shown_with(concept: Concept) -> list[Meaning]:
+    """What `concepts_from` merges into a concept's signs: its parts, its broader companion's
+    and every narrower concept's."""
+    broader = IMPLIES.get(concept)
+    narrower = [n for n, b in IMPLIES.items() if b is concept]
+    return [*TOGETHER.get(concept, ()), *([broader] if broader else []), *narrower]

@@ -43,14 +43,16 @@ STALE_AFTER = {
 }
 # What a sign's evidence concerns: the record's own meaning, never a marker of it.
 _NO_SIGN = frozenset({Marker.NO_CONCERN, Marker.INGREDIENT, Marker.NOT_RELEVANT})
+# The meanings concepts are made of: signs with none of them make no concept of parts.
+_PARTS = frozenset(part for parts in TOGETHER.values() for part in parts)
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """A record a finding rests on, as shown to the practitioner: all its codes, and what matched.
 
     `code` is the code that matched, or the record's first code when its words did (`phrase`);
-    `mapping` says which of the clinic's mappings gave the meaning, when one did.
+    `mapping` says which of the clinic's mappings gave the meaning, when one did. A named tuple,
+    like `Coding`: screening makes one per record shown, and a tuple is built in C.
     """
 
     resource: str
@@ -147,16 +149,27 @@ def concepts_on(
 
 def concepts_from(signs: dict[Meaning, list[Sign]]) -> dict[Concept, tuple[Sign, ...]]:
     """The concepts `signs` show, with the concepts made of parts and those implied by others."""
+    add_concepts(signs)
+    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
+
+
+def add_concepts(signs: dict[Meaning, list[Sign]]) -> None:
+    """Add to `signs` the concepts made of parts and those implied by others, as shown."""
+    if not _PARTS.isdisjoint(signs):
+        _add_together(signs)
+    for narrower, broader in IMPLIES.items():
+        if signs.get(narrower):
+            signs[broader] = _merged(signs.get(broader, []), signs[narrower])
+
+
+def _add_together(signs: dict[Meaning, list[Sign]]) -> None:
+    """Add the concepts all of whose parts `signs` show."""
     for concept, parts in TOGETHER.items():
-        if all(signs.get(part) for part in parts):
+        if all(map(signs.get, parts)):
             # Insulin-dependent diabetes shows the diabetes records beside the insulin.
             broader = IMPLIES.get(concept)
             companions = signs.get(broader, []) if broader else []
             signs[concept] = _merged(signs.get(concept, []), companions, *(signs[p] for p in parts))
-    for narrower, broader in IMPLIES.items():
-        if signs.get(narrower):
-            signs[broader] = _merged(signs.get(broader, []), signs[narrower])
-    return {m: tuple(found) for m, found in signs.items() if isinstance(m, Concept)}
 
 
 def signs_on(
@@ -213,6 +226,8 @@ class Profile:
     how: Understanding
     reason: str
     candidates: tuple[Candidate, ...]
+    # The candidates that can be a sign of a record standing so: no other need be looked at.
+    held: Mapping[Standing, tuple[Candidate, ...]]
     # An observation's question (a LOINC code): only its latest answer counts.
     question: str | None
     statuses: Mapping[str, Standing]
@@ -220,6 +235,10 @@ class Profile:
     memo: dict[object, object]
     # Understood, never a sign, no question, no allergy: screening need read nothing more of it.
     inert: bool
+    # What such a record is called (`HistoryRecord.name`), shown when it is not recognised.
+    name: str
+    # Not understood, or an allergy: screening notes it beyond its signs.
+    notable: bool
 
     def standing(self, record: HistoryRecord) -> Standing:
         """Where `record` (of this profile) stands by its statuses, as `statuses.standing` says."""
@@ -262,15 +281,20 @@ def add_shown(
     on: date,
 ) -> None:
     """Add the signs of the `candidates` (one per meaning) that `record` shows on `on`."""
+    ended, onset = record.ended, record.onset
     for candidate in candidates:
         if not candidate.always:
             current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
-            if not current or (record.ended is not None and record.ended <= on):
+            if not current or (ended is not None and ended <= on):
                 continue
             limit = candidate.stale_after
-            if limit is not None and record.onset is not None and (on - record.onset).days > limit:
+            if limit is not None and onset is not None and (on - onset).days > limit:
                 continue  # a pregnancy record long after its date no longer says what is current
         signs[candidate.meaning].append(Sign(record, candidate.reading, candidate.shown))
+
+
+# What a profile is looked up by: a record's kind, codes, words and reactions.
+Content = tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]]
 
 
 class Profiles:
@@ -278,16 +302,21 @@ class Profiles:
 
     LIMIT = 65536  # distinct contents remembered; charts repeat the same records endlessly
 
-    def __init__(self, taught: Taught) -> None:
+    def __init__(self, taught: Taught, shows: frozenset[Meaning] | None = None) -> None:
         self.taught = taught
-        self.by_content: dict[
-            tuple[RecordKind, tuple[Coding, ...], str, tuple[Reaction, ...]], Profile | ByValue
-        ] = {}
+        self.shows = shows  # the meanings whose signs are wanted; None: every one
+        self.by_content: dict[Content, Profile | ByValue] = {}
 
     def of(self, record: HistoryRecord) -> Profile:
         """The profile of `record`: one lookup, its codes hashed once."""
         key = (record.kind, record.codes, record.text, record.reactions)
         found = self.by_content.get(key)
+        return found if isinstance(found, Profile) else self.resolved(key, found, record)
+
+    def resolved(
+        self, key: Content, found: "Profile | ByValue | None", record: HistoryRecord
+    ) -> Profile:
+        """The profile of a record whose content is new, or whose value decides what it means."""
         if found is None:
             if len(self.by_content) >= self.LIMIT:
                 self.by_content.clear()
@@ -306,13 +335,14 @@ class Profiles:
         """Work out what a record means: what `read_record` and `understand` say of it."""
         readings = read_record(record, self.taught)
         understood = understand(record, self.taught)
-        candidates = _candidates(record, readings)
+        candidates = _candidates(record, readings, self.shows)
         question = _question(record)
         return Profile(
             readings=readings,
             how=understood.how,
             reason=understood.reason,
             candidates=candidates,
+            held={held: _holding(candidates, held) for held in Standing},
             question=question,
             statuses=_STANDINGS[record.kind],
             memo={},
@@ -320,6 +350,8 @@ class Profiles:
             and not candidates
             and question is None
             and record.kind is not RecordKind.ALLERGY,
+            name=record.name,
+            notable=understood.how is not Understanding.MAPPED or record.kind is RecordKind.ALLERGY,
         )
 
 
@@ -340,12 +372,15 @@ class ByValue:
 
 
 @lru_cache(maxsize=64)
-def profiles(taught: Taught) -> Profiles:
-    """The profiles of records read with `taught` (one clinic's mappings), remembered."""
-    return Profiles(taught)
+def profiles(taught: Taught, shows: frozenset[Meaning] | None = None) -> Profiles:
+    """The profiles of records read with `taught` (one clinic's mappings), remembered; with
+    `shows`, signs of those meanings alone (those a protocol's concepts are made of)."""
+    return Profiles(taught, shows)
 
 
-def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[Candidate, ...]:
+def _candidates(
+    record: HistoryRecord, readings: tuple[Reading, ...], shows: frozenset[Meaning] | None
+) -> tuple[Candidate, ...]:
     """The readings that can be a sign on some day, in order, the first of each meaning only:
     the others never are (whether a meaning shows depends on the meaning, not the reading)."""
     kind = record.kind
@@ -357,6 +392,8 @@ def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[C
         meaning = reading.meaning
         if meaning in _NO_SIGN or kind not in meaning.kinds:
             continue
+        if shows is not None and meaning not in shows:
+            continue  # no concept the protocol names is made of it
         if any(candidate.meaning is meaning for candidate in found):
             continue
         always = isinstance(meaning, Concept) and meaning.ever
@@ -367,6 +404,14 @@ def _candidates(record: HistoryRecord, readings: tuple[Reading, ...]) -> tuple[C
         shown = shown_of(record, reading)
         found.append(Candidate(meaning, reading, always, lasting, stale, shown))
     return tuple(found)
+
+
+def _holding(candidates: tuple[Candidate, ...], held: Standing) -> tuple[Candidate, ...]:
+    """The candidates that can be a sign of a record standing `held`, as `add_shown` says."""
+    current = held is Standing.CURRENT
+    return tuple(
+        c for c in candidates if c.always or current or (c.lasting and held is Standing.DORMANT)
+    )
 
 
 def _question(record: HistoryRecord) -> str | None:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from mesoclinic.clinical.concepts import Concept, Marker, Meaning, meaning_of
 from mesoclinic.clinical.facts import LOINC, Coding, HistoryRecord, Reaction, RecordKind
@@ -45,8 +46,7 @@ class Understanding(StrEnum):
     UNRECOGNISED = "unrecognised"
 
 
-@dataclass(frozen=True)
-class Understood:
+class Understood(NamedTuple):
     """A record, how far screening understood it, and why it does not matter when it does not."""
 
     record: HistoryRecord

@@ -5,18 +5,21 @@ medicine taken now or an allergy held now that no value set and no mapping of th
 recognises holds the verdict at review at least, as the first finding (issue 9).
 """
 
+from calendar import isleap
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
     Formulation,
     Match,
     Product,
-    allergy_evidence,
+    allergy_display,
     first_match,
+    shown_allergy,
 )
 from mesoclinic.clinical.concepts import (
     NARROWER,
@@ -24,25 +27,27 @@ from mesoclinic.clinical.concepts import (
     Meaning,
     Severity,
     Verdict,
+    meanings_showing,
 )
 from mesoclinic.clinical.facts import HistoryRecord, PatientFacts, RecordKind
 from mesoclinic.clinical.history import (
     Evidence,
     Profile,
+    Profiles,
     Sign,
+    add_concepts,
     add_shown,
     answered,
-    concepts_from,
     exists_on,
     holds_on,
     profiles,
     superseded,
 )
 from mesoclinic.clinical.preparation import PreparationStep, step_to_json
-from mesoclinic.clinical.protocols import Contraindication, Protocol
+from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import Standing
+from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -58,13 +63,15 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
+NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
+MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
+UNRECOGNISED = Understanding.UNRECOGNISED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
 _PLAN = "planned products"
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One concept found, how strongly it speaks against treatment, and why."""
+class Finding(NamedTuple):
+    """One concept found, how strongly it speaks against treatment, and why: a tuple, built in C."""
 
     concept: Concept
     severity: Severity
@@ -72,12 +79,12 @@ class Finding:
     source: Source
 
 
-@dataclass(frozen=True)
-class Screening:
+class Screening(NamedTuple):
     """The outcome of screening one patient against one protocol version on one day.
 
     `unrecognised` lists every record no value set or mapping recognised (those that could
     matter are also the `unrecognised` finding); `not_relevant` the records known not to matter.
+    A named tuple, like its findings: one is made per patient screened.
     """
 
     protocol_id: str
@@ -97,11 +104,11 @@ def screen(
     taught: Taught = NOTHING_TAUGHT,
 ) -> Screening:
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
-    walk = _Walk(on, tuple(products), taught)
+    walk = _Walk(on, tuple(products), taught, _profiles(taught, protocol.concepts))
     walk.read(facts.records)
     findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
     if walk.held:
-        findings = (_unrecognised_finding(walk.held), *findings)
+        findings = (_held_finding(tuple(walk.held)), *findings)
     if facts.deceased:
         findings = (_deceased_finding(), *findings)
     return Screening(
@@ -119,13 +126,15 @@ class _Walk:
     """One pass over a patient's records: each is looked up once in the profiles of what records
     mean (`history.Profiles`), its statuses and dates are read once, and its signs noted then."""
 
-    def __init__(self, on: date, products: tuple[Product, ...], taught: Taught) -> None:
+    def __init__(
+        self, on: date, products: tuple[Product, ...], taught: Taught, table: Profiles
+    ) -> None:
         self.on = on
         self.products = products
         self.taught = taught
-        self.table = profiles(taught)
+        self.table = table
         self.unrecognised: list[HistoryRecord] = []
-        self.held: list[HistoryRecord] = []
+        self.held: list[Evidence] = []  # the unrecognised records that hold the verdict
         self.not_relevant: list[Understood] = []
         self.allergies: list[Evidence] = []
         self.latest: dict[str, date] = {}
@@ -135,28 +144,46 @@ class _Walk:
     def read(self, records: Sequence[HistoryRecord]) -> None:
         """Read every record: whether it was understood, allergic to the plan, or a sign.
 
-        The hot loop of screening, so what it reads of the walk is held in locals; most records
-        are understood and can say nothing, and cost one lookup.
+        The hot loop of screening, so what it reads of the walk is held in locals; a record whose
+        content was seen before costs one lookup, and one more step when it can say something.
         """
-        of, on, shown, products = self.table.of, self.on, self.shown, self.products
+        table, on, shown, noted = self.table, self.on, self.shown, self._noted
+        known = table.by_content
         for record in records:
-            profile = of(record)
+            key = (record.kind, record.codes, record.text, record.reactions)
+            profile = known.get(key)
+            if not isinstance(profile, Profile):
+                profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            standing = profile.standing(record)
+            standing = (
+                NEVER
+                if record.verification in NEVER_VERIFIED
+                else profile.statuses.get(record.status, CURRENT)
+            )
             onset = record.onset
-            exists = standing is not Standing.NEVER and (onset is None or onset <= on)
-            if products and record.kind is ALLERGY and self._allergic(record, profile, standing):
-                pass  # an allergy to a planned product is the component-allergy finding alone
-            elif profile.how is not Understanding.MAPPED:
-                self._understood(record, profile, exists, standing)
+            exists = standing is not NEVER and (onset is None or onset <= on)
+            if profile.notable:
+                noted(record, profile, exists, standing)
             if not exists:
                 continue
             if profile.question is not None:
                 answered(self.latest, profile.question, record)
                 self.answers.append((record, profile))
-            if profile.candidates:
-                add_shown(shown, record, profile.candidates, standing, on)
+            candidates = profile.held[standing]
+            if candidates:
+                add_shown(shown, record, candidates, standing, on)
+
+    def _noted(
+        self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
+    ) -> None:
+        """Note an allergy to the plan, or a record not recognised or not relevant."""
+        if self.products and record.kind is ALLERGY and self._allergic(record, profile, standing):
+            return  # an allergy to a planned product is the component-allergy finding alone
+        if profile.how is UNRECOGNISED:
+            self._unrecognised(record, profile, exists, standing)
+        elif profile.how is NOT_RELEVANT:
+            self.not_relevant.append(Understood(record, NOT_RELEVANT, profile.reason))
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
@@ -164,29 +191,31 @@ class _Walk:
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
-        match = _allergy_match(profile, record, self.products, self.taught)
+        met = cast("_Met | None", profile.memo.get(_PLAN))
+        if met is None or (met[0] is not self.products and met[0] != self.products):
+            met = profile.memo[_PLAN] = _met(record, self.products, self.taught)
+        _, match, display = met
         if match is not None and self._current(record, standing) and _begun(record, self.on):
-            self.allergies.append(allergy_evidence(record, *match))
+            self.allergies.append(shown_allergy(record, display))
         return match is not None
 
-    def _understood(
+    def _unrecognised(
         self, record: HistoryRecord, profile: Profile, exists: bool, standing: Standing
     ) -> None:
-        """Note a record not recognised (and whether it holds the verdict), or not relevant."""
-        if profile.how is Understanding.UNRECOGNISED:
-            self.unrecognised.append(record)
-            # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
-            kind = record.kind
-            if exists and (
-                kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
-            ):
-                self.held.append(record)
-        elif profile.how is Understanding.NOT_RELEVANT:
-            self.not_relevant.append(Understood(record, Understanding.NOT_RELEVANT, profile.reason))
+        """Note a record not recognised, and whether it holds the verdict."""
+        self.unrecognised.append(record)
+        # As `holds_the_verdict` says: any condition; a medicine or allergy held on the day.
+        kind = record.kind
+        if exists and (
+            kind is CONDITION or (kind is not OBSERVATION and self._current(record, standing))
+        ):
+            self.held.append(_unrecognised_evidence(record, profile.name))
 
     def signs(self) -> dict[Meaning, list[Sign]]:
         """The signs the records show on the day: of a question, only its latest answers."""
         latest = self.latest
+        if len(self.answers) <= len(latest):
+            return self.shown  # each question answered once at most: no answer replaced another
         replaced = {id(r) for r, profile in self.answers if superseded(r, profile, latest)}
         if not replaced:
             return self.shown
@@ -197,18 +226,25 @@ class _Walk:
         return defaultdict(list, {meaning: signs for meaning, signs in kept.items() if signs})
 
 
+@lru_cache(maxsize=64)
+def _profiles(taught: Taught, named: frozenset[Concept]) -> Profiles:
+    """The profiles a protocol naming `named` reads records with: signs of what makes those."""
+    return profiles(taught, meanings_showing(named))
+
+
 def _begun(record: HistoryRecord, on: date) -> bool:
     return record.onset is None or record.onset <= on
 
 
-def _allergy_match(
-    profile: Profile, record: HistoryRecord, products: tuple[Product, ...], taught: Taught
-) -> Match:
-    """The first planned ingredient an allergy meets, worked out once per content and plan."""
-    memo = cast("tuple[tuple[Product, ...], Match] | None", profile.memo.get(_PLAN))
-    if memo is None or (memo[0] is not products and memo[0] != products):
-        memo = profile.memo[_PLAN] = (products, first_match(record, products, taught))
-    return memo[1]
+# What an allergy's content meets of a plan, and what its evidence then says, remembered by
+# its profile for the last plan.
+_Met = tuple[tuple[Product, ...], Match, str]
+
+
+def _met(record: HistoryRecord, products: tuple[Product, ...], taught: Taught) -> _Met:
+    """The first planned ingredient an allergy meets, and what its evidence says."""
+    match = first_match(record, products, taught)
+    return products, match, allergy_display(record, *match) if match is not None else ""
 
 
 def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
@@ -231,15 +267,15 @@ def _present(
     protocol: Protocol,
 ) -> dict[Concept, tuple[Evidence, ...]]:
     """The evidence of each concept present that `protocol` names (no other is ever shown)."""
-    named = protocol.concepts
+    add_concepts(signs)
+    # In no particular order: `_findings` places them by the protocol's rules.
     present = {
-        concept: tuple(sign.evidence() for sign in shown)
-        for concept, shown in concepts_from(signs).items()
-        if concept in named
+        concept: tuple(map(Sign.evidence, signs[concept]))
+        for concept in protocol.concepts.intersection(signs)
     }
     if allergies:
         present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
-    if facts.birth_date is not None and age_on(facts.birth_date, on) < ADULT_AGE:
+    if facts.birth_date is not None and facts.birth_date > _last_adult_birth_date(on):
         present[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
     return present
 
@@ -247,6 +283,21 @@ def _present(
 def age_on(birth_date: date, on: date) -> int:
     """Age in whole years on `on` (born on 29 February: a year older on 1 March)."""
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+@lru_cache(maxsize=64)
+def _last_adult_birth_date(on: date) -> date:
+    """The latest birth date of a patient `ADULT_AGE` on `on`: anyone born after is a minor.
+
+    Born on 29 February, one comes of age on 1 March (`age_on`), so when the year of that birth
+    date has no 29 February, the latest is the 28th.
+    """
+    year = on.year - ADULT_AGE
+    return (
+        date(year, 2, 28)
+        if (on.month, on.day) == (2, 29) and not isleap(year)
+        else on.replace(year=year)
+    )
 
 
 def _minor_evidence(birth_date: date, on: date) -> Evidence:
@@ -265,23 +316,28 @@ def _findings(
     found = {rule.concept for _, rule in placed}
     # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
     return tuple(
-        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-        for _, rule in placed
-        if NARROWER.get(rule.concept) not in found
+        [
+            Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
+            for _, rule in placed
+            if NARROWER.get(rule.concept) not in found
+        ]
     )
 
 
-def _place(placed: tuple[int, Contraindication]) -> int:
-    return placed[0]
+_place = itemgetter(0)  # a placed rule's place
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
-    evidence = tuple(
-        Evidence(
-            r.resource, r.codes[0].code if r.codes else "", r.name or "(no code, no text)", r.codes
-        )
-        for r in records
-    )
+    return _held_finding(tuple(_unrecognised_evidence(r, r.name) for r in records))
+
+
+def _unrecognised_evidence(record: HistoryRecord, name: str) -> Evidence:
+    """An unrecognised record as evidence, called `name` (its profile knows it already)."""
+    first = record.codes[0].code if record.codes else ""
+    return Evidence(record.resource, first, name or "(no code, no text)", record.codes)
+
+
+def _held_finding(evidence: tuple[Evidence, ...]) -> Finding:
     return Finding(Concept.UNRECOGNISED, Severity.RELATIVE, evidence, UNRECOGNISED_SOURCE)
 
 
@@ -291,9 +347,9 @@ def _deceased_finding() -> Finding:
 
 
 def _verdict(findings: Sequence[Finding], deceased: bool) -> Verdict:
-    severities = {finding.severity for finding in findings}
     if deceased:
         return Verdict.NOT_BOOKABLE
+    severities = {finding.severity for finding in findings}
     if Severity.ABSOLUTE in severities:
         return Verdict.CONTRAINDICATED
     if Severity.RELATIVE in severities:
