@@ -14,8 +14,15 @@ import psycopg
 from django.db import connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
+from psycopg.types.json import Jsonb
 
 Row = Sequence[Any]
+
+
+class EncodedJSON(str):
+    """A JSON column's value already encoded, exactly as its field encodes it (`json.dumps`)."""
+
+
 # Fields whose preparation hands these Python types to the driver unchanged.
 PASSED_AS_IS: tuple[tuple[type[models.Field[Any, Any]], tuple[type, ...]], ...] = (
     (models.CharField, (str,)),
@@ -174,6 +181,13 @@ def _values(
     return [getattr(obj, field.attname) for field in fields]
 
 
+def _encoded(text: "EncodedJSON", connection: BaseDatabaseWrapper) -> Any:
+    if connection.vendor == "postgresql":
+        # Sent as the JSON it already is: jsonb keeps the value, not the text.
+        return Jsonb(text, dumps=str)
+    return str(text)
+
+
 def _preparation(
     field: models.Field[Any, Any], connection: BaseDatabaseWrapper
 ) -> Callable[[Any], Any]:
@@ -182,7 +196,13 @@ def _preparation(
         (types for kind, types in PASSED_AS_IS if isinstance(field, kind)),
         None,
     )
-    if plain is None or isinstance(field, models.JSONField):
+    if isinstance(field, models.JSONField):
+        return lambda value: (
+            _encoded(value, connection)
+            if isinstance(value, EncodedJSON)
+            else field.get_db_prep_save(value, connection=connection)
+        )
+    if plain is None:
         return lambda value: field.get_db_prep_save(value, connection=connection)
     return lambda value: (
         value
