@@ -20,7 +20,7 @@ from mesoclinic.fhir.r4 import SHOWN, problems
 from mesoclinic.fhir.received import keep
 from mesoclinic.fhir.session_import import SESSIONS, SessionImport
 from mesoclinic.fhir.sources import Entry, Reading
-from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.fhir.to_fhir import ReadIdentifier, patient_resource
 from mesoclinic.inventory.fhir import catalogue_kind
 from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier, fill_search_keys
 from mesoclinic.rows import insert_objects, insert_rows
@@ -275,7 +275,7 @@ class Importer:
         getattr(self.report, outcome)["Patient"] += 1
         self.patients[patient.fhir_id] = patient.pk
         self.patient_ids[patient.pk] = patient.fhir_id
-        held = [PatientIdentifier(system=s, value=v, type_text=t) for s, v, t in identifiers]
+        held = [ReadIdentifier(*identifier) for identifier in identifiers]
         self.received.append((entry.resource, patient_resource(patient, held)))
 
     def _save_patient(
