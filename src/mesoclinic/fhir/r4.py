@@ -73,12 +73,9 @@ def _table() -> dict[str, dict[str, Any]]:
 
 def problems(resource: Resource) -> list[str]:
     """Why `resource` is not valid R4, each as `<path>: <what>`; empty if it is valid."""
-    resource_type = resource["resourceType"]
-    if _passes(_model(resource_type), resource_type, resource):
-        return []
     found = _structure(resource)
-    if not _codes_pass(resource, resource_type):
-        found += _codes(resource, resource_type, resource_type)
+    if not _codes_pass(resource, resource["resourceType"]):
+        found += _codes(resource, resource["resourceType"], resource["resourceType"])
     return found
 
 
@@ -108,40 +105,38 @@ def _model(resource_type: str) -> type:
 
 class _Shape(NamedTuple):
     """What a model reads: each JSON name's check of one value and whether it takes a list; the
-    names of which one must be given, per required element; the resource type, if any; the
-    model of each element that has one."""
+    names of which one must be given, per required element; the resource type, if any."""
 
     elements: dict[str, tuple[Callable[[Any], bool], bool]]
     required: tuple[tuple[str, ...], ...]
     keys: frozenset[str]
     resource_type: str | None
-    models: dict[str, type]
 
 
 @cache
 def _shape(model: type) -> _Shape:
     elements: dict[str, tuple[Callable[[Any], bool], bool]] = {}
-    models: dict[str, type] = {}
     groups: dict[str, list[str]] = {}
     keys = {"resourceType"}
     for _, name, kind, is_list, choice, required in model().elementProperties():
         elements[name] = (_check(kind), is_list)
-        if isinstance(kind, type) and issubclass(kind, FHIRAbstractBase):
-            models[name] = kind
         keys |= {name, f"_{name}"} | ({choice} if choice else set())
         if required:
             groups.setdefault(choice or name, []).append(name)
     required = tuple(tuple(names) for names in groups.values())
-    resource_type = getattr(model, "resource_type", None)
-    return _Shape(elements, required, frozenset(keys), resource_type, models)
+    return _Shape(elements, required, frozenset(keys), getattr(model, "resource_type", None))
 
 
 def _fits(model: type, data: Any) -> bool:
     """True when fhirclient reads `data` as `model` without a problem; False when it would not,
     or might not."""
-    if not _fits_here(model, data):
+    if not isinstance(data, dict):
         return False
     shape = _shape(model)
+    if data.get("resourceType", shape.resource_type) != shape.resource_type:
+        return False
+    if not shape.keys.issuperset(data):
+        return False
     for key, value in data.items():
         element = shape.elements.get(key)
         if element is None or value is None:
@@ -151,18 +146,6 @@ def _fits(model: type, data: Any) -> bool:
             return False
         if not (all(map(fits, value)) if is_list else fits(value)):
             return False
-    return True
-
-
-def _fits_here(model: type, data: Any) -> bool:
-    """`_fits` for what `data` holds at its own level: its type, its keys, its required ones."""
-    if not isinstance(data, dict):
-        return False
-    shape = _shape(model)
-    if data.get("resourceType", shape.resource_type) != shape.resource_type:
-        return False
-    if not shape.keys.issuperset(data):
-        return False
     return all(any(data.get(name) is not None for name in group) for group in shape.required)
 
 
@@ -244,67 +227,16 @@ def _codes_pass(value: Any, type_path: str) -> bool:
     """True when `_codes` finds nothing in `value`; False when it may find something."""
     if not isinstance(value, dict):
         return True
-    return all(_element_codes_pass(type_path, key, item) for key, item in value.items())
-
-
-def _element_codes_pass(type_path: str, key: str, item: Any) -> bool:
-    step = _step(type_path, key)
-    for one in item if isinstance(item, list) else (item,):
-        if step.allowed is not None and not _allowed(one, step):
-            return False
-        if isinstance(one, dict) and not _codes_pass(one, _inner_path(key, one, step)):
-            return False
-    return True
-
-
-def _inner_path(key: str, one: Any, step: _Step) -> str:
-    """The type path `_codes` walks an element's value at: a contained resource's own type."""
-    if key == "contained" and isinstance(one, dict):
-        return str(one.get("resourceType", ""))
-    return step.child
-
-
-# Both at once -----------------------------------------------------------------------------------
-# A resource that both fits and holds only allowed codes, as nearly every imported one does, is
-# walked once; any other is checked again by each walk alone.
-
-
-def _passes(model: type, type_path: str, data: Any) -> bool:
-    """True only when both `_fits(model, data)` and `_codes_pass(data, type_path)` are True."""
-    if not _fits_here(model, data):
-        return False
-    shape = _shape(model)
-    for key, value in data.items():
-        element = shape.elements.get(key)
-        if element is None or value is None:
-            if not _element_codes_pass(type_path, key, value):
+    for key, item in value.items():
+        step = _step(type_path, key)
+        for one in item if isinstance(item, list) else (item,):
+            if step.allowed is not None and not _allowed(one, step):
                 return False
-        elif not _element_passes(element, shape.models.get(key), type_path, key, value):
-            return False
-    return True
-
-
-def _element_passes(
-    element: tuple[Callable[[Any], bool], bool],
-    model: type | None,
-    type_path: str,
-    key: str,
-    value: Any,
-) -> bool:
-    """One element's value, or each of its values, fits its model and holds allowed codes."""
-    fits, is_list = element
-    if is_list is not isinstance(value, list):
-        return False
-    step = _step(type_path, key)
-    for one in value if is_list else (value,):
-        if step.allowed is not None and not _allowed(one, step):
-            return False
-        inner = _inner_path(key, one, step)
-        if model is not None:
-            if not _passes(model, inner, one):
+            if not isinstance(one, dict):
+                continue
+            inner = str(one.get("resourceType", "")) if key == "contained" else step.child
+            if not _codes_pass(one, inner):
                 return False
-        elif not (fits(one) and _codes_pass(one, inner)):
-            return False
     return True
 
 
