@@ -2,12 +2,13 @@
 
 `bulk_create` prepares every value through several layers of the query compiler; a bulk import
 spends more time there than in the database. Here each column's preparation is chosen once, and
-a value Django would pass on unchanged (text, a number, a flag, nothing) is passed on as it is.
-The rows and values are those `bulk_create` writes: auto_now fields are stamped, everything else
-is prepared by its field.
+a value whose preparation would not change what is stored (text, a number, a flag, nothing) is
+passed on as it is. The rows and values are those `bulk_create` writes: auto_now fields are
+stamped, everything else is prepared by its field.
 """
 
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import psycopg
@@ -161,10 +162,8 @@ def insert_objects(objs: Sequence[models.Model], using: str = "default") -> None
         return
     model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    rows = [_values(obj, fields, stamped) for obj in objs]
+    values = [_value_of(field) for field in fields]
+    rows = [[value(obj) for value in values] for obj in objs]
     keys = insert_rows(model, [f.name for f in fields], rows, returning=True, using=using)
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key
@@ -172,16 +171,15 @@ def insert_objects(objs: Sequence[models.Model], using: str = "default") -> None
         obj._state.db = using
 
 
-def _values(
-    obj: models.Model, fields: list[models.Field[Any, Any]], stamped: list[models.Field[Any, Any]]
-) -> list[Any]:
-    # pre_save stamps auto_now fields on the instance too, as a save would.
-    for field in stamped:
-        field.pre_save(obj, True)
-    return [getattr(obj, field.attname) for field in fields]
+def _value_of(field: models.Field[Any, Any]) -> Callable[[models.Model], Any]:
+    """How an instance's value of `field` is read for an insert, as `bulk_create` reads it."""
+    if type(field).pre_save is models.Field.pre_save:
+        return attrgetter(field.attname)
+    # An auto_now field stamps the time, on the instance too, as a save would.
+    return lambda obj: field.pre_save(obj, True)
 
 
-def _encoded(text: "EncodedJSON", connection: BaseDatabaseWrapper) -> Any:
+def _encoded(text: EncodedJSON, connection: BaseDatabaseWrapper) -> Any:
     if connection.vendor == "postgresql":
         # Sent as the JSON it already is: jsonb keeps the value, not the text.
         return Jsonb(text, dumps=str)
