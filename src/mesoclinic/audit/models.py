@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mesoclinic.audit.database import chain_head, chain_head_if_free, set_links
+from mesoclinic.rows import insert_objects
 
 APPEND_ONLY = "Audit events are append-only: they cannot be changed or deleted."
 
@@ -40,11 +41,11 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             head = chain_head_if_free(self.db)
             if head is not None:
                 _link(events, *head)
-            created = super().bulk_create(events, batch_size=batch_size)
+            insert_objects(events, using=self.db)
         if connections[self.db].vendor == "postgresql":
             # Events written unchained meanwhile, ours or others', join once we commit.
             transaction.on_commit(lambda: chain_committed(self.db, wait=False), using=self.db)
-        return created
+        return events
 
     def update(self, **kwargs: object) -> int:
         raise AppendOnlyError(APPEND_ONLY)

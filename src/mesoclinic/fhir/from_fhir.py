@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from mesoclinic.clinical.facts import ATC, LOINC, RXNORM, SNOMED
@@ -62,10 +63,16 @@ def status_code(concept: Resource | None) -> str:
 
 def choice(value: str, allowed: Any, element: str) -> str:
     """`value` if it is one of `allowed` (a TextChoices or tuple), else a clear rejection."""
-    values = allowed.values if hasattr(allowed, "values") else list(allowed)
+    values = _values(allowed)
     if value not in values:
         raise Rejected(f"{element} {value!r} is not one mesoclinic keeps ({', '.join(values)})")
     return value
+
+
+@cache
+def _values(allowed: Any) -> tuple[str, ...]:
+    # A TextChoices lists its values anew each time it is asked.
+    return tuple(allowed.values if hasattr(allowed, "values") else allowed)
 
 
 def fhir_date(value: str | None) -> dt.date | None:

@@ -20,9 +20,10 @@ from mesoclinic.fhir.r4 import SHOWN, problems
 from mesoclinic.fhir.received import keep
 from mesoclinic.fhir.session_import import SESSIONS, SessionImport
 from mesoclinic.fhir.sources import Entry, Reading
-from mesoclinic.fhir.to_fhir import patient_resource
+from mesoclinic.fhir.to_fhir import ReadIdentifier, patient_resource
 from mesoclinic.inventory.fhir import catalogue_kind
-from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier
+from mesoclinic.patients.models import EnteredBy, Patient, PatientIdentifier, fill_search_keys
+from mesoclinic.rows import insert_objects, insert_rows
 
 BATCH = 250
 UNSUPPORTED = "{type} is not imported; mesoclinic imports {supported}"
@@ -186,15 +187,23 @@ class Importer:
         mapped = [m for m in (self._patient_fields(e) for e in entries) if m is not None]
         try:
             with transaction.atomic():
-                patients = Patient.objects.bulk_create(
+                patients = [
                     Patient(clinic=self.clinic, fhir_id=e.resource["id"], **fields)
                     for e, fields, _ in mapped
-                )
+                ]
+                # Bulk creation skips save(), which fills the search keys.
+                for patient in patients:
+                    fill_search_keys(patient)
+                insert_objects(patients)
                 self._number(patients)
-                PatientIdentifier.objects.bulk_create(
-                    PatientIdentifier(patient=patient, system=s, value=v, type_text=t)
-                    for patient, (_, _, identifiers) in zip(patients, mapped, strict=True)
-                    for s, v, t in identifiers
+                insert_rows(
+                    PatientIdentifier,
+                    ("patient", "system", "value", "type_text"),
+                    [
+                        (patient.pk, s, v, t)
+                        for patient, (_, _, identifiers) in zip(patients, mapped, strict=True)
+                        for s, v, t in identifiers
+                    ],
                 )
                 AuditEvent.objects.bulk_create(
                     audit_event(
@@ -266,7 +275,7 @@ class Importer:
         getattr(self.report, outcome)["Patient"] += 1
         self.patients[patient.fhir_id] = patient.pk
         self.patient_ids[patient.pk] = patient.fhir_id
-        held = [PatientIdentifier(system=s, value=v, type_text=t) for s, v, t in identifiers]
+        held = [ReadIdentifier(*identifier) for identifier in identifiers]
         self.received.append((entry.resource, patient_resource(patient, held)))
 
     def _save_patient(
@@ -413,7 +422,7 @@ class Importer:
                 touched[patient_id] += 1
             row.patient = Patient(pk=patient_id, fhir_id=self._patient_fhir_id(patient_id))
             received.append((entry.resource, kind.to_fhir(row)))
-        kind.model.objects.bulk_create(new)
+        insert_objects(new)
         keep(self.clinic, received)
         outcome["imported"] = len(new)
         self._audit_history(kind, touched)

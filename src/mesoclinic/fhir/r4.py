@@ -9,7 +9,7 @@ from the official package): a criticality of "extreme" is refused, naming the el
 import json
 import re
 from collections.abc import Callable
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -74,7 +74,8 @@ def _table() -> dict[str, dict[str, Any]]:
 def problems(resource: Resource) -> list[str]:
     """Why `resource` is not valid R4, each as `<path>: <what>`; empty if it is valid."""
     found = _structure(resource)
-    found += _codes(resource, resource["resourceType"], resource["resourceType"])
+    if not _codes_pass(resource, resource["resourceType"]):
+        found += _codes(resource, resource["resourceType"], resource["resourceType"])
     return found
 
 
@@ -194,6 +195,71 @@ def _flattened(error: Any, path: str) -> Any:
             yield from _flattened(inner, here)
         else:
             yield f"{here}: {str(inner).strip(chr(39))}"
+
+
+# The quick code walk ---------------------------------------------------------------------------
+# Naming the path of every element costs more than checking its codes: the quick walk names
+# none and says only "every code is allowed"; otherwise `_codes` walks again and names them.
+
+
+class _Step(NamedTuple):
+    """One element of a type: the codes its required binding allows per system, every one of
+    them, and the type path its value is walked at."""
+
+    allowed: dict[str, frozenset[str]] | None
+    every: frozenset[str]
+    child: str
+
+
+@lru_cache(maxsize=4096)
+def _step(type_path: str, key: str) -> _Step:
+    element = f"{type_path}.{key}"
+    table = _table()
+    child: str = table["kinds"].get(element, element)
+    bound = table["codes"].get(element)
+    if bound is None:
+        return _Step(None, frozenset(), child)
+    allowed = {system: frozenset(codes) for system, codes in bound.items()}
+    return _Step(allowed, frozenset().union(*allowed.values()), child)
+
+
+def _codes_pass(value: Any, type_path: str) -> bool:
+    """True when `_codes` finds nothing in `value`; False when it may find something."""
+    if not isinstance(value, dict):
+        return True
+    for key, item in value.items():
+        step = _step(type_path, key)
+        for one in item if isinstance(item, list) else (item,):
+            if step.allowed is not None and not _allowed(one, step):
+                return False
+            if not isinstance(one, dict):
+                continue
+            inner = str(one.get("resourceType", "")) if key == "contained" else step.child
+            if not _codes_pass(one, inner):
+                return False
+    return True
+
+
+def _allowed(value: Any, step: _Step) -> bool:
+    """True when `_refused` refuses nothing in `value`; anything unusual is left to it."""
+    if isinstance(value, str):
+        return value in step.every
+    if not isinstance(value, dict):
+        return True
+    codings = value.get("coding", [value] if "code" in value else [])
+    if not isinstance(codings, list):
+        return False
+    assert step.allowed is not None
+    return all(_coding_allowed(coding, step.allowed) for coding in codings)
+
+
+def _coding_allowed(coding: Any, allowed: dict[str, frozenset[str]]) -> bool:
+    if not isinstance(coding, dict):
+        return False
+    system, code = coding.get("system"), coding.get("code")
+    if not isinstance(system, str) or system not in allowed:
+        return system is None or isinstance(system, str)
+    return isinstance(code, str) and code in allowed[system]
 
 
 def _codes(value: Any, type_path: str, where: str) -> list[str]:

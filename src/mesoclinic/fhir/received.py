@@ -10,8 +10,11 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.utils.timezone import now
+
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.fhir.models import ReceivedResource
+from mesoclinic.rows import EncodedJSON, insert_rows
 
 Resource = dict[str, Any]
 # The choice elements ([x]) of the types kept: one value of each, whichever type it has.
@@ -107,19 +110,29 @@ def keep(clinic: Clinic, pairs: list[tuple[Resource, Resource]]) -> None:
     """Keep each (received, mapped) pair, replacing what an earlier import kept under its id."""
     if not pairs:
         return
-    ReceivedResource.objects.bulk_create(
+    insert_rows(
+        ReceivedResource,
+        (
+            "clinic",
+            "resource_type",
+            "fhir_id",
+            "resource",
+            "resource_text",
+            "mapped",
+            "received_at",
+        ),
         [
-            ReceivedResource(
-                clinic=clinic,
-                resource_type=received["resourceType"],
-                fhir_id=received["id"],
-                resource=received,
-                resource_text=json.dumps(received, ensure_ascii=False),
-                mapped=mapped,
-            )
+            (clinic.pk, received["resourceType"], received["id"], *_texts(received), mapped, now())
             for received, mapped in pairs
         ],
-        update_conflicts=True,
-        unique_fields=["clinic", "resource_type", "fhir_id"],
-        update_fields=["resource", "resource_text", "mapped", "received_at"],
+        unique_fields=("clinic", "resource_type", "fhir_id"),
+        update_fields=("resource", "resource_text", "mapped", "received_at"),
     )
+
+
+def _texts(received: Resource) -> tuple[EncodedJSON, str]:
+    """The resource as its JSON column holds it, and as text with its keys as they came."""
+    text = json.dumps(received, ensure_ascii=False)
+    # The two encodings differ only where the text has a character past "~": most have none.
+    plain = text.isascii() and "\x7f" not in text
+    return EncodedJSON(text if plain else json.dumps(received)), text

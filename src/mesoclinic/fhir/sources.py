@@ -94,17 +94,18 @@ def _not_utf8(text: str) -> Unreadable | None:
     return Unreadable(NOT_UTF8.format(byte=ord(found[0]) - 0xDC00, column=column), line)
 
 
-def _depth(value: Any) -> int:
-    """How deeply objects and lists nest in `value`, counted without recursion."""
-    if not isinstance(value, dict | list):
-        return 0
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+def _deeper_than(value: dict[str, Any] | list[Any], most: int) -> bool:
+    """Whether objects and lists nest in `value` more than `most` levels deep.
+
+    The recursion goes no deeper than `most`, so deep input cannot exhaust Python's stack.
+    """
+    if most <= 0:
+        return True
+    children = value.values() if isinstance(value, dict) else value
+    for child in children:
+        if isinstance(child, (dict, list)) and _deeper_than(child, most - 1):
+            return True
+    return False
 
 
 def _parse(text: str) -> Any:
@@ -191,7 +192,7 @@ def _add_resource(
     if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
         reading.reject(name, number, NOT_A_RESOURCE)
         return
-    if _depth(resource) > MOST_NESTING:
+    if _deeper_than(resource, MOST_NESTING):
         reading.reject(name, number, TOO_DEEP.format(most=MOST_NESTING))
         return
     if "id" not in resource and full_url.startswith("urn:uuid:"):

@@ -1,8 +1,9 @@
 """Our `patients` rows → FHIR R4 resources (plain JSON-ready dicts), each valid against R4."""
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from mesoclinic.accounts.models import Clinic
 from mesoclinic.clinical.teaching import NOT_RELEVANT
@@ -15,7 +16,6 @@ from mesoclinic.patients.models import (
     MedicationOrigin,
     Observation,
     Patient,
-    PatientIdentifier,
     VerificationStatus,
 )
 
@@ -71,7 +71,26 @@ def fhir_date(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def patient_resource(patient: Patient, identifiers: list[PatientIdentifier]) -> Resource:
+class Identified(Protocol):
+    """What a Patient's identifier is written from: a held row, or one an import just read."""
+
+    @property
+    def system(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def type_text(self) -> str: ...
+
+
+class ReadIdentifier(NamedTuple):
+    """An identifier as an import read it, before or without a row of its own."""
+
+    system: str
+    value: str
+    type_text: str
+
+
+def patient_resource(patient: Patient, identifiers: Sequence[Identified]) -> Resource:
     """A Patient resource with names, contact, identifiers, death and guardian."""
     name = compact({"use": "official", "family": patient.family_name})
     if patient.given_name:
@@ -94,7 +113,7 @@ def patient_resource(patient: Patient, identifiers: list[PatientIdentifier]) -> 
     )
 
 
-def _identifier(identifier: PatientIdentifier) -> Resource:
+def _identifier(identifier: Identified) -> Resource:
     kind = {"text": identifier.type_text} if identifier.type_text else None
     return compact({"type": kind, "system": identifier.system, "value": identifier.value})
 
