@@ -33,7 +33,8 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         self, objs: Iterable["AuditEvent"], batch_size: int | None = None
     ) -> list["AuditEvent"]:
         """Append `objs` in one insert: chained now if the chain's lock is free, else once
-        committed (PostgreSQL), never waiting on another transaction."""
+        committed (PostgreSQL), never waiting on another transaction. `batch_size` is Django's
+        argument, unused: the database's own limits split the rows."""
         events = list(objs)
         if not events:
             return events

@@ -8,12 +8,12 @@ from django.db import models
 
 
 class LongTextField(models.TextField):  # type: ignore[type-arg]
-    """Text of a few kilobytes, such as a resource's JSON, inserted row by row.
+    """Text of a few kilobytes, such as a resource's JSON, inserted row by row by `bulk_create`.
 
     Django inserts many rows on PostgreSQL as one array per column, and psycopg escapes each
     quote of an array's text with a regular expression call: for JSON, full of quotes, that
-    costs more than the rest of the import. A placeholder of its own keeps these rows as plain
-    VALUES."""
+    costs more than the rest of an insert. A placeholder of its own keeps these rows as plain
+    VALUES. The import itself writes received resources through `mesoclinic.rows`, in binary."""
 
     def get_placeholder(self, value: object, compiler: object, connection: object) -> str:
         return "%s"
