@@ -95,33 +95,42 @@ def audit_list_shown(
     for patient in patients:
         first = first or patient
         shown[patient.pk] = None
-    if listing is None:
-        if first is None:
-            return
-        clinic_id = _clinic_id_of(first, signed_in_user(by))
-        listing = patient_list_event(by=by, clinic_id=clinic_id, summary=summary, action=action)
-    audit_listing_names(listing=listing, patient_ids=shown)
-
-
-def patient_list_event(
-    *, by: Actor, clinic_id: int | None, summary: str, action: Action = Action.READ
-) -> AuditEvent:
-    """The audit event of a list of patients `by` was shown, not yet written."""
-    actor = signed_in_user(by)
-    return AuditEvent(
+    clinic_id = _clinic_id_of(first, signed_in_user(by)) if first is not None else None
+    audit_ids_shown(
+        by=by,
+        patient_ids=shown,
+        summary=summary,
         clinic_id=clinic_id,
-        actor=actor,
-        actor_label=actor.get_username() if actor else "system",
         action=action,
-        object_type=PATIENT_LIST,
-        summary=summary[:300],
-        ip_address=current_ip.get(),
+        listing=listing,
     )
 
 
-def audit_listing_names(*, listing: AuditEvent, patient_ids: Iterable[int]) -> None:
-    """Write the `listing` event naming the patients it showed, in order, once each."""
+def audit_ids_shown(
+    *,
+    by: Actor,
+    patient_ids: Iterable[int],
+    summary: str,
+    clinic_id: int | None,
+    action: Action = Action.READ,
+    listing: AuditEvent | None = None,
+) -> None:
+    """`audit_list_shown` for a list read as plain values: its patients by number, its clinic
+    named."""
     shown = dict.fromkeys(patient_ids)
+    if listing is None:
+        if not shown:
+            return
+        actor = signed_in_user(by)
+        listing = AuditEvent(
+            clinic_id=clinic_id,
+            actor=actor,
+            actor_label=actor.get_username() if actor else "system",
+            action=action,
+            object_type=PATIENT_LIST,
+            summary=summary[:300],
+            ip_address=current_ip.get(),
+        )
     listing.patients_shown = f" {' '.join(str(pk) for pk in shown)} " if shown else ""
     listing.save()
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from mesoclinic.accounts.models import User
-from mesoclinic.audit.domain import audit_list_shown, audit_listing_names, patient_list_event
+from mesoclinic.audit.domain import audit_ids_shown, audit_list_shown
 from mesoclinic.clinical.planner import wall
 from mesoclinic.patients.access import patients_visible_to
 from mesoclinic.scheduling.links import address_of_each, entry_html
@@ -27,13 +27,12 @@ def todays_appointments(user: User) -> list[SafeString]:
     if user.role == "practitioner":
         day = day.filter(practitioner__user=user)
     shown = appointment_entries(day, user.clinic)
-    if shown:
-        audit_listing_names(
-            listing=patient_list_event(
-                by=user, clinic_id=user.clinic_id, summary="dashboard: today's appointments"
-            ),
-            patient_ids=(a.patient_id for a in shown),
-        )
+    audit_ids_shown(
+        by=user,
+        patient_ids=(a.patient_id for a in shown),
+        summary="dashboard: today's appointments",
+        clinic_id=user.clinic_id,
+    )
     appointment_at = address_of_each("scheduling:appointment")
     return [
         entry_html(

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mesoclinic.accounts.models import Clinic, Role
 from mesoclinic.accounts.permissions import SignedInRequest, signed_in_required, staff_required
 from mesoclinic.accounts.site import site_url
-from mesoclinic.audit.domain import audit_event, audit_list_shown, audit_listing_names
+from mesoclinic.audit.domain import audit_event, audit_ids_shown, audit_list_shown
 from mesoclinic.audit.models import Action
 from mesoclinic.clinics.models import ClinicClosure, Practitioner
 from mesoclinic.scheduling.access import course_for, practitioner_for_feed
@@ -71,9 +71,12 @@ def calendar(request: SignedInRequest) -> HttpResponse:
         )
     )
     summary = f"calendar {view} of {first} by {by}" + _which_rows(page, by)
-    audit_listing_names(
-        listing=audit_event(by=request.user, action=Action.READ, obj=clinic, summary=summary),
+    audit_ids_shown(
+        by=request.user,
         patient_ids=(a.patient_id for row in rows for day in row.days for a in day),
+        summary=summary,
+        clinic_id=clinic.pk,
+        listing=audit_event(by=request.user, action=Action.READ, obj=clinic, summary=summary),
     )
     context = {
         "view": view,
