@@ -47,7 +47,7 @@ from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
+from mesoclinic.clinical.statuses import Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -63,7 +63,7 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
-NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
+NEVER = Standing.NEVER
 MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
 UNRECOGNISED = Understanding.UNRECOGNISED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
@@ -156,11 +156,7 @@ class _Walk:
                 profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            standing = (
-                NEVER
-                if record.verification in NEVER_VERIFIED
-                else profile.statuses.get(record.status, CURRENT)
-            )
+            standing = profile.standing(record)
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
             if profile.notable:
@@ -316,11 +312,9 @@ def _findings(
     found = {rule.concept for _, rule in placed}
     # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
     return tuple(
-        [
-            Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-            for _, rule in placed
-            if NARROWER.get(rule.concept) not in found
-        ]
+        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
+        for _, rule in placed
+        if NARROWER.get(rule.concept) not in found
     )
 
 
