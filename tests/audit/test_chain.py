@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from mesoclinic.audit.models import AuditEvent
+from mesoclinic.audit.domain import audit_record
+from mesoclinic.audit.models import Action, AuditEvent, written_together
 from mesoclinic.audit.verify import CHANGED, FIRST_MISSING, MISSING, verify_chain
 from mesoclinic.patients.access import get_patient_for
 
@@ -163,3 +164,35 @@ def attempts_as(role):
             except psycopg.Error as error:
                 answers[name] = type(error).__name__
     return answers
+
+
+def test_events_written_together_are_one_insert_chained_in_order(
+    paula, pat, django_assert_num_queries
+):
+    # The chain's head and one insert for three events, where each alone would make two.
+    with django_assert_num_queries(2), written_together():
+        for purpose in ("chart", "screen", "edit demographics"):
+            audit_record(by=paula, action=Action.READ, obj=pat, summary=purpose)
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [e.summary for e in events] == ["chart", "screen", "edit demographics"]
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert verify_chain().intact
+
+
+def test_events_held_back_are_written_when_the_page_fails_part_way(paula, pat):
+    def read_then_fail():
+        with written_together():
+            audit_record(by=paula, action=Action.READ, obj=pat, summary="chart")
+            raise LookupError("the page failed after reading the chart")
+
+    with pytest.raises(LookupError):
+        read_then_fail()
+    assert list(AuditEvent.objects.values_list("summary", flat=True)) == ["chart"]
+
+
+def test_inside_another_the_outer_one_writes_the_events(paula, pat):
+    with written_together():
+        with written_together():
+            audit_record(by=paula, action=Action.READ, obj=pat, summary="chart")
+        assert AuditEvent.objects.count() == 0
+    assert AuditEvent.objects.count() == 1

@@ -1,11 +1,16 @@
 """Dashboards point at the record's loose ends: the questionnaire, entries to confirm."""
 
+import datetime as dt
+
+import time_machine
 from django.urls import reverse
 
+from mesoclinic.audit.models import AuditEvent
 from mesoclinic.patients.domain import history_entry_confirm, intake_submit
 from tests.factories import PatientFactory
 from tests.patients.factories import AllergyFactory, ConditionFactory, MedicationFactory
 from tests.patients.test_intake import answers
+from tests.scheduling.factories import AppointmentFactory
 
 
 def attention(client):
@@ -53,3 +58,28 @@ def test_the_practitioner_dashboard_query_count_does_not_grow(
         MedicationFactory(patient=PatientFactory(clinic=harbour), entered_by="patient")
     with django_assert_num_queries(8):
         assert len(attention(client)) == 3
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), tick=False)
+def test_the_practitioner_dashboard_audits_both_its_lists_in_one_write(
+    client_for, paula, harbour, django_assert_num_queries
+):
+    client = client_for(paula)
+    waiting = PatientFactory(clinic=harbour)
+    MedicationFactory(patient=waiting, entered_by="patient")
+    booked = PatientFactory(clinic=harbour)
+    AppointmentFactory(
+        patient=booked,
+        practitioner=paula.practitioner,
+        start=dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC),
+    )
+    # 1 session, 2 user, 3 their second factor, 4 patients with entries to confirm, 5 the
+    # follow-up inbox's counts, 6 today's appointments, 7 the practitioners' and 8 the rooms'
+    # names, 9 the audit chain's head, 10 both lists' audit rows in one insert
+    with django_assert_num_queries(10):
+        client.get(reverse("home"))
+    shown = AuditEvent.objects.filter(summary__startswith="dashboard").order_by("seq")
+    assert list(shown.values_list("summary", "patients_shown")) == [
+        ("dashboard: entries to confirm", f" {waiting.pk} "),
+        ("dashboard: today's appointments", f" {booked.pk} "),
+    ]
