@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from mesoclinic.audit.models import AuditEvent
+from mesoclinic.scheduling.models import AppointmentStatus
 from tests.followup.conftest import at, takes
 from tests.scheduling.factories import AppointmentFactory
 
@@ -38,6 +39,28 @@ def test_the_chart_dates_preparation_from_the_next_booked_session_not_today(
         "of bleeding and bruising.",
         "No alcohol from Fri 27 Nov until after your treatment.",
     ]
+
+
+def test_the_chart_prepares_for_the_next_session_still_booked_not_a_cancelled_one(
+    client_for, paula, course, medicated
+):
+    first, second = course.sessions.order_by("number")[:2]
+    first.status = AppointmentStatus.CANCELLED
+    first.save()
+    response = client_for(paula).get(reverse("chart", args=[medicated.pk]))
+    assert response.context["preparation_session"] == second
+
+
+def test_a_session_to_come_adds_only_its_preparations_reads_to_the_chart(
+    client_for, paula, rooms, course, medicated, django_assert_num_queries
+):
+    client = client_for(paula)
+    # A chart's 15 (tests/patients/test_pages.py) and one: the session comes with the
+    # appointments, with its course, clinic and patient (whose history the chart has read);
+    # its preparation reads the clinic's mappings once more.
+    with django_assert_num_queries(16):
+        response = client.get(reverse("chart", args=[medicated.pk]))
+    assert response.context["preparation_session"] == course.sessions.get(number=1)
 
 
 def test_the_chart_has_no_preparation_without_a_session_to_come(client_for, paula, rooms, pat):

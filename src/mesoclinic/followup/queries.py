@@ -1,5 +1,6 @@
 """Reads shared by the portal, the chart and the reminders: each session's dated instructions."""
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Case, Count, Q, QuerySet, When
@@ -17,6 +18,7 @@ from mesoclinic.patients.facts import patient_facts
 from mesoclinic.patients.models import Patient
 from mesoclinic.patients.queries import clinic_taught
 from mesoclinic.scheduling.models import (
+    ACTIVE_STATUSES,
     Appointment,
     AppointmentKind,
     AppointmentQuerySet,
@@ -124,9 +126,19 @@ def upcoming_sessions(patient: Patient, now: datetime) -> list[Appointment]:
     return list(patient_sessions(patient).holding().filter(start__gt=now))
 
 
-def next_session(patient: Patient, now: datetime) -> Appointment | None:
-    """The next session to come, or None."""
-    return patient_sessions(patient).holding().filter(start__gt=now).first()
+def next_session(appointments: Iterable[Appointment], now: datetime) -> Appointment | None:
+    """The next session to come among a patient's `appointments` (soonest first), or None.
+
+    The chart has loaded them already, with what a session's preparation reads.
+    """
+    return next(
+        (
+            a
+            for a in appointments
+            if a.kind == AppointmentKind.SESSION and a.status in ACTIVE_STATUSES and a.start > now
+        ),
+        None,
+    )
 
 
 def last_session_ended(patient: Patient, now: datetime) -> Appointment | None:

@@ -14,15 +14,17 @@ from mesoclinic.treatments.queries import patient_consultations
 
 def chart_context(user: User, patient: Patient, protocol_id: str) -> dict[str, Any]:
     """The chart of `patient` as `user` may see it; access was checked when it was loaded."""
+    now = timezone.now()
+    appointments = patient_appointments_from(patient, now)
     record = record_context(user, patient, protocol_id)
     if "screening" in record:
         # Preparation is dated from the next booked session's start, not from today.
-        session = next_session(patient, timezone.now())
+        session = next_session(appointments, now)
         record["preparation_session"] = session
         record["preparation"] = session_preparation(session) if session is not None else []
     return {
         "patient": patient,
-        "appointments": patient_appointments_from(patient, timezone.now()),
+        "appointments": appointments,
         "courses": patient_courses(patient),
         "consultations": patient_consultations(patient),
         **record,

@@ -287,11 +287,12 @@ def calendar_rows(
 
 
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
-    """The patient's appointments not yet over at `now`, with their practitioner and room."""
+    """The patient's appointments not yet over at `now`, soonest first, with their practitioner
+    and room, and the course and clinic a session's preparation reads."""
     return list(
         patient.appointments.filter(end__gte=now, start__gt=now - LONGEST_APPOINTMENT)
-        .select_related("practitioner__user", "room")
-        .order_by("start")
+        .select_related("practitioner__user", "room", "course", "clinic")
+        .order_by("start", "id")
     )
 
 
