@@ -1,9 +1,9 @@
 """Addresses and markup for lists of hundreds of entries (a large clinic's calendar and day)."""
 
-import html
-
 from django.urls import reverse
 from django.utils.safestring import SafeString
+
+from mesoclinic.markup import escaped
 
 # Stands for an entry's id in an address reversed once for all entries; no other part of an
 # address holds these digits.
@@ -18,10 +18,4 @@ def address_of_each(route: str) -> str:
 def entry_html(template: str, *values: object) -> SafeString:
     """`format_html` for one entry of hundreds: the same escaping (safe markup kept, the rest
     escaped by the standard library), without the check for lazy text on every value."""
-    return SafeString(template.format(*(_escaped(value) for value in values)))
-
-
-def _escaped(value: object) -> str:
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return html.escape(str(value))
+    return SafeString(template.format(*map(escaped, values)))
