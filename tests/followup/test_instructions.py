@@ -55,10 +55,10 @@ def test_a_session_to_come_adds_only_its_preparations_reads_to_the_chart(
     client_for, paula, rooms, course, medicated, django_assert_num_queries
 ):
     client = client_for(paula)
-    # A chart's 15 (tests/patients/test_pages.py) and one: the session comes with the
-    # appointments, with its course, clinic and patient (whose history the chart has read);
-    # its preparation reads the clinic's mappings once more.
-    with django_assert_num_queries(16):
+    # A chart's 15 (tests/patients/test_pages.py) and three: the session is among the
+    # appointments, with its patient (whose history the chart has read); its preparation reads
+    # its course, its clinic's time zone and the clinic's mappings.
+    with django_assert_num_queries(18):
         response = client.get(reverse("chart", args=[medicated.pk]))
     assert response.context["preparation_session"] == course.sessions.get(number=1)
 

@@ -127,10 +127,7 @@ def upcoming_sessions(patient: Patient, now: datetime) -> list[Appointment]:
 
 
 def next_session(appointments: Iterable[Appointment], now: datetime) -> Appointment | None:
-    """The next session to come among a patient's `appointments` (soonest first), or None.
-
-    The chart has loaded them already, with what a session's preparation reads.
-    """
+    """The next session to come among a patient's `appointments` (soonest first), or None."""
     return next(
         (
             a

@@ -288,10 +288,10 @@ def calendar_rows(
 
 def patient_appointments_from(patient: Patient, now: datetime) -> list[Appointment]:
     """The patient's appointments not yet over at `now`, soonest first, with their practitioner
-    and room, and the course and clinic a session's preparation reads."""
+    and room."""
     return list(
         patient.appointments.filter(end__gte=now, start__gt=now - LONGEST_APPOINTMENT)
-        .select_related("practitioner__user", "room", "course", "clinic")
+        .select_related("practitioner__user", "room")
         .order_by("start", "id")
     )
 
