@@ -74,9 +74,9 @@ def test_the_practitioner_dashboard_audits_both_its_lists_in_one_write(
         start=dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC),
     )
     # 1 session, 2 user, 3 their second factor, 4 patients with entries to confirm, 5 the
-    # follow-up inbox's counts, 6 today's appointments, 7 the practitioners' and 8 the rooms'
-    # names, 9 the audit chain's head, 10 both lists' audit rows in one insert
-    with django_assert_num_queries(10):
+    # follow-up inbox's counts, 6 today's appointments with their names, 7 the audit chain's
+    # head, 8 both lists' audit rows in one insert
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
     shown = AuditEvent.objects.filter(summary__startswith="dashboard").order_by("seq")
     assert list(shown.values_list("summary", "patients_shown")) == [

@@ -87,7 +87,7 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.username
+        return user_name(self.first_name, self.last_name, self.username)
 
     @property
     def is_clinic_staff(self) -> bool:
@@ -162,3 +162,8 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}…: {self.attempts}"
+
+
+def user_name(first_name: str, last_name: str, username: str) -> str:
+    """A person's name as every page shows it: their full name, else their username."""
+    return f"{first_name} {last_name}".strip() or username
