@@ -70,6 +70,14 @@ def chain_head_if_free(using: str = "default") -> tuple[int, str] | None:
     return int(seq), head
 
 
+def any_unchained(using: str = "default") -> bool:
+    """Whether any event waits to join the chain: one read of the partial index
+    `audit_event_unchained`, written out because every audited page asks it once."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {TABLE} WHERE seq IS NULL LIMIT 1")
+        return cursor.fetchone() is not None
+
+
 def set_links(links: list[tuple[int | None, str, str, int]], using: str = "default") -> None:
     """Write each event's (place, previous hash, hash) by id: the one change the trigger allows."""
     if links:

@@ -20,7 +20,7 @@ from django.db import connections, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mesoclinic.audit.database import chain_head, chain_head_if_free, set_links
+from mesoclinic.audit.database import any_unchained, chain_head, chain_head_if_free, set_links
 from mesoclinic.rows import insert_objects
 
 APPEND_ONLY = "Audit events are append-only: they cannot be changed or deleted."
@@ -92,7 +92,7 @@ def chain_committed(using: str = "default", wait: bool = True) -> int:
     In a transaction of its own, under the chain's lock; without `wait`, nothing when another
     transaction holds it (that one chains what is left when it commits, or the next one does).
     """
-    if not wait and not AuditEvent.objects.using(using).filter(seq__isnull=True).exists():
+    if not wait and not any_unchained(using):
         # Almost always so, and one read of a partial index rather than a transaction. An
         # event committed after this read is its writer's to chain: it looks here after its
         # own commit, as this one does.
