@@ -374,6 +374,34 @@ class LongSelect(forms.Select):
         return SafeString("".join(markup))
 
 
+class PlainHiddenInput(forms.HiddenInput):
+    """A hidden input written in Python, as Django's template writes it: the mapping form has
+    four, and the chart one mapping form per entry screening did not recognise."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return _input_html(self, name, value, attrs)
+
+
+class PlainTextInput(forms.TextInput):
+    """A text input written in Python, as Django's template writes it (see PlainHiddenInput)."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        return _input_html(self, name, value, attrs)
+
+
+def _input_html(
+    input: forms.widgets.Input, name: str, value: Any, attrs: dict[str, Any] | None
+) -> SafeString:
+    widget = input.get_context(name, value, attrs)["widget"]
+    shown = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
+    written = f'<input type="{widget["type"]}" name="{escaped(name)}"{shown}'
+    return SafeString(f"{written}{_attributes(widget['attrs'])}>")
+
+
 def _attributes(attrs: dict[str, Any]) -> str:
     """An element's attributes as Django's attrs.html writes them: True alone, False left out."""
     return "".join(
@@ -392,16 +420,16 @@ def _option(option: dict[str, Any]) -> str:
 class MappingForm(forms.Form):
     """A code or a phrase, and what the clinic says it means to screening."""
 
-    system = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-    code = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-    phrase = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
-    display = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+    system = forms.CharField(required=False, max_length=200, widget=PlainHiddenInput)
+    code = forms.CharField(required=False, max_length=64, widget=PlainHiddenInput)
+    phrase = forms.CharField(required=False, max_length=300, widget=PlainHiddenInput)
+    display = forms.CharField(required=False, max_length=300, widget=PlainHiddenInput)
     target = forms.ChoiceField(label="Means", choices=mapping_targets, widget=LongSelect)
     note = forms.CharField(
         label="Why (optional)",
         required=False,
         max_length=300,
-        widget=forms.TextInput(attrs={"placeholder": "Why (optional)"}),
+        widget=PlainTextInput(attrs={"placeholder": "Why (optional)"}),
     )
 
     def clean(self) -> dict[str, Any]:
