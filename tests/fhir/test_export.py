@@ -26,7 +26,7 @@ TYPES = [
     "Observation",
 ]
 CALENDAR_TYPES = ["Practitioner", "Location", "CarePlan", "Appointment"]
-QUERIES_FOR_AN_EXPORT = 45
+QUERIES_FOR_AN_EXPORT = 42
 
 
 def export(folder, clinic, capsys):
@@ -234,9 +234,9 @@ def test_booked_sessions_are_exported_as_appointments_with_practitioner_and_room
     assert exported["CarePlan.ndjson"][0]["subject"]["reference"] == f"Patient/{pat.fhir_id}"
 
 
-# Each table is read in chunks, and the practitioners and rooms a chunk of appointments names
-# come with it: the export of one appointment (and its patient) or of three takes as many
-# queries, on a clinic of two practitioners and rooms.
+# Each table is read in chunks, and an appointment names its practitioner and room by the names
+# read with the clinic's practitioners and rooms: the export of one appointment (and its
+# patient) or of three takes as many queries, on a clinic of two practitioners and rooms.
 @pytest.mark.parametrize("appointments", [1, 3])
 def test_the_export_takes_a_constant_number_of_queries(
     harbour, paula, tmp_path, appointments, django_assert_num_queries

@@ -21,11 +21,12 @@ from mesoclinic.inventory.fhir import lot_to_fhir, product_to_fhir
 from mesoclinic.inventory.models import Lot, Product
 from mesoclinic.inventory.queries import lots_of, products_of
 from mesoclinic.outcomes.fhir import gais_resources
-from mesoclinic.patients.models import ClinicMapping, Patient
+from mesoclinic.patients.models import ClinicMapping, Patient, full_name
 from mesoclinic.scheduling.fhir import (
-    APPOINTMENT_READS,
-    appointment_to_fhir,
+    AppointmentShown,
+    appointment_resource,
     course_to_fhir,
+    patient_reference,
     practitioner_to_fhir,
     room_to_fhir,
 )
@@ -176,9 +177,12 @@ def mapping_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
 def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """The clinic's practitioners, rooms, courses and appointments, as the calendar holds them."""
     practitioners = Practitioner.objects.filter(clinic=clinic).select_related("user")
+    names: dict[str, dict[int, str]] = {"practitioner": {}, "room": {}}
     for practitioner in practitioners.order_by("pk"):
+        names["practitioner"][practitioner.pk] = str(practitioner)
         yield "Practitioner", practitioner_to_fhir(practitioner)
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
+        names["room"][room.pk] = str(room)
         yield "Location", room_to_fhir(room)
     plan_fhir_id = TreatmentPlan.objects.filter(pk=OuterRef("treatment_plan_id"))
     courses = (
@@ -191,16 +195,54 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     )
     for course in courses.iterator(chunk_size=CHUNK):
         yield "CarePlan", course_resource(course, course.plan_fhir_id)
-    # A million appointments name a few practitioners and rooms: those come once a chunk, and
-    # of the patient only what the Appointment shows.
-    appointments = (
+    for shown in appointments_shown(clinic, names["practitioner"], names["room"]):
+        yield "Appointment", appointment_resource(shown)
+
+
+def appointments_shown(
+    clinic: Clinic, practitioners: dict[int, str], rooms: dict[int, str]
+) -> Iterator[AppointmentShown]:
+    """What each of the clinic's appointments shows, read as plain values: a million
+    appointments name a few practitioners and rooms (by their names here), and of the patient
+    the Appointment shows only their reference and name."""
+    rows = (
         Appointment.objects.filter(clinic=clinic)
-        .select_related("patient")
-        .prefetch_related("practitioner__user", "room")
-        .only(*APPOINTMENT_READS)
+        .order_by("pk")
+        .values_list(*APPOINTMENT_VALUES)
+        .iterator(chunk_size=CHUNK)
     )
-    for appointment in appointments.order_by("pk").iterator(chunk_size=CHUNK):
-        yield "Appointment", appointment_to_fhir(appointment)
+    for pk, status, kind, number, start, end, patient, fhir_id, given, family, by, room in rows:
+        yield AppointmentShown(
+            pk,
+            status,
+            kind,
+            number,
+            start,
+            end,
+            patient_reference(fhir_id, patient),
+            full_name(given, family),
+            by,
+            practitioners[by],
+            room,
+            rooms[room],
+        )
+
+
+# What `appointments_shown` reads of each appointment and its patient.
+APPOINTMENT_VALUES = (
+    "pk",
+    "status",
+    "kind",
+    "number",
+    "start",
+    "end",
+    "patient_id",
+    "patient__fhir_id",
+    "patient__given_name",
+    "patient__family_name",
+    "practitioner_id",
+    "room_id",
+)
 
 
 def course_sessions() -> Prefetch[Any]:

@@ -1,7 +1,7 @@
 """The calendar as FHIR R4: Appointments with their Practitioner, Location (room) and CarePlan."""
 
-from datetime import UTC
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
 from mesoclinic.clinics.models import Practitioner, Room
 from mesoclinic.scheduling.models import Appointment, AppointmentKind, Course, CourseStatus
@@ -13,43 +13,70 @@ TYPE_CODES = {
     AppointmentKind.CONSULTATION: ("CHECKUP", "A routine check-up, such as an annual physical"),
     AppointmentKind.SESSION: ("FOLLOWUP", "A follow up visit from a previous appointment"),
 }
-# What `appointment_to_fhir` reads of an appointment and its patient, for a query's `only()`.
-APPOINTMENT_READS = (
-    "status",
-    "kind",
-    "number",
-    "start",
-    "end",
-    "practitioner_id",
-    "room_id",
-    "patient__given_name",
-    "patient__family_name",
-    "patient__fhir_id",
-)
+
+
+class AppointmentShown(NamedTuple):
+    """What an Appointment resource shows of an appointment, its patient, practitioner and room:
+    an export of a million appointments reads these as plain values, not model rows."""
+
+    pk: int
+    status: str
+    kind: str
+    number: int | None
+    start: datetime
+    end: datetime
+    patient_reference: str
+    patient: str
+    practitioner_id: int
+    practitioner: str
+    room_id: int
+    room: str
 
 
 def appointment_to_fhir(appointment: Appointment) -> dict[str, Any]:
     """A valid R4 Appointment with its patient, practitioner and room (a Location)."""
     patient = appointment.patient
-    code, display = TYPE_CODES[AppointmentKind(appointment.kind)]
+    return appointment_resource(
+        AppointmentShown(
+            appointment.pk,
+            appointment.status,
+            appointment.kind,
+            appointment.number,
+            appointment.start,
+            appointment.end,
+            patient_reference(patient.fhir_id, patient.pk),
+            str(patient),
+            appointment.practitioner_id,
+            str(appointment.practitioner),
+            appointment.room_id,
+            str(appointment.room),
+        )
+    )
+
+
+def patient_reference(fhir_id: str, pk: int) -> str:
+    """How an Appointment names its patient: by their FHIR id, else by their number."""
+    return f"Patient/{fhir_id or pk}"
+
+
+def appointment_resource(shown: AppointmentShown) -> dict[str, Any]:
+    """The Appointment resource of what `shown` holds (see `appointment_to_fhir`)."""
+    code, display = TYPE_CODES[AppointmentKind(shown.kind)]
     resource: dict[str, Any] = {
         "resourceType": "Appointment",
-        "id": f"appointment-{appointment.pk}",
-        "status": appointment.status,
+        "id": f"appointment-{shown.pk}",
+        "status": shown.status,
         "appointmentType": {
             "coding": [{"system": APPOINTMENT_TYPE, "code": code, "display": display}]
         },
-        "description": _description(appointment),
-        "start": appointment.start.astimezone(UTC).isoformat(),
-        "end": appointment.end.astimezone(UTC).isoformat(),
-        "minutesDuration": int((appointment.end - appointment.start).total_seconds() // 60),
+        "description": _description(shown.number),
+        "start": shown.start.astimezone(UTC).isoformat(),
+        "end": shown.end.astimezone(UTC).isoformat(),
+        "minutesDuration": int((shown.end - shown.start).total_seconds() // 60),
         "participant": [
-            _participant(f"Patient/{patient.fhir_id or patient.pk}", str(patient)),
-            _participant(
-                f"Practitioner/practitioner-{appointment.practitioner_id}",
-                str(appointment.practitioner),
-            ),
-            _participant(f"Location/room-{appointment.room_id}", str(appointment.room)),
+            _participant(shown.patient_reference, shown.patient),
+            _participant(f"Practitioner/practitioner-{shown.practitioner_id}", shown.practitioner),
+            _participant(f"Location/room-{shown.room_id}", shown.room),
         ],
     }
     # R4 allows an Appointment's basedOn to be a ServiceRequest only: the course's CarePlan
@@ -65,9 +92,9 @@ def _participant(reference: str, display: str) -> dict[str, Any]:
     }
 
 
-def _description(appointment: Appointment) -> str:
-    if appointment.number:
-        return f"Mesotherapy session {appointment.number}"
+def _description(number: int | None) -> str:
+    if number:
+        return f"Mesotherapy session {number}"
     return "Mesotherapy consultation"
 
 
