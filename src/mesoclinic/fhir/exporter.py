@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -45,7 +46,7 @@ from mesoclinic.treatments.queries import loaded_plan, session_points
 
 Resource = dict[str, Any]
 CHUNK = 2000
-# One encoder for the whole export: `json.dumps` with options makes a new one for each call.
+# For a resource orjson refuses (an integer past 64 bits, as a decimal received may hold).
 ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
@@ -287,9 +288,9 @@ def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> 
     try:
         for resource_type, resource in resources:
             if resource_type not in files:
-                files[resource_type] = (directory / f"{resource_type}.ndjson.part").open("w")
+                files[resource_type] = (directory / f"{resource_type}.ndjson.part").open("wb")
                 counts[resource_type] = 0
-            files[resource_type].write(ENCODER.encode(resource) + "\n")
+            files[resource_type].write(ndjson_line(resource))
             counts[resource_type] += 1
     finally:
         for handle in files.values():
@@ -298,3 +299,12 @@ def write_ndjson(resources: Iterator[tuple[str, Resource]], directory: Path) -> 
         part = directory / f"{resource_type}.ndjson.part"
         part.replace(directory / f"{resource_type}.ndjson")
     return counts
+
+
+def ndjson_line(resource: Resource) -> bytes:
+    """`resource` as one line of UTF-8 JSON: by orjson, which takes a tenth of the standard
+    library's time and was the export's largest single cost after the database."""
+    try:
+        return orjson.dumps(resource, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        return (ENCODER.encode(resource) + "\n").encode()
