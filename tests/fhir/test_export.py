@@ -10,6 +10,7 @@ from fhir.resources.R4B import get_fhir_model_class
 from mesoclinic.audit.models import AuditEvent
 from mesoclinic.audit.queries import naming
 from mesoclinic.fhir.domain import fhir_export
+from mesoclinic.fhir.exporter import ndjson_line
 from mesoclinic.patients.models import Condition, Patient
 from mesoclinic.scheduling.models import Course
 from tests.factories import PatientFactory, PractitionerFactory, RoomFactory
@@ -254,3 +255,14 @@ def test_the_export_takes_a_constant_number_of_queries(
     with django_assert_num_queries(QUERIES_FOR_AN_EXPORT):
         counts = fhir_export(clinic=harbour, by=None, directory=tmp_path)
     assert (counts["Appointment"], counts["Patient"]) == (appointments, appointments)
+
+
+def test_a_line_of_the_export_is_utf8_json_and_a_huge_integer_still_leaves():
+    said = {"resourceType": "Patient", "name": [{"family": "Đorđević", "given": ["Çağla"]}]}
+    assert (
+        ndjson_line(said)
+        == '{"resourceType":"Patient","name":[{"family":"Đorđević","given":["Çağla"]}]}\n'.encode()
+    )
+    # A decimal received as a whole number past 64 bits: orjson refuses it, the line is kept.
+    huge = {"resourceType": "Observation", "valueQuantity": {"value": 2**70}}
+    assert json.loads(ndjson_line(huge)) == huge
