@@ -44,9 +44,11 @@ def with_narrative(resource: Resource) -> Resource:
     parts = [f"<b>{escape(resource['resourceType'])}</b>"]
     parts += [escape(part) for part in _parts(resource) if part]
     div = f'<div xmlns="{XHTML}"><p>' + " · ".join(parts) + "</p></div>"
-    head = {key: resource[key] for key in BEFORE if key in resource}
-    rest = {key: value for key, value in resource.items() if key not in head}
-    return {**head, "text": {"status": "generated", "div": div}, **rest}
+    narrated = {key: resource[key] for key in BEFORE if key in resource}
+    narrated["text"] = {"status": "generated", "div": div}
+    # The elements already placed keep their places: the rest follow in the resource's order.
+    narrated.update(resource)
+    return narrated
 
 
 def _parts(resource: Resource) -> list[str]:
