@@ -115,6 +115,13 @@ def audit_triggers_back_after_flush(using, **kwargs):
 post_migrate.connect(audit_triggers_back_after_flush, weak=False)
 
 
+@pytest.fixture(autouse=True)
+def media_of_its_own(settings, tmp_path_factory):
+    """The photos and PDFs a test keeps go to a folder of its own, never into var/media, where a
+    developer's demo clinic keeps its files."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def frozen_now():
     """Saturday 21 November 2026, 10:00 UTC: the Monday courses start on is nine days away."""
