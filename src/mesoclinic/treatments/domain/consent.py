@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.db import transaction
 from django.utils import timezone
 
-from mesoclinic.accounts.models import Role, User
+from mesoclinic.accounts.models import Clinic, Role, User
 from mesoclinic.audit.domain import audit_record
 from mesoclinic.audit.models import Action
 from mesoclinic.clinical.screening import age_on
@@ -60,11 +60,12 @@ def consent_template_save(
         if not value or (isinstance(value, str) and not value.strip()):
             raise ConsentRefused(message)
     with transaction.atomic():
+        # The clinic's row orders two writers, even of the first version, when no text is there
+        # to lock yet. NO KEY UPDATE: what names the clinic (an audit event, an appointment) is
+        # written meanwhile without waiting.
+        list(Clinic.objects.select_for_update(no_key=True).filter(pk=clinic_id).values("pk"))
         latest = (
-            # NO KEY UPDATE still orders two new versions, and a consent signed meanwhile on
-            # the current version (its foreign key's check) does not wait on the new one.
-            ConsentTemplate.objects.select_for_update(no_key=True)
-            .filter(clinic_id=clinic_id, treatment=treatment)
+            ConsentTemplate.objects.filter(clinic_id=clinic_id, treatment=treatment)
             .values_list("version", flat=True)
             .first()
         )
