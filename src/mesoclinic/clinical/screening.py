@@ -10,7 +10,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
@@ -22,7 +21,6 @@ from mesoclinic.clinical.allergies import (
     shown_allergy,
 )
 from mesoclinic.clinical.concepts import (
-    NARROWER,
     Concept,
     Meaning,
     Severity,
@@ -106,7 +104,9 @@ def screen(
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
     walk = _Walk(on, tuple(products), taught, _profiles(taught, protocol.concepts))
     walk.read(facts.records)
-    findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
+    signs = walk.signs()
+    add_concepts(signs)
+    findings = _findings(signs, _noted_evidence(facts, on, walk.allergies), protocol)
     if walk.held:
         findings = (_held_finding(tuple(walk.held)), *findings)
     if facts.deceased:
@@ -255,25 +255,16 @@ def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
     return record.kind is RecordKind.CONDITION or holds_on(record, on)
 
 
-def _present(
-    facts: PatientFacts,
-    on: date,
-    signs: dict[Meaning, list[Sign]],
-    allergies: list[Evidence],
-    protocol: Protocol,
+def _noted_evidence(
+    facts: PatientFacts, on: date, allergies: list[Evidence]
 ) -> dict[Concept, tuple[Evidence, ...]]:
-    """The evidence of each concept present that `protocol` names (no other is ever shown)."""
-    add_concepts(signs)
-    # In no particular order: `_findings` places them by the protocol's rules.
-    present = {
-        concept: tuple(map(Sign.evidence, signs[concept]))
-        for concept in protocol.concepts.intersection(signs)
-    }
+    """The evidence of the concepts no record's sign shows: an allergy to the plan, a minor."""
+    evidence = {}
     if allergies:
-        present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
+        evidence[Concept.COMPONENT_ALLERGY] = tuple(allergies)
     if facts.birth_date is not None and facts.birth_date > _last_adult_birth_date(on):
-        present[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
-    return present
+        evidence[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
+    return evidence
 
 
 def age_on(birth_date: date, on: date) -> int:
@@ -303,22 +294,23 @@ def _minor_evidence(birth_date: date, on: date) -> Evidence:
 
 
 def _findings(
-    present: dict[Concept, tuple[Evidence, ...]], protocol: Protocol
+    signs: dict[Meaning, list[Sign]],
+    evidence: dict[Concept, tuple[Evidence, ...]],
+    protocol: Protocol,
 ) -> tuple[Finding, ...]:
-    """The findings of the concepts present, worst first, each as its rule in the protocol."""
-    ranked = protocol.ranked
-    placed = [placed for concept in present for placed in ranked.get(concept, ())]
-    placed.sort(key=_place)
-    found = {rule.concept for _, rule in placed}
-    # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
+    """The findings of the concepts present, worst first, each as its rule in the protocol.
+
+    A concept's signs are made evidence only when a rule shows it: never when the protocol
+    does not name it, nor when it gives way to a narrower one.
+    """
+    present = protocol.concepts.intersection(signs)
+    rules = protocol.rules_shown(present.union(evidence) if evidence else present)
+    for rule in rules:
+        if rule.concept not in evidence:
+            evidence[rule.concept] = tuple(map(Sign.evidence, signs[rule.concept]))
     return tuple(
-        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-        for _, rule in placed
-        if NARROWER.get(rule.concept) not in found
+        Finding(rule.concept, rule.severity, evidence[rule.concept], rule.source) for rule in rules
     )
-
-
-_place = itemgetter(0)  # a placed rule's place
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
