@@ -45,7 +45,7 @@ from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import Standing
+from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -61,7 +61,7 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
-NEVER = Standing.NEVER
+NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
 MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
 UNRECOGNISED = Understanding.UNRECOGNISED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
@@ -156,7 +156,12 @@ class _Walk:
                 profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            standing = profile.standing(record)
+            # Where it stands, as `Profile.standing` says: inline, a call fewer for every record.
+            standing = (
+                NEVER
+                if record.verification in NEVER_VERIFIED
+                else profile.statuses.get(record.status, CURRENT)
+            )
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
             if profile.notable:
