@@ -7,9 +7,9 @@ recognises holds the verdict at review at least, as the first finding (issue 9).
 
 from calendar import isleap
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
@@ -36,6 +36,7 @@ from mesoclinic.clinical.history import (
     add_concepts,
     add_shown,
     answered,
+    evidence_from,
     exists_on,
     holds_on,
     profiles,
@@ -92,6 +93,18 @@ class Screening(NamedTuple):
     findings: tuple[Finding, ...]
     unrecognised: tuple[HistoryRecord, ...]
     not_relevant: tuple[Understood, ...] = ()
+
+
+# A finding or a record understood, from all its fields in order, made in C as `history.sign_from`
+# makes signs: calling the class runs a Python __new__ for each.
+_finding_from = cast(
+    Callable[[tuple[Concept, Severity, tuple[Evidence, ...], Source]], Finding],
+    partial(tuple.__new__, Finding),
+)
+_understood_from = cast(
+    Callable[[tuple[HistoryRecord, Understanding, str]], Understood],
+    partial(tuple.__new__, Understood),
+)
 
 
 def screen(
@@ -184,7 +197,7 @@ class _Walk:
         if profile.how is UNRECOGNISED:
             self._unrecognised(record, profile, exists, standing)
         elif profile.how is NOT_RELEVANT:
-            self.not_relevant.append(Understood(record, NOT_RELEVANT, profile.reason))
+            self.not_relevant.append(_understood_from((record, NOT_RELEVANT, profile.reason)))
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
@@ -314,7 +327,8 @@ def _findings(
         if rule.concept not in evidence:
             evidence[rule.concept] = tuple(map(Sign.evidence, signs[rule.concept]))
     return tuple(
-        Finding(rule.concept, rule.severity, evidence[rule.concept], rule.source) for rule in rules
+        _finding_from((rule.concept, rule.severity, evidence[rule.concept], rule.source))
+        for rule in rules
     )
 
 
@@ -325,7 +339,8 @@ def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
 def _unrecognised_evidence(record: HistoryRecord, name: str) -> Evidence:
     """An unrecognised record as evidence, called `name` (its profile knows it already)."""
     first = record.codes[0].code if record.codes else ""
-    return Evidence(record.resource, first, name or "(no code, no text)", record.codes)
+    shown = name or "(no code, no text)"
+    return evidence_from((record.resource, first, shown, record.codes, "", ""))
 
 
 def _held_finding(evidence: tuple[Evidence, ...]) -> Finding:
