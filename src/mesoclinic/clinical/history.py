@@ -43,6 +43,8 @@ STALE_AFTER = {
 }
 # What a sign's evidence concerns: the record's own meaning, never a marker of it.
 _NO_SIGN = frozenset({Marker.NO_CONCERN, Marker.INGREDIENT, Marker.NOT_RELEVANT})
+# Read for every sign: a member named on its enum class is looked up through the metaclass.
+CURRENT, DORMANT = Standing.CURRENT, Standing.DORMANT
 # The meanings concepts are made of: signs with none of them make no concept of parts.
 _PARTS = frozenset(part for parts in TOGETHER.values() for part in parts)
 
@@ -296,7 +298,7 @@ def add_shown(
     ended, onset = record.ended, record.onset
     for candidate in candidates:
         if not candidate.always:
-            current = held is Standing.CURRENT or (candidate.lasting and held is Standing.DORMANT)
+            current = held is CURRENT or (candidate.lasting and held is DORMANT)
             if not current or (ended is not None and ended <= on):
                 continue
             limit = candidate.stale_after

@@ -65,6 +65,9 @@ CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, Reco
 NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
 MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
 UNRECOGNISED = Understanding.UNRECOGNISED
+# Every screening reads these: a member named on its enum class is looked up through the metaclass.
+ABSOLUTE, RELATIVE = Severity.ABSOLUTE, Severity.RELATIVE
+ELIGIBLE, REVIEW, CONTRAINDICATED = Verdict.ELIGIBLE, Verdict.REVIEW, Verdict.CONTRAINDICATED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
 _PLAN = "planned products"
 
@@ -201,7 +204,7 @@ class _Walk:
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
-        return standing is Standing.CURRENT and (ended is None or ended > self.on)
+        return standing is CURRENT and (ended is None or ended > self.on)
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
@@ -344,7 +347,7 @@ def _unrecognised_evidence(record: HistoryRecord, name: str) -> Evidence:
 
 
 def _held_finding(evidence: tuple[Evidence, ...]) -> Finding:
-    return Finding(Concept.UNRECOGNISED, Severity.RELATIVE, evidence, UNRECOGNISED_SOURCE)
+    return _finding_from((Concept.UNRECOGNISED, RELATIVE, evidence, UNRECOGNISED_SOURCE))
 
 
 def _deceased_finding() -> Finding:
@@ -356,11 +359,11 @@ def _verdict(findings: Sequence[Finding], deceased: bool) -> Verdict:
     if deceased:
         return Verdict.NOT_BOOKABLE
     severities = {finding.severity for finding in findings}
-    if Severity.ABSOLUTE in severities:
-        return Verdict.CONTRAINDICATED
-    if Severity.RELATIVE in severities:
-        return Verdict.REVIEW
-    return Verdict.ELIGIBLE
+    if ABSOLUTE in severities:
+        return CONTRAINDICATED
+    if RELATIVE in severities:
+        return REVIEW
+    return ELIGIBLE
 
 
 def screening_to_json(
