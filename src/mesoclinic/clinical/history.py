@@ -304,7 +304,9 @@ def add_shown(
             limit = candidate.stale_after
             if limit is not None and onset is not None and (on - onset).days > limit:
                 continue  # a pregnancy record long after its date no longer says what is current
-        signs[candidate.meaning].append(sign_from((record, candidate.reading, candidate.shown)))
+        signs.setdefault(candidate.meaning, []).append(
+            sign_from((record, candidate.reading, candidate.shown))
+        )
 
 
 # What a profile is looked up by: a record's kind, codes, words and reactions.

@@ -6,7 +6,6 @@ recognises holds the verdict at review at least, as the first finding (issue 9).
 """
 
 from calendar import isleap
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache, partial
@@ -155,7 +154,8 @@ class _Walk:
         self.allergies: list[Evidence] = []
         self.latest: dict[str, date] = {}
         self.answers: list[tuple[HistoryRecord, Profile]] = []
-        self.shown: dict[Meaning, list[Sign]] = defaultdict(list)
+        # A plain dict (`add_shown` sets each list by default): making a defaultdict costs more.
+        self.shown: dict[Meaning, list[Sign]] = {}
 
     def read(self, records: Sequence[HistoryRecord]) -> None:
         """Read every record: whether it was understood, allergic to the plan, or a sign.
@@ -240,7 +240,7 @@ class _Walk:
             meaning: [sign for sign in signs if id(sign.record) not in replaced]
             for meaning, signs in self.shown.items()
         }
-        return defaultdict(list, {meaning: signs for meaning, signs in kept.items() if signs})
+        return {meaning: signs for meaning, signs in kept.items() if signs}
 
 
 @lru_cache(maxsize=64)
