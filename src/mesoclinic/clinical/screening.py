@@ -6,11 +6,9 @@ recognises holds the verdict at review at least, as the first finding (issue 9).
 """
 
 from calendar import isleap
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
-from functools import lru_cache
-from operator import itemgetter
+from functools import lru_cache, partial
 from typing import Any, NamedTuple, cast
 
 from mesoclinic.clinical.allergies import (
@@ -22,7 +20,6 @@ from mesoclinic.clinical.allergies import (
     shown_allergy,
 )
 from mesoclinic.clinical.concepts import (
-    NARROWER,
     Concept,
     Meaning,
     Severity,
@@ -38,6 +35,7 @@ from mesoclinic.clinical.history import (
     add_concepts,
     add_shown,
     answered,
+    evidence_from,
     exists_on,
     holds_on,
     profiles,
@@ -47,7 +45,7 @@ from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import Standing
+from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -63,9 +61,12 @@ __all__ = [
 
 ADULT_AGE = 18
 CONDITION, ALLERGY, OBSERVATION = RecordKind.CONDITION, RecordKind.ALLERGY, RecordKind.OBSERVATION
-NEVER = Standing.NEVER
+NEVER, CURRENT = Standing.NEVER, Standing.CURRENT
 MAPPED, NOT_RELEVANT = Understanding.MAPPED, Understanding.NOT_RELEVANT
 UNRECOGNISED = Understanding.UNRECOGNISED
+# Every screening reads these: a member named on its enum class is looked up through the metaclass.
+ABSOLUTE, RELATIVE = Severity.ABSOLUTE, Severity.RELATIVE
+ELIGIBLE, REVIEW, CONTRAINDICATED = Verdict.ELIGIBLE, Verdict.REVIEW, Verdict.CONTRAINDICATED
 # Where a profile remembers the last plan an allergy was matched against, and the match.
 _PLAN = "planned products"
 
@@ -96,6 +97,18 @@ class Screening(NamedTuple):
     not_relevant: tuple[Understood, ...] = ()
 
 
+# A finding or a record understood, from all its fields in order, made in C as `history.sign_from`
+# makes signs: calling the class runs a Python __new__ for each.
+_finding_from = cast(
+    Callable[[tuple[Concept, Severity, tuple[Evidence, ...], Source]], Finding],
+    partial(tuple.__new__, Finding),
+)
+_understood_from = cast(
+    Callable[[tuple[HistoryRecord, Understanding, str]], Understood],
+    partial(tuple.__new__, Understood),
+)
+
+
 def screen(
     facts: PatientFacts,
     protocol: Protocol,
@@ -106,7 +119,9 @@ def screen(
     """Screen `facts` under `protocol` for a treatment on `on` with the plan's `products`."""
     walk = _Walk(on, tuple(products), taught, _profiles(taught, protocol.concepts))
     walk.read(facts.records)
-    findings = _findings(_present(facts, on, walk.signs(), walk.allergies, protocol), protocol)
+    signs = walk.signs()
+    add_concepts(signs)
+    findings = _findings(signs, _noted_evidence(facts, on, walk.allergies), protocol)
     if walk.held:
         findings = (_held_finding(tuple(walk.held)), *findings)
     if facts.deceased:
@@ -139,7 +154,8 @@ class _Walk:
         self.allergies: list[Evidence] = []
         self.latest: dict[str, date] = {}
         self.answers: list[tuple[HistoryRecord, Profile]] = []
-        self.shown: dict[Meaning, list[Sign]] = defaultdict(list)
+        # A plain dict (`add_shown` sets each list by default): making a defaultdict costs more.
+        self.shown: dict[Meaning, list[Sign]] = {}
 
     def read(self, records: Sequence[HistoryRecord]) -> None:
         """Read every record: whether it was understood, allergic to the plan, or a sign.
@@ -156,7 +172,12 @@ class _Walk:
                 profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            standing = profile.standing(record)
+            # Where it stands, as `Profile.standing` says: inline, a call fewer for every record.
+            standing = (
+                NEVER
+                if record.verification in NEVER_VERIFIED
+                else profile.statuses.get(record.status, CURRENT)
+            )
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
             if profile.notable:
@@ -179,11 +200,11 @@ class _Walk:
         if profile.how is UNRECOGNISED:
             self._unrecognised(record, profile, exists, standing)
         elif profile.how is NOT_RELEVANT:
-            self.not_relevant.append(Understood(record, NOT_RELEVANT, profile.reason))
+            self.not_relevant.append(_understood_from((record, NOT_RELEVANT, profile.reason)))
 
     def _current(self, record: HistoryRecord, standing: Standing) -> bool:
         ended = record.ended
-        return standing is Standing.CURRENT and (ended is None or ended > self.on)
+        return standing is CURRENT and (ended is None or ended > self.on)
 
     def _allergic(self, record: HistoryRecord, profile: Profile, standing: Standing) -> bool:
         """Whether the allergy meets a planned product; a current one is the finding's evidence."""
@@ -219,7 +240,7 @@ class _Walk:
             meaning: [sign for sign in signs if id(sign.record) not in replaced]
             for meaning, signs in self.shown.items()
         }
-        return defaultdict(list, {meaning: signs for meaning, signs in kept.items() if signs})
+        return {meaning: signs for meaning, signs in kept.items() if signs}
 
 
 @lru_cache(maxsize=64)
@@ -255,25 +276,16 @@ def holds_the_verdict(record: HistoryRecord, on: date) -> bool:
     return record.kind is RecordKind.CONDITION or holds_on(record, on)
 
 
-def _present(
-    facts: PatientFacts,
-    on: date,
-    signs: dict[Meaning, list[Sign]],
-    allergies: list[Evidence],
-    protocol: Protocol,
+def _noted_evidence(
+    facts: PatientFacts, on: date, allergies: list[Evidence]
 ) -> dict[Concept, tuple[Evidence, ...]]:
-    """The evidence of each concept present that `protocol` names (no other is ever shown)."""
-    add_concepts(signs)
-    # In no particular order: `_findings` places them by the protocol's rules.
-    present = {
-        concept: tuple(map(Sign.evidence, signs[concept]))
-        for concept in protocol.concepts.intersection(signs)
-    }
+    """The evidence of the concepts no record's sign shows: an allergy to the plan, a minor."""
+    evidence = {}
     if allergies:
-        present[Concept.COMPONENT_ALLERGY] = tuple(allergies)
+        evidence[Concept.COMPONENT_ALLERGY] = tuple(allergies)
     if facts.birth_date is not None and facts.birth_date > _last_adult_birth_date(on):
-        present[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
-    return present
+        evidence[Concept.MINOR] = (_minor_evidence(facts.birth_date, on),)
+    return evidence
 
 
 def age_on(birth_date: date, on: date) -> int:
@@ -303,22 +315,24 @@ def _minor_evidence(birth_date: date, on: date) -> Evidence:
 
 
 def _findings(
-    present: dict[Concept, tuple[Evidence, ...]], protocol: Protocol
+    signs: dict[Meaning, list[Sign]],
+    evidence: dict[Concept, tuple[Evidence, ...]],
+    protocol: Protocol,
 ) -> tuple[Finding, ...]:
-    """The findings of the concepts present, worst first, each as its rule in the protocol."""
-    ranked = protocol.ranked
-    placed = [placed for concept in present for placed in ranked.get(concept, ())]
-    placed.sort(key=_place)
-    found = {rule.concept for _, rule in placed}
-    # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
+    """The findings of the concepts present, worst first, each as its rule in the protocol.
+
+    A concept's signs are made evidence only when a rule shows it: never when the protocol
+    does not name it, nor when it gives way to a narrower one.
+    """
+    present = protocol.concepts.intersection(signs)
+    rules = protocol.rules_shown(present.union(evidence) if evidence else present)
+    for rule in rules:
+        if rule.concept not in evidence:
+            evidence[rule.concept] = tuple(map(Sign.evidence, signs[rule.concept]))
     return tuple(
-        Finding(rule.concept, rule.severity, present[rule.concept], rule.source)
-        for _, rule in placed
-        if NARROWER.get(rule.concept) not in found
+        _finding_from((rule.concept, rule.severity, evidence[rule.concept], rule.source))
+        for rule in rules
     )
-
-
-_place = itemgetter(0)  # a placed rule's place
 
 
 def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
@@ -328,11 +342,12 @@ def _unrecognised_finding(records: Sequence[HistoryRecord]) -> Finding:
 def _unrecognised_evidence(record: HistoryRecord, name: str) -> Evidence:
     """An unrecognised record as evidence, called `name` (its profile knows it already)."""
     first = record.codes[0].code if record.codes else ""
-    return Evidence(record.resource, first, name or "(no code, no text)", record.codes)
+    shown = name or "(no code, no text)"
+    return evidence_from((record.resource, first, shown, record.codes, "", ""))
 
 
 def _held_finding(evidence: tuple[Evidence, ...]) -> Finding:
-    return Finding(Concept.UNRECOGNISED, Severity.RELATIVE, evidence, UNRECOGNISED_SOURCE)
+    return _finding_from((Concept.UNRECOGNISED, RELATIVE, evidence, UNRECOGNISED_SOURCE))
 
 
 def _deceased_finding() -> Finding:
@@ -344,11 +359,11 @@ def _verdict(findings: Sequence[Finding], deceased: bool) -> Verdict:
     if deceased:
         return Verdict.NOT_BOOKABLE
     severities = {finding.severity for finding in findings}
-    if Severity.ABSOLUTE in severities:
-        return Verdict.CONTRAINDICATED
-    if Severity.RELATIVE in severities:
-        return Verdict.REVIEW
-    return Verdict.ELIGIBLE
+    if ABSOLUTE in severities:
+        return CONTRAINDICATED
+    if RELATIVE in severities:
+        return REVIEW
+    return ELIGIBLE
 
 
 def screening_to_json(

@@ -5,12 +5,14 @@ from enum import StrEnum
 from functools import cached_property
 
 from mesoclinic.clinical.areas import Region
-from mesoclinic.clinical.concepts import SEVERITY_RANKS, Care, Concept, Effect, Severity
+from mesoclinic.clinical.concepts import NARROWER, SEVERITY_RANKS, Care, Concept, Effect, Severity
 from mesoclinic.clinical.courses import CourseTemplate
 from mesoclinic.clinical.sources import Source
 from mesoclinic.clinical.timing import AT_ONCE, Timing
 
 ALWAYS = "always"
+# How many sets of concepts present a protocol remembers the rules of: a bound, never reached.
+SETS_REMEMBERED = 4096
 
 
 class Applies(StrEnum):
@@ -95,15 +97,31 @@ class Protocol:
         """The concepts the protocol's contraindications name."""
         return frozenset(rule.concept for rule in self.contraindications)
 
+    def rules_shown(self, present: frozenset[Concept]) -> tuple[Contraindication, ...]:
+        """The rules of the concepts `present`, worst first (file order within a severity).
+
+        Patients share a few sets of concepts, so each set's rules are worked out once.
+        """
+        shown = self._shown.get(present)
+        if shown is None:
+            if len(self._shown) >= SETS_REMEMBERED:
+                self._shown.clear()
+            shown = self._shown[present] = self._placed(present)
+        return shown
+
     @cached_property
-    def ranked(self) -> dict[Concept, tuple[tuple[int, "Contraindication"], ...]]:
-        """Each concept's contraindications with their place worst first (file order within a
-        severity), so a screening orders its few findings without walking every rule."""
-        worst_first = sorted(self.contraindications, key=lambda rule: SEVERITY_RANKS[rule.severity])
-        ranked: dict[Concept, list[tuple[int, Contraindication]]] = {}
-        for place, rule in enumerate(worst_first):
-            ranked.setdefault(rule.concept, []).append((place, rule))
-        return {concept: tuple(rules) for concept, rules in ranked.items()}
+    def _shown(self) -> dict[frozenset[Concept], tuple[Contraindication, ...]]:
+        return {}
+
+    @cached_property
+    def _worst_first(self) -> tuple[Contraindication, ...]:
+        return tuple(sorted(self.contraindications, key=lambda rule: SEVERITY_RANKS[rule.severity]))
+
+    def _placed(self, present: frozenset[Concept]) -> tuple[Contraindication, ...]:
+        placed = [rule for rule in self._worst_first if rule.concept in present]
+        found = {rule.concept for rule in placed}
+        # "Diabetes" gives way to "insulin-dependent diabetes" when the protocol names both.
+        return tuple(rule for rule in placed if NARROWER.get(rule.concept) not in found)
 
     def sources(self) -> list[Source]:
         """Every source the protocol's rules cite, in file order."""
