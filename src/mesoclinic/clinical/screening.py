@@ -45,7 +45,7 @@ from mesoclinic.clinical.preparation import PreparationStep, step_to_json
 from mesoclinic.clinical.protocols import Protocol
 from mesoclinic.clinical.recognition import Understanding, Understood
 from mesoclinic.clinical.sources import DECEASED_SOURCE, UNRECOGNISED_SOURCE, Source
-from mesoclinic.clinical.statuses import NEVER_VERIFIED, Standing
+from mesoclinic.clinical.statuses import Standing
 from mesoclinic.clinical.teaching import NOTHING_TAUGHT, Taught
 
 __all__ = [
@@ -172,12 +172,7 @@ class _Walk:
                 profile = table.resolved(key, profile, record)
             if profile.inert:
                 continue  # understood, and nothing it says can be a finding
-            # Where it stands, as `Profile.standing` says: inline, a call fewer for every record.
-            standing = (
-                NEVER
-                if record.verification in NEVER_VERIFIED
-                else profile.statuses.get(record.status, CURRENT)
-            )
+            standing = profile.standing(record)
             onset = record.onset
             exists = standing is not NEVER and (onset is None or onset <= on)
             if profile.notable:
