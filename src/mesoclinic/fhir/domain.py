@@ -9,6 +9,7 @@ from django.utils import timezone
 from mesoclinic.accounts.models import Clinic, User, signed_in_user
 from mesoclinic.audit.domain import audit_event, audit_list_shown, audit_record
 from mesoclinic.audit.models import Action
+from mesoclinic.fhir.collector import collector_paused
 from mesoclinic.fhir.exporter import (
     CHUNK,
     assign_clinic_fhir_ids,
@@ -28,7 +29,8 @@ def fhir_import(*, clinic: Clinic, sources: list[Source], by: User | None) -> Im
     run = ImportRun.objects.create(
         clinic=clinic, actor=signed_in_user(by), sources="\n".join(s.name for s in sources)
     )
-    report = Importer(clinic, by, read_sources(sources)).run()
+    with collector_paused():
+        report = Importer(clinic, by, read_sources(sources)).run()
     document = report.as_json()
     with transaction.atomic():
         for name in ("imported", "updated", "unchanged", "rejected"):

@@ -85,6 +85,9 @@ class Unreadable(ValueError):
 
 def _not_utf8(text: str) -> Unreadable | None:
     """The refusal of `text` for a byte that was not UTF-8 (line and character), or None."""
+    if text.isascii():
+        # Python knows this of every text without reading it; the markers are not ASCII.
+        return None
     found = NOT_UTF8_BYTE.search(text)
     if found is None:
         return None
