@@ -45,7 +45,9 @@ from mesoclinic.treatments.pdfs import consent_pdf
 from mesoclinic.treatments.queries import loaded_plan, session_points
 
 Resource = dict[str, Any]
-CHUNK = 2000
+# Rows read at a time: a chunk and what is made of it are most of the export's memory (a chunk
+# of 1,000 peaked 6 MiB lower than 2,000 at 10,000 patients, as fast).
+CHUNK = 1000
 # For a resource orjson refuses (an integer past 64 bits, as a decimal received may hold).
 ENCODER = json.JSONEncoder(ensure_ascii=False)
 
