@@ -180,12 +180,13 @@ def mapping_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
 def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     """The clinic's practitioners, rooms, courses and appointments, as the calendar holds them."""
     practitioners = Practitioner.objects.filter(clinic=clinic).select_related("user")
-    names: dict[str, dict[int, str]] = {"practitioner": {}, "room": {}}
+    practitioner_names: dict[int, str] = {}
+    room_names: dict[int, str] = {}
     for practitioner in practitioners.order_by("pk"):
-        names["practitioner"][practitioner.pk] = str(practitioner)
+        practitioner_names[practitioner.pk] = str(practitioner)
         yield "Practitioner", practitioner_to_fhir(practitioner)
     for room in Room.objects.filter(clinic=clinic).order_by("pk"):
-        names["room"][room.pk] = str(room)
+        room_names[room.pk] = str(room)
         yield "Location", room_to_fhir(room)
     plan_fhir_id = TreatmentPlan.objects.filter(pk=OuterRef("treatment_plan_id"))
     courses = (
@@ -198,7 +199,7 @@ def calendar_resources(clinic: Clinic) -> Iterator[tuple[str, Resource]]:
     )
     for course in courses.iterator(chunk_size=CHUNK):
         yield "CarePlan", course_resource(course, course.plan_fhir_id)
-    for shown in appointments_shown(clinic, names["practitioner"], names["room"]):
+    for shown in appointments_shown(clinic, practitioner_names, room_names):
         yield "Appointment", appointment_resource(shown)
 
 

@@ -154,7 +154,7 @@ def course_to_fhir(course: Course, sessions: list[Appointment]) -> dict[str, Any
         "description": f"Protocol {course.protocol_id} version {course.protocol_version}"
         + (f"; areas: {areas}" if areas else ""),
         "subject": {
-            "reference": f"Patient/{patient.fhir_id or patient.pk}",
+            "reference": patient_reference(patient.fhir_id, patient.pk),
             "display": str(patient),
         },
         "created": f"{course.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z",
