@@ -9,7 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+
+from mesoclinic.accounts.models import Clinic
 
 PRODUCTION_ENV = Path(__file__).resolve().parents[1] / "docs" / "production.env"
 KEY = "k" * 20 + "ey-for-the-production-settings-test-0123456789"
@@ -68,6 +71,47 @@ def test_database_connections_are_kept_and_checked_unless_told_otherwise():
 
     assert kept.stdout.splitlines()[-1] == "600 True"
     assert told.stdout.splitlines()[-1] == "0 False"
+
+
+def test_postgresql_statements_are_prepared_after_five_runs_unless_told_otherwise():
+    read = "from django.db import connection as c; print(c.settings_dict['OPTIONS'])"
+    # Read from the settings alone: no server needs to answer at this address.
+    env = production_env(
+        DATABASE_URL="postgres://mesoclinic@127.0.0.1:9/mesoclinic", DATABASE_PREPARE_THRESHOLD=None
+    )
+
+    prepared = mesoclinic(env, "shell", "-c", read)
+    never = mesoclinic({**env, "DATABASE_PREPARE_THRESHOLD": "0"}, "shell", "-c", read)
+
+    assert prepared.stdout.splitlines()[-1] == (
+        "{'server_side_binding': True, 'prepare_threshold': 5}"
+    )
+    assert never.stdout.splitlines()[-1] == (
+        "{'server_side_binding': True, 'prepare_threshold': None}"
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements on PostgreSQL")
+@pytest.mark.django_db
+def test_a_statement_sent_often_is_prepared_once_on_its_connection():
+    statement = 'SELECT "accounts_clinic"."name" AS "name", "accounts_clinic"."id" AS "id" FROM %'
+
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                [statement],
+            )
+            return cursor.fetchone()[0]
+
+    counts = []
+    for clinic_id in range(1, 8):
+        # A shape of query no other test sends, so no earlier test prepared it.
+        list(Clinic.objects.filter(pk=clinic_id).values_list("name", "id"))
+        counts.append(prepared())
+
+    # Five runs, then the sixth prepares it; later runs, with other values, use it again.
+    assert counts == [0, 0, 0, 0, 0, 1, 1]
 
 
 def test_debug_is_off_unless_turned_on():
