@@ -1,6 +1,7 @@
 """What a clinic teaches: a code or a phrase mapped to a concept, or known not to matter."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 
@@ -84,3 +85,20 @@ def test_an_allergen_the_clinic_taught_meets_a_product():
 def test_a_mapping_to_nothing_known_is_refused(lesson, message):
     with pytest.raises(ValueError, match=message):
         Lesson(**lesson)
+
+
+def test_a_clinics_mappings_are_hashed_once_however_many_patients_are_screened():
+    lessons = (
+        Lesson("anticoagulant-therapy", RXNORM, "1364445"),
+        Lesson("not-relevant", phrase="essential hypertension"),
+    )
+    taught = Taught(lessons)
+    screen(patient(apixaban()), STANDARD, ON, taught=taught)
+
+    # Screening finds its profiles by the mappings' hash for every patient: no lesson is
+    # hashed again, and mappings equal in content still find the same profiles.
+    with mock.patch.object(Lesson, "__hash__", side_effect=AssertionError("hashed again")):
+        again = screen(patient(apixaban()), STANDARD, ON, taught=taught)
+    assert hash(Taught(lessons)) == hash(taught)
+    assert screen(patient(apixaban()), STANDARD, ON, taught=Taught(lessons)) == again
+    assert again.findings[0].concept == Concept.ANTICOAGULANT_THERAPY

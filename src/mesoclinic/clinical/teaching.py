@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import cast
 
 from mesoclinic.clinical.concepts import Marker, meaning_of
 from mesoclinic.clinical.facts import Coding
@@ -55,6 +56,14 @@ class Taught:
     def phrases(self) -> tuple[Lesson, ...]:
         """The phrase mappings."""
         return tuple(lesson for lesson in self.lessons if lesson.phrase)
+
+    def __hash__(self) -> int:
+        # Screening finds its profiles by the clinic's mappings for every patient it screens:
+        # hash them once, not every mapping again each time.
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = self.__dict__["_hash"] = hash(self.lessons)
+        return cast(int, known)
 
     def lesson_for(self, coding: Coding) -> Lesson | None:
         """The mapping the clinic made for `coding`, if any."""
