@@ -5,7 +5,13 @@ from django import forms
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from mesoclinic.patients.forms import LongSelect, PlainHiddenInput, PlainTextInput, mapping_targets
+from mesoclinic.patients.forms import (
+    LongSelect,
+    MappingForm,
+    PlainHiddenInput,
+    PlainTextInput,
+    mapping_targets,
+)
 
 ODD_CHOICES = [
     ("a&b", 'Quotes " and <tags>'),
@@ -24,13 +30,31 @@ ODD_CHOICES = [
     ],
 )
 def test_the_long_select_writes_what_djangos_select_writes(chosen, attrs):
-    choices = [*mapping_targets(), *ODD_CHOICES]
-    ours = LongSelect(choices=choices).render("target", chosen, attrs)
+    choices = (*mapping_targets(), *ODD_CHOICES)
+    select = LongSelect(targets=lambda: choices)
+    ours = select.render("target", chosen, attrs)
     django = forms.Select(choices=choices).render("target", chosen, attrs)
     assert ours == django
+    assert select.render("target", chosen, attrs) == django  # and again, from the kept options
     assert ours.count("<option") == len(choices) - 2 + sum(
         len(group) for _, group in choices if isinstance(group, tuple)
     )
+
+
+@pytest.mark.parametrize(
+    "choices", [mapping_targets(), ODD_CHOICES, (("", "Choose"),), ((None, "None"),), ()]
+)
+def test_the_long_select_is_required_when_djangos_select_would_be(choices):
+    ours = LongSelect(targets=lambda: tuple(choices)).use_required_attribute(None)
+    assert ours == forms.Select(choices=choices).use_required_attribute(None)
+
+
+def test_the_mapping_form_writes_its_select_as_django_would():
+    form = MappingForm(auto_id="map-condition-1-%s")
+    django = forms.Select(choices=mapping_targets())
+    bound = form["target"]
+    assert str(bound) == bound.as_widget(widget=django)
+    assert 'required id="map-condition-1-target"' in str(bound)
 
 
 @pytest.mark.parametrize(
